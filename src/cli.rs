@@ -1,0 +1,269 @@
+//! The command line as clap types: one Args struct per subcommand; doc comments are the help.
+//! Nothing below the command layer sees these types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Follow up with customers in plain text: one Markdown file per customer, shared through git.
+#[derive(Debug, Parser)]
+#[command(name = "followup", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Every morning:  followup due\nAfter a call:   followup log acme -m \"Discussed the trial\" --next \"Send the quote\" --due fri\nBefore commit:  followup check")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run in this sales folder (else $FOLLOWUP_DIR, else the nearest folder above with followup.toml)
+    #[arg(short = 'C', long = "dir", global = true, value_name = "DIR", env = "FOLLOWUP_DIR")]
+    pub dir: Option<PathBuf>,
+    /// Use this date as today for every date computation (YYYY-MM-DD)
+    #[arg(long, global = true, value_name = "DATE", env = "FOLLOWUP_TODAY")]
+    pub today: Option<String>,
+    /// Print data as JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to use colours
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Show confidential fields (phone, email, wechat, …) instead of masking them
+    #[arg(long, global = true)]
+    pub reveal: bool,
+    /// Language of labels and messages (overrides followup.toml's `lang`)
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Never prompt or open an editor, even at a terminal
+    #[arg(long, global = true)]
+    pub no_input: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a sales folder: followup.toml, customers/, .gitattributes for the merge driver
+    #[command(after_help = "Example:\n  followup init sales --lang zh")]
+    Init(InitArgs),
+    /// Create a customer file
+    #[command(after_help = "Example:\n  followup new \"Acme Manufacturing\" --industry Manufacturing --owner li.wei --contact \"Wang Fang\"\n  followup new 华东机械 --stage 潜在 --set contact.phone=\"+86 138 0000 0000\"")]
+    New(NewArgs),
+    /// Append a follow-up entry (call, visit, email, chat) to a customer's log
+    #[command(after_help = "Example:\n  followup log acme -m \"Walked through the proposal\" --channel phone --objection \"price:offered instalments\" --next \"Send the contract\" --due fri")]
+    Log(LogArgs),
+    /// Who must be contacted today (or within DUR), most urgent first, and why
+    #[command(after_help = "Example:\n  followup due --owner li.wei --within 3d")]
+    Due(DueArgs),
+    /// The customers as a table
+    #[command(after_help = "Example:\n  followup list --stage intent --priority high\n  followup list --csv > customers.csv")]
+    List(ListArgs),
+    /// A customer's profile, plan, open items and recent entries
+    #[command(after_help = "Example:\n  followup show acme")]
+    Show(ShowArgs),
+    /// Change front-matter fields (format-preserving) and record the change in the log
+    #[command(after_help = "Example:\n  followup set acme priority=high next.due=+3d deal.amount=650000\n  followup set acme paused_until=   (an empty value removes the key)")]
+    Set(SetArgs),
+    /// Tick an open promise or assist
+    #[command(after_help = "Example:\n  followup done acme \"trial agreement\"")]
+    Done(DoneArgs),
+    /// Validate customer files like a compiler: required fields, known values, dates
+    #[command(after_help = "Exit status: 0 clean, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.\nExample:\n  followup check --deny-warnings")]
+    Check(CheckArgs),
+    /// The review (复盘): reach, conversion, cycle, objections, streaks, stale customers
+    #[command(after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner")]
+    Stats(StatsArgs),
+    /// Git merge driver for customer files (set up by `followup init`)
+    #[command(name = "merge-driver", hide = true)]
+    MergeDriver(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create (default: the current folder, or -C)
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The customer's name, e.g. "Acme Manufacturing" or 华东机械
+    pub name: String,
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// Sales owner (default: git user.name)
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// potential | intent | won | maintenance (潜在 意向 成交 维护)
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// high | medium | low (高 中 低)
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Contact person's name
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Sub-folder of customers/ to create the file in, e.g. east
+    #[arg(long, value_name = "FOLDER")]
+    pub folder: Option<String>,
+    /// Any other field, e.g. --set contact.title=Manager (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Customer: file name, name, or a unique part of either
+    pub customer: String,
+    /// What was discussed (repeat for paragraphs); without it, $EDITOR opens at a terminal
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Vec<String>,
+    /// phone | email | visit | wechat | meeting (电话 邮件 拜访 微信)
+    #[arg(long, default_value = "phone")]
+    pub channel: String,
+    /// Date of the contact (default today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// reached | no-answer | voicemail | busy | declined
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// What the customer said
+    #[arg(long, value_name = "TEXT")]
+    pub feedback: Vec<String>,
+    /// An objection and how it was handled: CATEGORY[:HOW]
+    #[arg(long, value_name = "CAT[:HOW]")]
+    pub objection: Vec<String>,
+    /// A commitment made to the customer; may end with "(due DATE)"
+    #[arg(long, value_name = "TEXT")]
+    pub promised: Vec<String>,
+    /// The next action (also set in the front matter)
+    #[arg(long, value_name = "TEXT")]
+    pub next: Option<String>,
+    /// Deadline of the next action
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    /// New stage (recorded as OLD -> NEW and set in the front matter)
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// New status: active | paused | won | lost
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Help asked of another role: WHO:TASK; may end with "(due DATE)"
+    #[arg(long, value_name = "WHO:TASK")]
+    pub assist: Vec<String>,
+    /// Deal amount mentioned (also sets deal.amount)
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// Author of the entry (default: git user.name, else the customer's owner)
+    #[arg(long, value_name = "AUTHOR")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Only this owner's customers
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Also list what falls due within this span, e.g. 3d
+    #[arg(long, value_name = "DUR")]
+    pub within: Option<String>,
+    /// Write CSV (UTF-8 with BOM, opens in Excel)
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub stage: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub priority: Option<String>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Write CSV (UTF-8 with BOM, opens in Excel)
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub customer: String,
+    /// How many recent entries to show
+    #[arg(long, default_value_t = 5)]
+    pub entries: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    pub customer: String,
+    /// KEY=VALUE pairs; dotted keys reach tables (next.due=fri); an empty VALUE removes the key
+    #[arg(required = true, value_name = "KEY=VALUE")]
+    pub pairs: Vec<String>,
+    /// Author of the log entry that records the change
+    #[arg(long, value_name = "AUTHOR")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    pub customer: String,
+    /// Part of the open item's text (not needed when only one item is open)
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: every customer file)
+    pub paths: Vec<PathBuf>,
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Period {
+    Week,
+    Month,
+    Quarter,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsBy {
+    Owner,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[arg(long, value_enum, default_value_t = Period::Month)]
+    pub period: Period,
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Side-by-side breakdown
+    #[arg(long, value_enum)]
+    pub by: Option<StatsBy>,
+    /// Write CSV (UTF-8 with BOM, opens in Excel)
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    pub base: PathBuf,
+    pub ours: PathBuf,
+    pub theirs: PathBuf,
+    pub path: Option<String>,
+}

@@ -1,0 +1,188 @@
+//! `followup check`: reads every customer file (or the given ones), reports all problems at once
+//! as `PATH:LINE:COL: error[CODE]: message` with the source line and a caret. Never writes.
+
+use crate::check::{duplicate_names, entry_diagnostics};
+use crate::cli::CheckArgs;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::LineIndex;
+use crate::error::{Error, Result};
+use crate::record::parse_record;
+use crate::render::{Tone, json, paint, width};
+use crate::store::Store;
+use crate::{Ctx, Output};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// One file's findings, with its text for showing source lines.
+struct FileReport {
+    path: PathBuf,
+    text: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct DiagJson<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
+    let store = ctx.store()?;
+    let paths = if args.paths.is_empty() {
+        store.customer_paths()?
+    } else {
+        given_paths(&store, &args.paths, &ctx.start)?
+    };
+    let mut reports: Vec<(FileReport, Option<crate::record::Record>)> = paths
+        .par_iter()
+        .map(|rel| check_file(&store, rel, ctx))
+        .collect();
+    // Duplicate names are found across every customer file, not only the ones given.
+    let all = if args.paths.is_empty() {
+        None
+    } else {
+        Some(store.load_readable_quietly()?)
+    };
+    let records: Vec<&crate::record::Record> = match &all {
+        Some(all) => all.iter().collect(),
+        None => reports.iter().filter_map(|(_, r)| r.as_ref()).collect(),
+    };
+    let duplicates = duplicate_names(&records);
+    for (path, d) in duplicates {
+        if let Some((report, _)) = reports.iter_mut().find(|(r, _)| r.path == path) {
+            report.diagnostics.push(d);
+        }
+    }
+    let mut reports: Vec<FileReport> = reports.into_iter().map(|(r, _)| r).collect();
+    for r in &mut reports {
+        r.diagnostics.sort_by_key(|d| (d.line, d.column, d.severity));
+        r.diagnostics.dedup();
+    }
+    let errors = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
+    let warnings = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Warning).count();
+    let code = u8::from(errors > 0 || (args.deny_warnings && warnings > 0));
+    let stdout = if ctx.json {
+        let diagnostics: Vec<DiagJson<'_>> = reports
+            .iter()
+            .flat_map(|r| {
+                r.diagnostics.iter().map(|d| DiagJson {
+                    file: r.path.display().to_string(),
+                    line: d.line,
+                    column: d.column,
+                    severity: d.severity,
+                    code: d.code,
+                    message: &d.message,
+                    hint: d.hint.as_deref(),
+                })
+            })
+            .collect();
+        json(&serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": diagnostics }))
+    } else {
+        let mut out = String::new();
+        for r in &reports {
+            for d in &r.diagnostics {
+                out.push_str(&render(&r.path, &r.text, d, ctx.color));
+            }
+        }
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        if errors + warnings == 0 {
+            out.push_str(&format!("checked {}: no problems\n", plural(reports.len(), "file")));
+        } else {
+            out.push_str(&format!(
+                "checked {}: {}, {}\n",
+                plural(reports.len(), "file"),
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            ));
+        }
+        out
+    };
+    Ok(Output { stdout, code })
+}
+
+fn check_file(store: &Store, rel: &Path, ctx: &Ctx) -> (FileReport, Option<crate::record::Record>) {
+    let bytes = match store.read(rel) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error(1, 1, "unreadable", format!("cannot read the file: {e}"));
+            return (FileReport { path: rel.to_path_buf(), text: String::new(), diagnostics: vec![d] }, None);
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string();
+    match parse_record(rel.to_path_buf(), &bytes, &store.config) {
+        Ok(record) => {
+            let mut diagnostics = record.diagnostics.clone();
+            diagnostics.extend(entry_diagnostics(&record, &store.config, ctx.today));
+            (FileReport { path: rel.to_path_buf(), text, diagnostics }, Some(record))
+        }
+        Err(u) => (FileReport { path: rel.to_path_buf(), text, diagnostics: u.diagnostics }, None),
+    }
+}
+
+/// Files and folders named on the command line, as paths relative to the root.
+fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for g in given {
+        let abs = if g.is_absolute() { g.clone() } else { base.join(g) };
+        let abs = std::path::absolute(&abs).map_err(|e| Error::io(g, &e))?;
+        if abs.is_dir() {
+            for entry in walkdir::WalkDir::new(&abs).follow_links(false).into_iter().filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+                let entry = entry.map_err(|e| Error::Io { path: g.clone(), message: e.to_string() })?;
+                if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+                    out.push(relative(store, entry.path()));
+                }
+            }
+        } else if abs.is_file() {
+            out.push(relative(store, &abs));
+        } else {
+            return Err(Error::Usage(format!("{}: no such file or folder", g.display())));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn relative(store: &Store, abs: &Path) -> PathBuf {
+    let root = std::path::absolute(&store.root).unwrap_or_else(|_| store.root.clone());
+    abs.strip_prefix(&root).map_or_else(|_| abs.to_path_buf(), Path::to_path_buf)
+}
+
+/// `path:line:col: error[code]: message`, the source line, and a caret with the hint.
+fn render(path: &Path, text: &str, d: &Diagnostic, color: bool) -> String {
+    let (label, tone) = match d.severity {
+        Severity::Error => ("error", Tone::Overdue),
+        Severity::Warning => ("warning", Tone::Today),
+    };
+    let mut out = format!(
+        "{}:{}:{}: {}: {}\n",
+        path.display(),
+        d.line,
+        d.column,
+        paint(&format!("{label}[{}]", d.code), tone, color),
+        d.message
+    );
+    let index = LineIndex::new(text);
+    let source = index.line_text(d.line);
+    let number = d.line.to_string();
+    let gutter = " ".repeat(number.len());
+    if !text.is_empty() {
+        let before: String = source.chars().take(d.column.saturating_sub(1)).collect();
+        let source = source.replace('\t', " ");
+        out.push_str(&format!("{gutter} |\n{number} | {source}\n{gutter} | {}^", " ".repeat(width(&before.replace('\t', " ")))));
+        if let Some(h) = &d.hint {
+            out.push(' ');
+            out.push_str(h);
+        }
+        out.push('\n');
+    } else if let Some(h) = &d.hint {
+        out.push_str(&format!("{gutter} = hint: {h}\n"));
+    }
+    out
+}

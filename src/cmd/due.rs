@@ -1,0 +1,174 @@
+//! `followup due`: the morning list — who must be contacted by today (or within a span) and why.
+
+use crate::cli::DueArgs;
+use crate::config::{Config, Lang};
+use crate::dates::Duration;
+use crate::due::{DueItem, channel_hint, due_items, relative};
+use crate::error::{Error, Result};
+use crate::i18n::t;
+use crate::render::{Align, Table, Tone, csv, json, truncate};
+use crate::{Ctx, Output};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct DueJson<'a> {
+    today: String,
+    items: Vec<ItemJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    customer: &'a str,
+    file: String,
+    owner: Option<&'a str>,
+    stage: Option<&'a str>,
+    status: &'static str,
+    priority: &'static str,
+    due: String,
+    overdue_days: i64,
+    reasons: Vec<&'static str>,
+    last_contact: Option<String>,
+    next_action: Option<&'a str>,
+    hints: Vec<String>,
+    /// Each reason with its own date and a sentence, for people and scripts that want more.
+    details: Vec<DetailJson>,
+}
+
+#[derive(Serialize)]
+struct DetailJson {
+    reason: &'static str,
+    due: String,
+    text: String,
+}
+
+pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
+    let store = ctx.store()?;
+    let config = &store.config;
+    let lang = ctx.lang(&store);
+    let until = match &args.within {
+        Some(w) => Duration::parse(w).map_err(|e| Error::Usage(format!("--within: {e}")))?.after(ctx.today),
+        None => ctx.today,
+    };
+    let records = store.load_readable()?;
+    let items = due_items(&records, config, ctx.today, until, args.owner.as_deref());
+    if ctx.json {
+        let items = items.iter().map(|i| item_json(i, ctx.today)).collect();
+        return Ok(Output::text(json(&DueJson {
+            today: ctx.today.to_string(),
+            items,
+        })));
+    }
+    if args.csv {
+        let headers = ["customer", "file", "owner", "stage", "status", "priority", "due", "overdue_days", "reasons", "last_contact", "next_action", "hints"];
+        let rows: Vec<Vec<String>> = items
+            .iter()
+            .map(|i| {
+                let j = item_json(i, ctx.today);
+                vec![
+                    j.customer.to_string(),
+                    j.file,
+                    j.owner.unwrap_or("").to_string(),
+                    j.stage.unwrap_or("").to_string(),
+                    j.status.to_string(),
+                    j.priority.to_string(),
+                    j.due,
+                    j.overdue_days.to_string(),
+                    j.details.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("; "),
+                    j.last_contact.unwrap_or_default(),
+                    j.next_action.unwrap_or("").to_string(),
+                    j.hints.join("; "),
+                ]
+            })
+            .collect();
+        return Ok(Output::text(csv(&headers, &rows)));
+    }
+    Ok(Output::text(table(&items, config, lang, ctx)))
+}
+
+fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
+    let c = &i.record.customer;
+    ItemJson {
+        customer: &c.name,
+        file: i.record.path.display().to_string(),
+        owner: c.owner.as_deref(),
+        stage: c.stage.as_deref(),
+        status: c.status().key(),
+        priority: c.priority().key(),
+        due: i.due.to_string(),
+        overdue_days: i.overdue_days,
+        reasons: i.reasons.iter().map(crate::due::Reason::kind).fold(Vec::new(), |mut v, k| {
+            if !v.contains(&k) {
+                v.push(k);
+            }
+            v
+        }),
+        last_contact: i.record.last_contact().map(|d| d.to_string()),
+        next_action: c.next_action.as_deref(),
+        hints: i.unanswered_streak.map(|s| channel_hint(s, Lang::En)).into_iter().collect(),
+        details: i
+            .reasons
+            .iter()
+            .map(|r| DetailJson {
+                reason: r.kind(),
+                due: r.date().to_string(),
+                text: r.describe(today, Lang::En),
+            })
+            .collect(),
+    }
+}
+
+/// The stage as shown to people: the key, or its label in Chinese.
+pub fn stage_label(stage: Option<&str>, config: &Config, lang: Lang) -> String {
+    match (stage, lang) {
+        (None, _) => "?".into(),
+        (Some(s), Lang::Zh) => config.stage(s).map_or_else(|| s.to_string(), |d| d.label.clone()),
+        (Some(s), Lang::En) => s.to_string(),
+    }
+}
+
+fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> String {
+    if items.is_empty() {
+        return format!("{}\n", t(lang, "Nothing is due."));
+    }
+    let mut table = Table::new(
+        &[t(lang, "Due"), t(lang, "Customer"), t(lang, "Owner"), t(lang, "Stage"), t(lang, "Why"), t(lang, "Next action")],
+        &[Align::Left],
+    );
+    for i in items {
+        let c = &i.record.customer;
+        let tone = match i.overdue_days {
+            d if d > 0 => Tone::Overdue,
+            0 => Tone::Today,
+            _ => Tone::Upcoming,
+        };
+        let due = match (i.overdue_days, lang) {
+            (d, Lang::En) if d > 0 => format!("overdue {d}d"),
+            (d, Lang::Zh) if d > 0 => format!("逾期 {d} 天"),
+            _ => relative(i.due, ctx.today, lang),
+        };
+        let mut why: Vec<String> = i.reasons.iter().map(|r| r.describe(ctx.today, lang)).collect();
+        if let Some(s) = i.unanswered_streak {
+            why.push(channel_hint(s, lang));
+        }
+        table.row(
+            vec![
+                due,
+                c.name.clone(),
+                c.owner.clone().unwrap_or_default(),
+                stage_label(c.stage.as_deref(), config, lang),
+                why.join("; "),
+                truncate(c.next_action.as_deref().unwrap_or(""), 40),
+            ],
+            tone,
+        );
+    }
+    let mut out = table.render(ctx.color);
+    let overdue = items.iter().filter(|i| i.overdue_days > 0).count();
+    let today = items.iter().filter(|i| i.overdue_days == 0).count();
+    out.push_str(&match lang {
+        Lang::En => format!("\n{} due: {overdue} overdue, {today} today, {} upcoming\n", items.len(), items.len() - overdue - today),
+        Lang::Zh => format!("\n共 {} 位：逾期 {overdue}，今天 {today}，即将到期 {}\n", items.len(), items.len() - overdue - today),
+    });
+    out
+}

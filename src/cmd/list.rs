@@ -1,0 +1,141 @@
+//! `followup list`: the customers as a table, JSON or CSV, filtered by stage, status, priority,
+//! owner or tag.
+
+use crate::cli::ListArgs;
+use crate::cmd::due::stage_label;
+use crate::customer::{Priority, Status};
+use crate::error::{Error, Result};
+use crate::i18n::t;
+use crate::record::Record;
+use crate::render::{Align, Table, Tone, csv, json, mask, truncate};
+use crate::{Ctx, Output};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    file: String,
+    owner: Option<String>,
+    industry: Option<String>,
+    stage: Option<String>,
+    status: &'static str,
+    priority: &'static str,
+    contact: Option<String>,
+    last_contact: Option<String>,
+    next_action: Option<String>,
+    next_due: Option<String>,
+    amount: Option<String>,
+    tags: Vec<String>,
+}
+
+pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
+    let store = ctx.store()?;
+    let config = &store.config;
+    let lang = ctx.lang(&store);
+    let stage = args
+        .stage
+        .as_deref()
+        .map(|s| config.stage_key(s).map(str::to_string).ok_or_else(|| Error::Usage(format!("--stage `{s}` is unknown"))))
+        .transpose()?;
+    let status = args
+        .status
+        .as_deref()
+        .map(|s| Status::parse(s).ok_or_else(|| Error::Usage(format!("--status `{s}` is unknown; use active, paused, won or lost"))))
+        .transpose()?;
+    let priority = args
+        .priority
+        .as_deref()
+        .map(|p| Priority::parse(p).ok_or_else(|| Error::Usage(format!("--priority `{p}` is unknown; use high, medium or low"))))
+        .transpose()?;
+    let mut records: Vec<Record> = store
+        .load_readable()?
+        .into_iter()
+        .filter(|r| {
+            let c = &r.customer;
+            stage.as_ref().is_none_or(|s| c.stage.as_ref() == Some(s))
+                && status.is_none_or(|s| c.status() == s)
+                && priority.is_none_or(|p| c.priority() == p)
+                && args.owner.as_ref().is_none_or(|o| c.owner.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(o)))
+                && args.tag.as_ref().is_none_or(|tag| c.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)))
+        })
+        .collect();
+    records.sort_by(|a, b| a.customer.name.to_lowercase().cmp(&b.customer.name.to_lowercase()).then_with(|| a.path.cmp(&b.path)));
+    let amount_hidden = config.is_confidential("deal.amount") && !ctx.reveal;
+    let rows: Vec<Row> = records
+        .iter()
+        .map(|r| {
+            let c = &r.customer;
+            Row {
+                name: c.name.clone(),
+                file: r.path.display().to_string(),
+                owner: c.owner.clone(),
+                industry: c.industry.clone(),
+                stage: c.stage.clone(),
+                status: c.status().key(),
+                priority: c.priority().key(),
+                contact: c.contact_name.clone().map(|n| if config.is_confidential("contact.name") && !ctx.reveal { mask(&n) } else { n }),
+                last_contact: r.last_contact().map(|d| d.to_string()),
+                next_action: c.next_action.clone(),
+                next_due: c.next_due.map(|d| d.to_string()),
+                amount: c.deal_amount.map(|a| if amount_hidden { mask(&a.to_string()) } else { format_amount(a) }),
+                tags: c.tags.clone(),
+            }
+        })
+        .collect();
+    if ctx.json {
+        return Ok(Output::text(json(&serde_json::json!({ "customers": rows }))));
+    }
+    if args.csv {
+        let headers = ["name", "file", "owner", "industry", "stage", "status", "priority", "contact", "last_contact", "next_action", "next_due", "amount", "tags"];
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.name, r.file, r.owner.unwrap_or_default(), r.industry.unwrap_or_default(), r.stage.unwrap_or_default(),
+                    r.status.into(), r.priority.into(), r.contact.unwrap_or_default(), r.last_contact.unwrap_or_default(),
+                    r.next_action.unwrap_or_default(), r.next_due.unwrap_or_default(), r.amount.unwrap_or_default(), r.tags.join(";"),
+                ]
+            })
+            .collect();
+        return Ok(Output::text(csv(&headers, &rows)));
+    }
+    if rows.is_empty() {
+        return Ok(Output::text(format!("{}\n", t(lang, "No customers match."))));
+    }
+    let mut table = Table::new(
+        &[t(lang, "Customer"), t(lang, "Stage"), t(lang, "Status"), t(lang, "Priority"), t(lang, "Owner"), t(lang, "Last contact"), t(lang, "Next action"), t(lang, "Next due")],
+        &[Align::Left],
+    );
+    for (r, rec) in rows.iter().zip(&records) {
+        let tone = match rec.customer.next_due {
+            Some(d) if d < ctx.today => Tone::Overdue,
+            Some(d) if d == ctx.today => Tone::Today,
+            _ => Tone::Plain,
+        };
+        table.row(
+            vec![
+                r.name.clone(),
+                stage_label(r.stage.as_deref(), config, lang),
+                t(lang, r.status).to_string(),
+                t(lang, r.priority).to_string(),
+                r.owner.clone().unwrap_or_default(),
+                r.last_contact.clone().unwrap_or_else(|| "-".into()),
+                truncate(r.next_action.as_deref().unwrap_or(""), 36),
+                r.next_due.clone().unwrap_or_default(),
+            ],
+            tone,
+        );
+    }
+    let mut out = table.render(ctx.color);
+    out.push_str(&format!("\n{} {}\n", rows.len(), if lang == crate::config::Lang::Zh { "位客户" } else { "customers" }));
+    Ok(Output::text(out))
+}
+
+/// 650000 → "650000", 1.5 → "1.5".
+pub fn format_amount(a: f64) -> String {
+    if a.fract() == 0.0 && a.abs() < 1e15 {
+        format!("{}", a as i64)
+    } else {
+        format!("{a}")
+    }
+}

@@ -1,0 +1,329 @@
+//! `followup log`: appends one entry after the last one and updates the front matter for the
+//! next action, stage, status and amount — one atomic, locked write; nothing else is touched.
+
+use crate::cli::LogArgs;
+use crate::cmd::{author, unreadable};
+use crate::config::Config;
+use crate::customer::lookup;
+use crate::dates::{days_between, parse_date_arg};
+use crate::document::Document;
+use crate::edit::{Change, apply, date_value};
+use crate::entry::{NewEntry, Outcome, resolve_due_in_text, split_objection};
+use crate::error::{Error, Result};
+use crate::record::{Record, parse_document};
+use crate::schema::{check_stage, check_status, typed_value};
+use crate::{Ctx, Output};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use toml_edit::Value;
+
+pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
+    let store = ctx.store()?;
+    let config = &store.config;
+    let rel = crate::resolve::resolve(&store, &args.customer)?;
+    let plan = Plan::from_args(args, config, ctx.today)?;
+    let mut paragraphs = args.message.clone();
+    let mut extra_fields = Vec::new();
+    if paragraphs.is_empty() && plan.is_empty() {
+        if !ctx.interactive {
+            return Err(Error::Usage(
+                "nothing to log: pass -m \"what was discussed\" (or fields like --outcome no-answer); the editor opens only at a terminal"
+                    .into(),
+            ));
+        }
+        let (text, fields) = editor_message(&rel)?;
+        paragraphs = text;
+        extra_fields = fields;
+    }
+    let root = store.root.clone();
+    let by = args.by.clone();
+    let (record, line) = store.update(&rel, |bytes| {
+        let (record, doc) =
+            parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u))?;
+        let author = author(by.as_deref(), &root, record.customer.owner.as_deref());
+        let (new_doc, line) = plan.apply(&doc, &record, config, paragraphs, extra_fields, author)?;
+        let after = parse_document(rel.clone(), &new_doc.to_bytes(), config)
+            .map_err(|u| Error::Refused(format!("{}: the new entry would not parse ({}); nothing was written", rel.display(), u.first().message)))?;
+        if after.0.entries.len() != record.entries.len() + 1 {
+            return Err(Error::Refused(format!(
+                "{}: the new entry would not be read back as one entry; nothing was written",
+                rel.display()
+            )));
+        }
+        Ok((new_doc.to_bytes(), (after.0, line)))
+    })?;
+    warn_about(&record, &plan, config, ctx.today);
+    let name = &record.customer.name;
+    let out = if ctx.json {
+        crate::render::json(&serde_json::json!({
+            "customer": name,
+            "file": rel.display().to_string(),
+            "date": plan.date.to_string(),
+            "line": line,
+        }))
+    } else {
+        format!("Logged {} {} for {name} ({}:{line})\n", plan.date, plan.channel, rel.display())
+    };
+    Ok(Output::text(out))
+}
+
+/// The checked arguments of one `log` call.
+struct Plan {
+    date: NaiveDate,
+    channel: String,
+    fields: Vec<(String, String, bool)>,
+    next: Option<String>,
+    due: Option<NaiveDate>,
+    stage: Option<String>,
+    status: Option<String>,
+    amount: Option<Value>,
+}
+
+impl Plan {
+    fn from_args(a: &LogArgs, config: &Config, today: NaiveDate) -> Result<Plan> {
+        let usage = |e: String| Error::Usage(e);
+        let date = match &a.date {
+            Some(d) => parse_date_arg(d, today).map_err(usage)?,
+            None => today,
+        };
+        let due = a.due.as_deref().map(|d| parse_date_arg(d, today)).transpose().map_err(usage)?;
+        let channel = config.channel_key(&a.channel);
+        if channel.is_empty() || channel.contains(char::is_whitespace) || channel.starts_with('@') {
+            return Err(Error::Usage(format!("--channel `{}` must be one word, like phone", a.channel)));
+        }
+        let mut fields = Vec::new();
+        if let Some(o) = &a.outcome {
+            if let Outcome::Unknown(o) = Outcome::parse(o) {
+                return Err(Error::Usage(format!(
+                    "--outcome `{o}` is unknown; use reached, no-answer, voicemail, busy or declined"
+                )));
+            }
+            fields.push(("outcome".into(), o.trim().to_string(), false));
+        }
+        for f in &a.feedback {
+            fields.push(("feedback".into(), f.clone(), false));
+        }
+        for o in &a.objection {
+            let (category, how) = split_objection(o);
+            let value = match how {
+                Some(h) if !h.is_empty() => format!("{category} — {h}"),
+                _ => category.to_string(),
+            };
+            fields.push(("objection".into(), value, false));
+        }
+        for p in &a.promised {
+            fields.push(("promised".into(), resolve_due_in_text(p, today).map_err(usage)?, true));
+        }
+        for s in &a.assist {
+            if !s.contains([':', '：']) {
+                return Err(Error::Usage(format!("--assist `{s}` needs WHO:TASK, like presales-zhou:integration plan")));
+            }
+            fields.push(("assist".into(), resolve_due_in_text(s, today).map_err(usage)?, true));
+        }
+        let stage = a.stage.as_deref().map(|s| check_stage(s, config)).transpose().map_err(usage)?;
+        let status = a.status.as_deref().map(check_status).transpose().map_err(usage)?;
+        let amount = a
+            .amount
+            .as_deref()
+            .map(|v| typed_value("deal.amount", v, config, today))
+            .transpose()
+            .map_err(usage)?;
+        Ok(Plan {
+            date,
+            channel,
+            fields,
+            next: a.next.clone(),
+            due,
+            stage,
+            status,
+            amount,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+            && self.next.is_none()
+            && self.due.is_none()
+            && self.stage.is_none()
+            && self.status.is_none()
+            && self.amount.is_none()
+    }
+
+    /// The new document and the line of the new entry's heading.
+    fn apply(
+        &self,
+        doc: &Document,
+        record: &Record,
+        config: &Config,
+        paragraphs: Vec<String>,
+        extra_fields: Vec<(String, String, bool)>,
+        author: Option<String>,
+    ) -> Result<(Document, usize)> {
+        let toml = toml_edit::Document::parse(doc.front_matter())
+            .map_err(|e| Error::Refused(format!("{}: {}", record.path.display(), e.message().trim())))?;
+        let raw = |key: &str| lookup(toml.as_table(), key).and_then(|i| i.as_str()).map(str::to_string);
+        let mut changes = Vec::new();
+        let mut fields = self.fields.clone();
+        fields.extend(extra_fields);
+        if self.next.is_some() || self.due.is_some() {
+            let action = self.next.clone().or_else(|| raw("next.action")).unwrap_or_default();
+            if let Some(next) = &self.next {
+                changes.push(Change::Set("next.action".into(), Value::from(next.as_str())));
+            }
+            match self.due {
+                Some(d) => changes.push(Change::Set("next.due".into(), date_value(d))),
+                // A new action without a deadline must not inherit the old one's.
+                None => changes.push(Change::Remove("next.due".into())),
+            }
+            let value = match self.due {
+                Some(d) => format!("{action} (due {d})"),
+                None => action,
+            };
+            fields.push(("next".into(), value.trim().to_string(), false));
+        }
+        let stage_key = |s: &str| config.stage_key(s).map(str::to_string);
+        let status_key = |s: &str| crate::customer::Status::parse(s).map(|x| x.key().to_string());
+        let canonical: [&dyn Fn(&str) -> Option<String>; 2] = [&stage_key, &status_key];
+        for ((key, new), canonical) in [("stage", &self.stage), ("status", &self.status)].into_iter().zip(canonical) {
+            let Some(new) = new else { continue };
+            let old = raw(key);
+            if old.as_deref().and_then(canonical) == canonical(new) {
+                continue;
+            }
+            changes.push(Change::Set(key.into(), Value::from(new.as_str())));
+            let value = match old {
+                Some(old) => format!("{old} -> {new}"),
+                None => new.clone(),
+            };
+            fields.push((key.into(), value, false));
+        }
+        if let Some(amount) = &self.amount {
+            changes.push(Change::Set("deal.amount".into(), amount.clone()));
+            fields.push(("amount".into(), amount.to_string().trim().to_string(), false));
+        }
+        let edited = apply(doc, &changes).map_err(Error::Refused)?;
+        let entry = NewEntry {
+            date: Some(self.date),
+            channel: self.channel.clone(),
+            author,
+            paragraphs,
+            fields,
+        };
+        // The front matter may have grown or shrunk: shift the body offsets by as much.
+        let last_end = record
+            .entries
+            .last()
+            .map(|e| (e.end + edited.body_start).saturating_sub(doc.body_start));
+        Ok(append_entry(&edited, last_end, &entry, self.date))
+    }
+}
+
+/// Splices a rendered entry in after the last entry (or at the end of the file when there is no
+/// entry or only blank lines follow it), with one blank line before it.
+pub fn append_entry(doc: &Document, last_entry_end: Option<usize>, entry: &NewEntry, date: NaiveDate) -> (Document, usize) {
+    let nl = doc.newline;
+    let rendered = entry.render(date, nl);
+    let text = &doc.text;
+    let end = last_entry_end.filter(|&e| e <= text.len() && text.is_char_boundary(e));
+    let after_is_blank = end.is_none_or(|e| text[e..].trim().is_empty());
+    if after_is_blank {
+        let mut insert = String::new();
+        if !text.ends_with('\n') {
+            insert.push_str(nl);
+        }
+        let ends_blank = text.ends_with(&format!("{nl}{nl}")) || text.ends_with("\n\n") || text.is_empty();
+        if !ends_blank {
+            insert.push_str(nl);
+        }
+        let line = (text.to_string() + &insert).matches('\n').count() + 1;
+        insert.push_str(&rendered);
+        (doc.splice(text.len()..text.len(), &insert), line)
+    } else {
+        let at = end.unwrap_or(text.len());
+        let body = rendered.strip_suffix(nl).unwrap_or(&rendered);
+        let insert = format!("{nl}{nl}{body}");
+        let line = text[..at].matches('\n').count() + 3;
+        (doc.splice(at..at, &insert), line)
+    }
+}
+
+fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
+    let late_days = days_between(plan.date, today);
+    if late_days > 0 && late_days as u64 * 24 > config.rules.log_within.approx_hours() {
+        eprintln!(
+            "warning: this contact was {late_days} days ago; the team logs within {} of a contact",
+            config.rules.log_within
+        );
+    }
+    let same_day = record.contacts().filter(|e| e.date == plan.date).count();
+    if same_day > config.rules.max_contacts_per_day as usize {
+        eprintln!(
+            "warning: {} has been contacted {same_day} times on {}; the team's limit is {} a day",
+            record.customer.name, plan.date, config.rules.max_contacts_per_day
+        );
+    }
+    if !config.is_known_channel(&plan.channel) {
+        eprintln!("warning: channel `{}` is not in followup.toml's channels", plan.channel);
+    }
+    if let Some(next) = &plan.next {
+        if let Some(v) = crate::customer::vague_phrase(next, config) {
+            eprintln!("warning: next action `{next}` is vague (\"{v}\"); say what exactly, by when");
+        }
+    }
+    let newer = record.entries.iter().filter(|e| e.date > plan.date).count();
+    if newer > 0 {
+        eprintln!("warning: the entry is dated before {newer} earlier-written entries; `followup check` will flag the order");
+    }
+}
+
+/// Opens $VISUAL / $EDITOR on a template, like `git commit`; returns paragraphs and fields.
+#[allow(clippy::type_complexity)]
+fn editor_message(rel: &Path) -> Result<(Vec<String>, Vec<(String, String, bool)>)> {
+    let template = format!(
+        "\n# Log a follow-up for {}.\n# Write what was discussed. Lines starting with '#' are ignored; an empty message aborts.\n# Fields, one per line:\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due 2024-01-12)\n#   - outcome: no-answer\n",
+        rel.display()
+    );
+    let file = tempfile::Builder::new()
+        .prefix("followup-log-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(|e| Error::io(std::env::temp_dir(), &e))?;
+    let path: PathBuf = file.path().to_path_buf();
+    std::fs::write(&path, template).map_err(|e| Error::io(&path, &e))?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status()
+        .map_err(|e| Error::Refused(format!("cannot start the editor `{editor}`: {e}; set $EDITOR or pass -m")))?;
+    if !status.success() {
+        return Err(Error::Refused(format!("the editor `{editor}` failed; nothing was logged")));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let log = crate::entry::parse_log(&format!("## 2000-01-01 x\n{kept}\n"), 0, 1);
+    let Some(entry) = log.entries.into_iter().next() else {
+        return Err(Error::Refused("empty message; nothing was logged".into()));
+    };
+    if entry.text.trim().is_empty() && entry.fields.is_empty() {
+        return Err(Error::Refused("empty message; nothing was logged".into()));
+    }
+    let fields = entry
+        .fields
+        .into_iter()
+        .map(|f| {
+            let task = f.task == Some(false) || (f.task.is_none() && (f.key == "promised" || f.key == "assist"));
+            (f.key, f.value, task)
+        })
+        .collect();
+    let paragraphs = entry.text.split("\n\n").map(str::to_string).collect();
+    Ok((paragraphs, fields))
+}

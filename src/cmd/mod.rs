@@ -1,0 +1,59 @@
+//! One module per subcommand: each turns its checked arguments into an [`Output`].
+
+pub mod check;
+pub mod done;
+pub mod due;
+pub mod init;
+pub mod list;
+pub mod log;
+pub mod merge;
+pub mod new;
+pub mod set;
+pub mod show;
+pub mod stats;
+
+use crate::cli::Command;
+use crate::error::{Error, Result};
+use crate::record::Unreadable;
+use crate::{Ctx, Output};
+use std::path::Path;
+
+pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
+    match command {
+        Command::Init(a) => init::run(&a, ctx),
+        Command::New(a) => new::run(&a, ctx),
+        Command::Log(a) => log::run(&a, ctx),
+        Command::Due(a) => due::run(&a, ctx),
+        Command::List(a) => list::run(&a, ctx),
+        Command::Show(a) => show::run(&a, ctx),
+        Command::Set(a) => set::run(&a, ctx),
+        Command::Done(a) => done::run(&a, ctx),
+        Command::Check(a) => check::run(&a, ctx),
+        Command::Stats(a) => stats::run(&a, ctx),
+        Command::MergeDriver(a) => merge::run(&a),
+    }
+}
+
+/// The error for a file a command must read but cannot parse: file, line, what to do.
+pub fn unreadable(u: &Unreadable) -> Error {
+    let d = u.first();
+    Error::Parse {
+        path: u.path.clone(),
+        line: d.line,
+        message: format!("{}; nothing was written", d.message),
+        hint: Some(
+            d.hint
+                .clone()
+                .map_or_else(|| "run `followup check` for details".into(), |h| format!("{h}, then run `followup check`")),
+        ),
+    }
+}
+
+/// Author of a new entry: `--by`, else `git config user.name`, else the file's owner.
+pub fn author(by: Option<&str>, root: &Path, owner: Option<&str>) -> Option<String> {
+    by.map(str::to_string)
+        .or_else(|| crate::git::user_name(root))
+        .or_else(|| owner.map(str::to_string))
+        .map(|a| a.split_whitespace().collect::<Vec<_>>().join("."))
+        .filter(|a| !a.is_empty())
+}

@@ -1,0 +1,89 @@
+//! `followup set`: validated, format-preserving front-matter edits (a one-field change is a
+//! one-line diff), recorded as a `note` entry in the log so the history says who changed what.
+
+use crate::cli::SetArgs;
+use crate::cmd::log::append_entry;
+use crate::cmd::{author, unreadable};
+use crate::customer::lookup;
+use crate::edit::{Change, apply};
+use crate::entry::NewEntry;
+use crate::error::{Error, Result};
+use crate::record::parse_document;
+use crate::schema::parse_assignment;
+use crate::{Ctx, Output};
+
+pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
+    let store = ctx.store()?;
+    let config = &store.config;
+    let rel = crate::resolve::resolve(&store, &args.customer)?;
+    let changes: Vec<Change> = args
+        .pairs
+        .iter()
+        .map(|p| parse_assignment(p, config, ctx.today))
+        .collect::<Result<_, _>>()
+        .map_err(Error::Usage)?;
+    let root = store.root.clone();
+    let summary = store.update(&rel, |bytes| {
+        let (record, doc) = parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u))?;
+        let toml = toml_edit::Document::parse(doc.front_matter())
+            .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message().trim())))?;
+        let shown = |item: Option<&toml_edit::Item>| {
+            item.and_then(toml_edit::Item::as_value).map(|v| match v.as_str() {
+                Some(s) => s.to_string(),
+                None => v.to_string().trim().to_string(),
+            })
+        };
+        let mut fields = Vec::new();
+        let mut effective = Vec::new();
+        for change in &changes {
+            let (key, new) = match change {
+                Change::Set(k, v) => (k, Some(v.as_str().map_or_else(|| v.to_string().trim().to_string(), str::to_string))),
+                Change::Remove(k) => (k, None),
+            };
+            let old = shown(lookup(toml.as_table(), key));
+            if old == new {
+                continue;
+            }
+            effective.push(change.clone());
+            let masked = |v: &str| if config.is_confidential(key) { crate::render::mask(v) } else { v.to_string() };
+            let value = match (&old, &new) {
+                (Some(o), Some(n)) => format!("{} -> {}", masked(o), masked(n)),
+                (None, Some(n)) => masked(n),
+                (Some(o), None) => format!("{} -> (removed)", masked(o)),
+                (None, None) => continue,
+            };
+            if key == "stage" || key == "status" {
+                fields.push((key.clone(), value, false));
+            } else {
+                fields.push(("set".to_string(), format!("{key}: {value}"), false));
+            }
+        }
+        if effective.is_empty() {
+            return Ok((bytes.to_vec(), None));
+        }
+        let edited = apply(&doc, &effective).map_err(Error::Usage)?;
+        let entry = NewEntry {
+            date: Some(ctx.today),
+            channel: "note".into(),
+            author: author(args.by.as_deref(), &root, record.customer.owner.as_deref()),
+            paragraphs: Vec::new(),
+            fields: fields.clone(),
+        };
+        let last_end = record.entries.last().map(|e| (e.end + edited.body_start).saturating_sub(doc.body_start));
+        let (new_doc, _) = append_entry(&edited, last_end, &entry, ctx.today);
+        let reparsed = parse_document(rel.clone(), &new_doc.to_bytes(), config)
+            .map_err(|u| Error::Refused(format!("{}: the change would leave the file unreadable ({}); nothing was written", rel.display(), u.first().message)))?;
+        if let Some(d) = reparsed.0.diagnostics.iter().find(|d| d.severity == crate::diagnostic::Severity::Error && !record.diagnostics.contains(d)) {
+            return Err(Error::Refused(format!("{}: {}; nothing was written", rel.display(), d.message)));
+        }
+        Ok((new_doc.to_bytes(), Some(fields)))
+    })?;
+    let out = match summary {
+        None => format!("{}: nothing to change\n", rel.display()),
+        Some(fields) => {
+            let list: Vec<String> = fields.iter().map(|(k, v, _)| if k == "set" { v.clone() } else { format!("{k}: {v}") }).collect();
+            format!("Updated {}: {}\n", rel.display(), list.join("; "))
+        }
+    };
+    Ok(Output::text(out))
+}

@@ -1,0 +1,174 @@
+//! `followup show`: one customer's profile, plan, open items and recent entries, with
+//! confidential fields masked unless `--reveal`.
+
+use crate::cli::ShowArgs;
+use crate::cmd::unreadable;
+use crate::error::{Error, Result};
+use crate::i18n::t;
+use crate::record::parse_document;
+use crate::render::{json, mask, paint, Tone};
+use crate::{Ctx, Output};
+use serde_json::{Map, Value as Json};
+use toml_edit::{Item, Value};
+
+pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
+    let store = ctx.store()?;
+    let config = &store.config;
+    let lang = ctx.lang(&store);
+    let rel = crate::resolve::resolve(&store, &args.customer)?;
+    let bytes = store.read(&rel)?;
+    let (record, doc) = parse_document(rel.clone(), &bytes, config).map_err(|u| unreadable(&u))?;
+    let toml = toml_edit::Document::parse(doc.front_matter())
+        .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message())))?;
+    let masked = |key: &str| config.is_confidential(key) && !ctx.reveal;
+    let front = table_json(toml.as_table().iter().map(|(k, v)| (k, v)), "", &masked);
+    let open: Vec<Json> = record
+        .open_items()
+        .map(|(e, f)| {
+            serde_json::json!({
+                "kind": f.key, "text": f.value, "due": crate::entry::due_date(&f.value).map(|d| d.to_string()),
+                "entry_date": e.date.to_string(), "line": f.line,
+            })
+        })
+        .collect();
+    let recent: Vec<&crate::entry::Entry> = record.entries.iter().rev().take(args.entries).collect();
+    if ctx.json {
+        let entries: Vec<Json> = recent
+            .iter()
+            .rev()
+            .map(|e| {
+                serde_json::json!({
+                    "date": e.date.to_string(), "time": e.time, "channel": e.channel, "author": e.author,
+                    "outcome": e.outcome().key(), "text": e.text, "line": e.line,
+                    "fields": e.fields.iter().map(|f| serde_json::json!({"key": f.key, "value": f.value, "done": f.task})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        return Ok(Output::text(json(&serde_json::json!({
+            "customer": record.customer.name,
+            "file": rel.display().to_string(),
+            "front_matter": front,
+            "last_contact": record.last_contact().map(|d| d.to_string()),
+            "open_items": open,
+            "entries": entries,
+            "entry_count": record.entries.len(),
+        }))));
+    }
+    let mut out = String::new();
+    let head = format!("{}  ({})", record.customer.name, rel.display());
+    out.push_str(&paint(&head, Tone::Header, ctx.color));
+    out.push('\n');
+    section(&mut out, t(lang, "Profile"), ctx.color);
+    let mut lines = Vec::new();
+    flatten(&front, "", &mut lines);
+    let width = lines.iter().map(|(k, _)| crate::render::width(k)).max().unwrap_or(0);
+    for (k, v) in &lines {
+        out.push_str(&format!("  {k}{}  {v}\n", " ".repeat(width - crate::render::width(k))));
+    }
+    if let Some(last) = record.last_contact() {
+        out.push_str(&format!("  {}: {last} ({})\n", t(lang, "Last contact"), crate::due::relative(last, ctx.today, lang)));
+    }
+    section(&mut out, t(lang, "Open items"), ctx.color);
+    if open.is_empty() {
+        out.push_str("  -\n");
+    }
+    for (e, f) in record.open_items() {
+        let overdue = crate::entry::due_date(&f.value).is_some_and(|d| d < ctx.today);
+        let line = format!("  [ ] {}: {}   ({} {}:{})", f.key, f.value, e.date, rel.display(), f.line);
+        out.push_str(&paint(&line, if overdue { Tone::Overdue } else { Tone::Plain }, ctx.color));
+        out.push('\n');
+    }
+    section(&mut out, t(lang, "Recent entries"), ctx.color);
+    for e in recent.iter().rev() {
+        let author = e.author.as_deref().map(|a| format!(" @{a}")).unwrap_or_default();
+        out.push_str(&format!("  {} {}{author}\n", e.date, e.channel));
+        for line in e.text.lines() {
+            out.push_str(&format!("      {line}\n"));
+        }
+        for f in &e.fields {
+            let mark = match f.task {
+                Some(true) => "[x] ",
+                Some(false) => "[ ] ",
+                None => "",
+            };
+            out.push_str(&format!("      - {mark}{}: {}\n", f.key, f.value));
+        }
+    }
+    if record.entries.len() > recent.len() {
+        out.push_str(&format!("  … {} earlier entries in {}\n", record.entries.len() - recent.len(), rel.display()));
+    }
+    Ok(Output::text(out))
+}
+
+fn section(out: &mut String, title: &str, color: bool) {
+    out.push('\n');
+    out.push_str(&paint(title, Tone::Header, color));
+    out.push('\n');
+}
+
+fn table_json<'a>(items: impl Iterator<Item = (&'a str, &'a Item)>, prefix: &str, masked: &dyn Fn(&str) -> bool) -> Json {
+    let mut map = Map::new();
+    for (key, item) in items {
+        let path = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
+        map.insert(key.to_string(), item_json(item, &path, masked));
+    }
+    Json::Object(map)
+}
+
+fn item_json(item: &Item, path: &str, masked: &dyn Fn(&str) -> bool) -> Json {
+    match item {
+        Item::Value(v) => value_json(v, path, masked),
+        Item::Table(t) => table_json(t.iter(), path, masked),
+        Item::ArrayOfTables(a) => Json::Array(a.iter().map(|t| table_json(t.iter(), path, masked)).collect()),
+        Item::None => Json::Null,
+    }
+}
+
+fn value_json(v: &Value, path: &str, masked: &dyn Fn(&str) -> bool) -> Json {
+    if masked(path) && !matches!(v, Value::InlineTable(_) | Value::Array(_)) {
+        let text = match v {
+            Value::String(s) => s.value().clone(),
+            other => other.to_string().trim().to_string(),
+        };
+        return Json::String(mask(&text));
+    }
+    match v {
+        Value::String(s) => Json::String(s.value().clone()),
+        Value::Integer(i) => Json::from(*i.value()),
+        Value::Float(f) => Json::from(*f.value()),
+        Value::Boolean(b) => Json::Bool(*b.value()),
+        Value::Datetime(d) => Json::String(d.value().to_string()),
+        Value::Array(a) => Json::Array(a.iter().map(|x| value_json(x, path, masked)).collect()),
+        Value::InlineTable(t) => {
+            let mut map = Map::new();
+            for (k, x) in t.iter() {
+                map.insert(k.to_string(), value_json(x, &format!("{path}.{k}"), masked));
+            }
+            Json::Object(map)
+        }
+    }
+}
+
+/// Flattens JSON into `dotted.key  value` lines for people.
+fn flatten(v: &Json, prefix: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Json::Object(map) => {
+            for (k, x) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(x, &key, out);
+            }
+        }
+        Json::Array(items) if items.iter().any(Json::is_object) => {
+            for (i, x) in items.iter().enumerate() {
+                flatten(x, &format!("{prefix}[{}]", i + 1), out);
+            }
+        }
+        Json::Array(items) => out.push((
+            prefix.to_string(),
+            items.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect::<Vec<_>>().join(", "),
+        )),
+        Json::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+

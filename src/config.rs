@@ -1,0 +1,338 @@
+//! `followup.toml`: the team's settings, with every key defaulted so an empty file works.
+
+use crate::dates::Duration;
+use serde::Deserialize;
+
+/// Language of human-readable output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text.trim().to_lowercase().as_str() {
+            "en" | "english" => Some(Lang::En),
+            "zh" | "zh-cn" | "cn" | "chinese" | "中文" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StageDef {
+    pub key: String,
+    pub cadence: Duration,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub required: Vec<String>,
+    pub log_within: Duration,
+    pub max_contacts_per_day: u32,
+    pub unanswered_streak: u32,
+    pub stale_after: Duration,
+    pub vague_phrases: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub customers_dir: String,
+    pub lang: Lang,
+    /// In funnel order: a later stage is further along.
+    pub stages: Vec<StageDef>,
+    pub rules: Rules,
+    pub channels: Vec<String>,
+    pub objections: Vec<String>,
+    /// Dotted front-matter keys masked in every output unless `--reveal`.
+    pub confidential: Vec<String>,
+}
+
+/// Built-in Chinese aliases of the default stage keys, recognised whatever the labels say.
+const STAGE_ALIASES: [(&str, &str); 4] = [
+    ("潜在", "potential"),
+    ("意向", "intent"),
+    ("成交", "won"),
+    ("维护", "maintenance"),
+];
+
+const CHANNEL_ALIASES: [(&str, &str); 5] = [
+    ("电话", "phone"),
+    ("邮件", "email"),
+    ("拜访", "visit"),
+    ("微信", "wechat"),
+    ("会议", "meeting"),
+];
+
+pub const ALWAYS_CONFIDENTIAL: [&str; 3] = ["contact.phone", "contact.email", "contact.wechat"];
+
+impl Default for Config {
+    fn default() -> Self {
+        let stage = |key: &str, cadence: Duration, label: &str| StageDef {
+            key: key.to_string(),
+            cadence,
+            label: label.to_string(),
+        };
+        let strings = |items: &[&str]| items.iter().map(|s| (*s).to_string()).collect();
+        Config {
+            customers_dir: "customers".to_string(),
+            lang: Lang::En,
+            stages: vec![
+                stage("potential", Duration::Days(7), "潜在"),
+                stage("intent", Duration::Days(3), "意向"),
+                stage("won", Duration::Days(30), "成交"),
+                stage("maintenance", Duration::Days(30), "维护"),
+            ],
+            rules: Rules {
+                required: strings(&["name", "owner", "stage", "industry", "contact.name"]),
+                log_within: Duration::Hours(24),
+                max_contacts_per_day: 2,
+                unanswered_streak: 3,
+                stale_after: Duration::Days(30),
+                vague_phrases: strings(&["follow up", "keep in touch", "跟进客户", "保持联系"]),
+            },
+            channels: strings(&["phone", "email", "visit", "wechat", "meeting"]),
+            objections: strings(&[
+                "price",
+                "budget",
+                "timing",
+                "competitor",
+                "decision-process",
+                "feature-gap",
+                "trust",
+            ]),
+            confidential: Vec::new(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    customers_dir: Option<String>,
+    lang: Option<String>,
+    stages: Option<toml::Table>,
+    rules: Option<RawRules>,
+    channels: Option<Vec<String>>,
+    objections: Option<Vec<String>>,
+    confidential: Option<Vec<String>>,
+}
+
+/// `channels`, `objections` and `confidential` are accepted inside `[rules]` too: in the
+/// SPEC's example they follow the `[rules]` table, so TOML puts them there.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    required: Option<Vec<String>>,
+    log_within: Option<String>,
+    max_contacts_per_day: Option<u32>,
+    unanswered_streak: Option<u32>,
+    stale_after: Option<String>,
+    vague_phrases: Option<Vec<String>>,
+    channels: Option<Vec<String>>,
+    objections: Option<Vec<String>>,
+    confidential: Option<Vec<String>>,
+}
+
+impl Config {
+    /// Reads the text of followup.toml; the error is one sentence with the line.
+    pub fn parse(text: &str) -> Result<Config, (usize, String)> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            (line, e.message().trim().to_string())
+        })?;
+        let mut config = Config::default();
+        if let Some(dir) = raw.customers_dir {
+            config.customers_dir = dir;
+        }
+        if let Some(lang) = raw.lang {
+            config.lang =
+                Lang::parse(&lang).ok_or((1, format!("lang `{lang}` is unknown; use \"en\" or \"zh\"")))?;
+        }
+        if let Some(stages) = raw.stages {
+            config.stages = parse_stages(&stages, &config.stages)?;
+        }
+        let rules = raw.rules.unwrap_or_default();
+        let duration = |text: Option<String>, default: Duration, key: &str| match text {
+            None => Ok(default),
+            Some(t) => Duration::parse(&t).map_err(|e| (1, format!("rules.{key}: {e}"))),
+        };
+        config.rules.log_within = duration(rules.log_within, config.rules.log_within, "log_within")?;
+        config.rules.stale_after =
+            duration(rules.stale_after, config.rules.stale_after, "stale_after")?;
+        if let Some(v) = rules.required {
+            config.rules.required = v;
+        }
+        if let Some(v) = rules.max_contacts_per_day {
+            config.rules.max_contacts_per_day = v;
+        }
+        if let Some(v) = rules.unanswered_streak {
+            config.rules.unanswered_streak = v.max(1);
+        }
+        if let Some(v) = rules.vague_phrases {
+            config.rules.vague_phrases = v;
+        }
+        if let Some(v) = raw.channels.or(rules.channels) {
+            config.channels = v;
+        }
+        if let Some(v) = raw.objections.or(rules.objections) {
+            config.objections = v;
+        }
+        if let Some(v) = raw.confidential.or(rules.confidential) {
+            config.confidential = v;
+        }
+        Ok(config)
+    }
+
+    /// The canonical stage key for a key, a label or a built-in Chinese alias.
+    pub fn stage_key(&self, raw: &str) -> Option<&str> {
+        let t = raw.trim();
+        let lower = t.to_lowercase();
+        if let Some(s) = self
+            .stages
+            .iter()
+            .find(|s| s.key.to_lowercase() == lower || s.label == t)
+        {
+            return Some(&s.key);
+        }
+        let alias = STAGE_ALIASES.iter().find(|(zh, _)| *zh == t)?.1;
+        self.stages.iter().find(|s| s.key == alias).map(|s| s.key.as_str())
+    }
+
+    /// Position of a canonical stage key in the funnel (0 = first).
+    pub fn stage_rank(&self, key: &str) -> Option<usize> {
+        self.stages.iter().position(|s| s.key == key)
+    }
+
+    pub fn stage(&self, key: &str) -> Option<&StageDef> {
+        self.stages.iter().find(|s| s.key == key)
+    }
+
+    /// The canonical channel for a known channel or its Chinese alias, else the text as written.
+    pub fn channel_key(&self, raw: &str) -> String {
+        let t = raw.trim();
+        if let Some((_, en)) = CHANNEL_ALIASES.iter().find(|(zh, _)| *zh == t) {
+            return (*en).to_string();
+        }
+        let lower = t.to_lowercase();
+        if self.channels.iter().any(|c| c.to_lowercase() == lower) || lower == "note" {
+            return lower;
+        }
+        t.to_string()
+    }
+
+    pub fn is_known_channel(&self, key: &str) -> bool {
+        key == "note" || self.channels.iter().any(|c| c.eq_ignore_ascii_case(key))
+    }
+
+    pub fn is_known_objection(&self, category: &str) -> bool {
+        self.objections
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(category.trim()))
+    }
+
+    /// Is this dotted front-matter key masked unless `--reveal`?
+    pub fn is_confidential(&self, dotted: &str) -> bool {
+        ALWAYS_CONFIDENTIAL.contains(&dotted) || self.confidential.iter().any(|k| k == dotted)
+    }
+}
+
+fn parse_stages(table: &toml::Table, defaults: &[StageDef]) -> Result<Vec<StageDef>, (usize, String)> {
+    let mut stages = Vec::new();
+    for (key, value) in table {
+        let default = defaults.iter().find(|d| &d.key == key);
+        let cadence = match value.get("cadence") {
+            Some(toml::Value::String(s)) => {
+                Duration::parse(s).map_err(|e| (1, format!("stages.{key}.cadence: {e}")))?
+            }
+            Some(_) => return Err((1, format!("stages.{key}.cadence must be a string like \"7d\""))),
+            None => default.map_or(Duration::Days(7), |d| d.cadence),
+        };
+        let label = match value.get("label") {
+            Some(toml::Value::String(s)) => s.clone(),
+            _ => default.map_or_else(|| key.clone(), |d| d.label.clone()),
+        };
+        stages.push(StageDef {
+            key: key.clone(),
+            cadence,
+            label,
+        });
+    }
+    if stages.is_empty() {
+        return Err((1, "[stages] is empty; list at least one stage".to_string()));
+    }
+    Ok(stages)
+}
+
+/// The followup.toml that `followup init` writes: every default, commented.
+pub fn template(lang: Lang) -> String {
+    let lang = match lang {
+        Lang::En => "en",
+        Lang::Zh => "zh",
+    };
+    format!(
+        r#"# followup settings; every key has a default, so any of them can be removed.
+customers_dir = "customers"
+lang = "{lang}"                  # "zh": labels, headers and messages in Chinese
+
+[stages]                     # order matters: later = further in the funnel
+potential   = {{ cadence = "7d",  label = "潜在" }}
+intent      = {{ cadence = "3d",  label = "意向" }}
+won         = {{ cadence = "30d", label = "成交" }}
+maintenance = {{ cadence = "30d", label = "维护" }}
+
+[rules]
+required = ["name", "owner", "stage", "industry", "contact.name"]
+log_within = "24h"           # a log written later than this after the contact gets a warning
+max_contacts_per_day = 2     # more touches of one customer in a day: over-contact warning
+unanswered_streak = 3        # this many no-answer entries in a row: change channel
+stale_after = "30d"          # no contact for this long: stale
+vague_phrases = ["follow up", "keep in touch", "跟进客户", "保持联系"]
+channels = ["phone", "email", "visit", "wechat", "meeting"]
+objections = ["price", "budget", "timing", "competitor", "decision-process", "feature-gap", "trust"]
+confidential = []            # more front-matter keys to mask, e.g. "deal.amount"
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.customers_dir, "customers");
+        assert_eq!(c.stages.len(), 4);
+        assert_eq!(c.stage_key("意向"), Some("intent"));
+        assert_eq!(c.stage_key("Won"), Some("won"));
+        assert_eq!(c.stage_key("closed"), None);
+    }
+
+    #[test]
+    fn template_parses_and_spec_layout_puts_channels_in_rules() {
+        Config::parse(&template(Lang::Zh)).unwrap();
+        let c = Config::parse("[rules]\nstale_after = \"2w\"\n\nchannels = [\"phone\", \"fax\"]\n")
+            .unwrap();
+        assert_eq!(c.rules.stale_after, Duration::Weeks(2));
+        assert!(c.is_known_channel("fax"));
+    }
+
+    #[test]
+    fn custom_stage_order_is_kept() {
+        let c = Config::parse("[stages]\nlead = { cadence = \"2d\" }\ndeal = {}\n").unwrap();
+        let keys: Vec<_> = c.stages.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["lead", "deal"]);
+        assert_eq!(c.stage_rank("deal"), Some(1));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let (line, _) = Config::parse("lang = \"en\"\nrules = 3\n").unwrap_err();
+        assert_eq!(line, 2);
+    }
+}

@@ -1,0 +1,386 @@
+//! The front-matter model: a customer's profile and plan read from TOML (bare or quoted dates,
+//! Chinese aliases), with a positioned diagnostic for every value it cannot accept.
+
+use crate::config::Config;
+use crate::dates::{Duration, parse_iso};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::document::LineIndex;
+use chrono::NaiveDate;
+use std::ops::Range;
+use toml_edit::{Item, Table, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Active,
+    Paused,
+    Won,
+    Lost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+const STATUSES: [(&str, &[&str], Status); 4] = [
+    ("active", &["推进中", "跟进中"], Status::Active),
+    ("paused", &["暂缓", "暂停"], Status::Paused),
+    ("won", &["已成交"], Status::Won),
+    ("lost", &["丢单", "已丢单"], Status::Lost),
+];
+
+const PRIORITIES: [(&str, &[&str], Priority); 3] = [
+    ("high", &["高"], Priority::High),
+    ("medium", &["中"], Priority::Medium),
+    ("low", &["低"], Priority::Low),
+];
+
+pub const ROLES: [(&str, &[&str]); 4] = [
+    ("decision-maker", &["决策人", "决策者"]),
+    ("influencer", &["影响者", "影响人"]),
+    ("key-person", &["关键人"]),
+    ("evaluator", &["评估者", "评估人"]),
+];
+
+fn lookup_alias<T: Copy>(raw: &str, table: &[(&str, &[&str], T)]) -> Option<T> {
+    let t = raw.trim();
+    let lower = t.to_lowercase();
+    table
+        .iter()
+        .find(|(en, zh, _)| *en == lower || zh.contains(&t))
+        .map(|(_, _, v)| *v)
+}
+
+impl Status {
+    pub fn parse(raw: &str) -> Option<Status> {
+        lookup_alias(raw, &STATUSES)
+    }
+
+    pub fn key(self) -> &'static str {
+        STATUSES.iter().find(|s| s.2 == self).map_or("", |s| s.0)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        STATUSES.iter().find(|s| s.2 == self).map_or("", |s| s.1[0])
+    }
+}
+
+impl Priority {
+    pub fn parse(raw: &str) -> Option<Priority> {
+        lookup_alias(raw, &PRIORITIES)
+    }
+
+    pub fn key(self) -> &'static str {
+        PRIORITIES.iter().find(|p| p.2 == self).map_or("", |p| p.0)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        PRIORITIES.iter().find(|p| p.2 == self).map_or("", |p| p.1[0])
+    }
+}
+
+pub fn role_key(raw: &str) -> Option<&'static str> {
+    let t = raw.trim();
+    let lower = t.to_lowercase();
+    ROLES
+        .iter()
+        .find(|(en, zh)| *en == lower || zh.contains(&t))
+        .map(|(en, _)| *en)
+}
+
+/// The typed profile and plan of one customer.
+#[derive(Debug, Clone, Default)]
+pub struct Customer {
+    pub name: String,
+    pub industry: Option<String>,
+    pub owner: Option<String>,
+    /// Canonical stage key, when the stage is known.
+    pub stage: Option<String>,
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    pub cadence: Option<Duration>,
+    pub created: Option<NaiveDate>,
+    pub paused_until: Option<NaiveDate>,
+    pub tags: Vec<String>,
+    pub contact_name: Option<String>,
+    pub next_action: Option<String>,
+    pub next_due: Option<NaiveDate>,
+    pub deal_amount: Option<f64>,
+    pub obstacle: Option<String>,
+    /// Line of the `name` key (the opening `+++` when there is none).
+    pub name_line: usize,
+}
+
+impl Customer {
+    pub fn status(&self) -> Status {
+        self.status.unwrap_or(Status::Active)
+    }
+
+    pub fn priority(&self) -> Priority {
+        self.priority.unwrap_or(Priority::Medium)
+    }
+}
+
+/// Where a span of the front matter is in the file: maps TOML spans to file line and column.
+pub struct Locator<'a> {
+    pub index: &'a LineIndex<'a>,
+    /// Byte offset of the front matter in the file text.
+    pub offset: usize,
+    /// Line to point at for something missing (the opening `+++`).
+    pub open_line: usize,
+}
+
+impl Locator<'_> {
+    pub fn at(&self, span: Option<Range<usize>>) -> (usize, usize) {
+        match span {
+            Some(s) => self.index.line_col(self.offset + s.start),
+            None => (self.open_line, 1),
+        }
+    }
+}
+
+/// Follows a dotted key (`contact.name`) through tables and inline tables.
+pub fn lookup<'a>(root: &'a Table, dotted: &str) -> Option<&'a Item> {
+    let mut parts = dotted.split('.');
+    let mut item = root.get(parts.next()?)?;
+    for part in parts {
+        item = item.as_table_like()?.get(part)?;
+    }
+    Some(item)
+}
+
+/// Reads the typed customer from parsed front matter; every value it cannot accept becomes a
+/// diagnostic at that value's position, and the field is left unset.
+pub fn read_customer(
+    root: &Table,
+    config: &Config,
+    loc: &Locator<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Customer {
+    let mut r = Reader { root, loc, diags };
+    let mut c = Customer {
+        name: r.string("name").unwrap_or_default(),
+        industry: r.string("industry"),
+        owner: r.string("owner"),
+        contact_name: r.string("contact.name"),
+        next_action: r.string("next.action"),
+        next_due: r.date("next.due"),
+        created: r.date("created"),
+        paused_until: r.date("paused_until"),
+        obstacle: r.string("deal.obstacle").or_else(|| r.string("obstacle")),
+        ..Customer::default()
+    };
+    r.date("deal.expected_close");
+    if let Some((raw, span)) = r.string_at("stage") {
+        c.stage = config.stage_key(&raw).map(str::to_string);
+        if c.stage.is_none() {
+            let keys = config.stages.iter().map(|s| s.key.as_str());
+            r.bad(span, "unknown-stage", format!("unknown stage `{raw}`"), did_you_mean(&raw, keys).or_else(|| Some(format!("use one of: {}", stage_list(config)))));
+        }
+    }
+    if let Some((raw, span)) = r.string_at("status") {
+        c.status = Status::parse(&raw);
+        if c.status.is_none() {
+            let keys = STATUSES.iter().map(|s| s.0);
+            r.bad(span, "unknown-status", format!("unknown status `{raw}`"), did_you_mean(&raw, keys).or_else(|| Some("use active, paused, won or lost (推进中 暂缓 已成交 丢单)".into())));
+        }
+    }
+    if let Some((raw, span)) = r.string_at("priority") {
+        c.priority = Priority::parse(&raw);
+        if c.priority.is_none() {
+            let keys = PRIORITIES.iter().map(|p| p.0);
+            r.bad(span, "unknown-priority", format!("unknown priority `{raw}`"), did_you_mean(&raw, keys).or_else(|| Some("use high, medium or low (高 中 低)".into())));
+        }
+    }
+    if let Some((raw, span)) = r.string_at("cadence") {
+        match Duration::parse(&raw) {
+            Ok(d) => c.cadence = Some(d),
+            Err(e) => r.bad(span, "bad-value", format!("cadence: {e}"), None),
+        }
+    }
+    c.tags = r.strings("tags");
+    r.strings("pain_points");
+    if let Some(item) = lookup(root, "deal.amount") {
+        match item.as_value() {
+            Some(Value::Integer(i)) => c.deal_amount = Some(*i.value() as f64),
+            Some(Value::Float(f)) => c.deal_amount = Some(*f.value()),
+            _ => r.bad(item.span(), "bad-value", "deal.amount must be a number, like 650000".to_string(), None),
+        }
+    }
+    r.decision_chain();
+    c.name_line = lookup(root, "name").map_or(loc.open_line, |i| loc.at(i.span()).0);
+    plan_warnings(root, &c, config, loc, r.diags);
+    c
+}
+
+/// Warnings about the plan that the template's rules imply: a next action needs a deadline
+/// and concrete words; a paused deal needs an obstacle or a date to resume.
+fn plan_warnings(root: &Table, c: &Customer, config: &Config, loc: &Locator<'_>, diags: &mut Vec<Diagnostic>) {
+    if let Some(action) = &c.next_action {
+        let (line, col) = loc.at(lookup(root, "next.action").and_then(Item::span));
+        if lookup(root, "next.due").is_none() {
+            diags.push(
+                Diagnostic::warning(line, col, "next-without-due", "the next action has no due date")
+                    .with_hint("add `due = YYYY-MM-DD` under [next], or log with --due"),
+            );
+        }
+        if let Some(phrase) = vague_phrase(action, config) {
+            diags.push(
+                Diagnostic::warning(line, col, "vague-next", format!("the next action `{action}` is vague (\"{phrase}\")"))
+                    .with_hint("say exactly what happens next, e.g. \"send the revised quote\""),
+            );
+        }
+    }
+    if c.status == Some(Status::Paused) && c.obstacle.is_none() && c.paused_until.is_none() {
+        let (line, col) = loc.at(lookup(root, "status").and_then(Item::span));
+        diags.push(
+            Diagnostic::warning(line, col, "paused-without-reason", "the customer is paused without an obstacle or paused_until")
+                .with_hint("add `obstacle = \"…\"` under [deal] or `paused_until = YYYY-MM-DD`"),
+        );
+    }
+}
+
+/// The team's vague phrase that `text` contains, if any.
+pub fn vague_phrase<'a>(text: &str, config: &'a Config) -> Option<&'a str> {
+    let lower = text.to_lowercase();
+    config
+        .rules
+        .vague_phrases
+        .iter()
+        .find(|p| !p.trim().is_empty() && lower.contains(&p.to_lowercase()))
+        .map(String::as_str)
+}
+
+fn stage_list(config: &Config) -> String {
+    config
+        .stages
+        .iter()
+        .map(|s| format!("{} ({})", s.key, s.label))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct Reader<'a, 'b> {
+    root: &'a Table,
+    loc: &'a Locator<'b>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_, '_> {
+    fn bad(&mut self, span: Option<Range<usize>>, code: &'static str, message: String, hint: Option<String>) {
+        let (line, col) = self.loc.at(span);
+        let mut d = Diagnostic::error(line, col, code, message);
+        d.hint = hint;
+        self.diags.push(d);
+    }
+
+    /// A string value and its span; a value of another type is reported and skipped.
+    fn string_at(&mut self, key: &str) -> Option<(String, Option<Range<usize>>)> {
+        let item = lookup(self.root, key)?;
+        match item.as_str() {
+            Some(s) => Some((s.to_string(), item.span())),
+            None => {
+                self.bad(item.span(), "bad-value", format!("{key} must be a string in quotes"), None);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, key: &str) -> Option<String> {
+        self.string_at(key)
+            .map(|(s, _)| s)
+            .filter(|s| !s.trim().is_empty())
+    }
+
+    fn strings(&mut self, key: &str) -> Vec<String> {
+        let Some(item) = lookup(self.root, key) else {
+            return Vec::new();
+        };
+        match item.as_array() {
+            Some(a) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            None => match item.as_str() {
+                Some(s) => vec![s.to_string()],
+                None => {
+                    self.bad(item.span(), "bad-value", format!("{key} must be a list of strings, like [\"a\", \"b\"]"), None);
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    fn date(&mut self, key: &str) -> Option<NaiveDate> {
+        let item = lookup(self.root, key)?;
+        let parsed = match item.as_value() {
+            Some(Value::Datetime(dt)) => dt.value().date.and_then(|d| {
+                NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            }),
+            Some(Value::String(s)) => parse_iso(s.value()),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let shown = item.as_value().map_or_else(String::new, |v| v.to_string().trim().to_string());
+            self.bad(item.span(), "bad-date", format!("{key} `{shown}` is not a date"), Some("write a date as YYYY-MM-DD, like 2024-01-24".into()));
+        }
+        parsed
+    }
+
+    fn decision_chain(&mut self) {
+        let Some(item) = self.root.get("decision_chain") else {
+            return;
+        };
+        let people: Vec<&dyn toml_edit::TableLike> = match item {
+            Item::ArrayOfTables(a) => a.iter().map(|t| t as &dyn toml_edit::TableLike).collect(),
+            Item::Value(Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_inline_table().map(|t| t as &dyn toml_edit::TableLike))
+                .collect(),
+            _ => {
+                self.bad(item.span(), "bad-value", "decision_chain must be a list of [[decision_chain]] tables".into(), None);
+                return;
+            }
+        };
+        for person in people {
+            let Some(role) = person.get("role") else { continue };
+            let Some(raw) = role.as_str() else {
+                self.bad(role.span(), "bad-value", "decision_chain.role must be a string".into(), None);
+                continue;
+            };
+            if role_key(raw).is_none() {
+                let keys = ROLES.iter().map(|r| r.0);
+                let hint = did_you_mean(raw, keys).or_else(|| Some("use decision-maker, influencer, key-person or evaluator".into()));
+                self.bad(role.span(), "unknown-role", format!("unknown decision-chain role `{raw}`"), hint);
+            }
+        }
+    }
+}
+
+/// Diagnostics for required keys (dotted) that are missing or empty.
+pub fn missing_required(root: &Table, config: &Config, loc: &Locator<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for key in &config.rules.required {
+        let present = lookup(root, key).is_some_and(|item| match item.as_str() {
+            Some(s) => !s.trim().is_empty(),
+            None => !item.is_none(),
+        });
+        if present {
+            continue;
+        }
+        // Point at the parent table when it exists, else at the opening `+++`.
+        let parent = key.rsplit_once('.').and_then(|(p, _)| lookup(root, p));
+        let (line, col) = loc.at(parent.and_then(Item::span));
+        out.push(
+            Diagnostic::error(line, col, "missing-field", format!("required field `{key}` is missing"))
+                .with_hint(format!("add `{}` to the front matter", example_for(key))),
+        );
+    }
+    out
+}
+
+fn example_for(key: &str) -> String {
+    match key.rsplit_once('.') {
+        Some((table, leaf)) => format!("{leaf} = \"…\"` under `[{table}]"),
+        None => format!("{key} = \"…\""),
+    }
+}

@@ -1,0 +1,289 @@
+//! A customer file as bytes with spans: where the `+++` front matter and the body are, which
+//! line ending and BOM it uses — so edits are splices and everything else stays byte-for-byte.
+
+use std::ops::Range;
+
+const BOM: &str = "\u{feff}";
+
+/// A customer file split into front matter and body, keeping byte offsets into `text`.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file's text without its byte-order mark.
+    pub text: String,
+    pub bom: bool,
+    /// `"\r\n"` when the file's first line ends that way, else `"\n"`.
+    pub newline: &'static str,
+    /// The TOML between the two `+++` lines.
+    pub front: Range<usize>,
+    /// Offset of the first byte after the closing `+++` line.
+    pub body_start: usize,
+    /// 1-based line number of the first TOML line (the line after the opening `+++`).
+    pub front_line: usize,
+}
+
+/// Why a file is not a customer file; each carries the 1-based line to point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitError {
+    NotUtf8 { line: usize },
+    NoFrontMatter,
+    Unclosed,
+}
+
+impl SplitError {
+    pub fn line(&self) -> usize {
+        match self {
+            SplitError::NotUtf8 { line } => *line,
+            SplitError::NoFrontMatter | SplitError::Unclosed => 1,
+        }
+    }
+
+    pub fn message(&self) -> &'static str {
+        match self {
+            SplitError::NotUtf8 { .. } => "the file is not valid UTF-8",
+            SplitError::NoFrontMatter => "the file does not start with a `+++` front matter line",
+            SplitError::Unclosed => "the front matter opened by `+++` is never closed",
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        match self {
+            SplitError::NotUtf8 { .. } => "save the file as UTF-8",
+            SplitError::NoFrontMatter => {
+                "start the file with a `+++` line, the TOML profile, and another `+++` line"
+            }
+            SplitError::Unclosed => "close the front matter with a `+++` line",
+        }
+    }
+}
+
+/// Is this line (without its line ending) a `+++` fence?
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "+++"
+}
+
+impl Document {
+    /// Splits a file's bytes; never panics, whatever the input.
+    pub fn parse(bytes: &[u8]) -> Result<Document, SplitError> {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                return Err(SplitError::NotUtf8 { line });
+            }
+        };
+        let (bom, text) = match text.strip_prefix(BOM) {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+        let first = &text[..first_end];
+        if !is_fence(first.trim_end_matches(['\n', '\r'])) {
+            return Err(SplitError::NoFrontMatter);
+        }
+        let newline = if first.ends_with("\r\n") { "\r\n" } else { "\n" };
+        let mut pos = first_end;
+        while pos < text.len() {
+            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+            if is_fence(text[pos..end].trim_end_matches(['\n', '\r'])) {
+                return Ok(Document {
+                    text: text.to_string(),
+                    bom,
+                    newline,
+                    front: first_end..pos,
+                    body_start: end,
+                    front_line: 2,
+                });
+            }
+            pos = end;
+        }
+        Err(SplitError::Unclosed)
+    }
+
+    pub fn front_matter(&self) -> &str {
+        &self.text[self.front.clone()]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// 1-based line number of the first body line.
+    pub fn body_line(&self) -> usize {
+        self.text[..self.body_start].matches('\n').count() + 1
+    }
+
+    /// The file's bytes, BOM included.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len() + 3);
+        if self.bom {
+            out.extend_from_slice(BOM.as_bytes());
+        }
+        out.extend_from_slice(self.text.as_bytes());
+        out
+    }
+
+    /// Replaces `range` of the text with `with`, returning the new document.
+    pub fn splice(&self, range: Range<usize>, with: &str) -> Document {
+        let mut text = String::with_capacity(self.text.len() + with.len());
+        text.push_str(&self.text[..range.start]);
+        text.push_str(with);
+        text.push_str(&self.text[range.end..]);
+        let delta = with.len() as isize - (range.end - range.start) as isize;
+        let shift = |at: usize| {
+            if at >= range.end {
+                (at as isize + delta) as usize
+            } else {
+                at
+            }
+        };
+        Document {
+            text,
+            bom: self.bom,
+            newline: self.newline,
+            front: self.front.start..shift(self.front.end),
+            body_start: shift(self.body_start),
+            front_line: self.front_line,
+        }
+    }
+
+    /// Replaces the front matter with new TOML text, written in the file's line ending.
+    pub fn with_front_matter(&self, toml: &str) -> Document {
+        let toml = to_newline(toml, self.newline);
+        self.splice(self.front.clone(), &toml)
+    }
+}
+
+/// Rewrites every line ending of `text` to `newline`.
+pub fn to_newline(text: &str, newline: &str) -> String {
+    if newline == "\n" {
+        return text.replace("\r\n", "\n");
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str("\r\n");
+        }
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+    }
+    out
+}
+
+/// Lines that are git conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`, `|||||||`), 1-based.
+pub fn conflict_marker_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let l = line.trim_end();
+            l == "======="
+                || ["<<<<<<<", ">>>>>>>", "|||||||"]
+                    .iter()
+                    .any(|m| l.starts_with(m) && (l.len() == 7 || l.as_bytes()[7] == b' '))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Maps byte offsets of a text to 1-based line and column (columns count characters).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|s| *s <= offset) - 1;
+        let start = self.starts[line];
+        let mut col_end = offset;
+        while !self.text.is_char_boundary(col_end) {
+            col_end -= 1;
+        }
+        (line + 1, self.text[start..col_end].chars().count() + 1)
+    }
+
+    /// The text of a 1-based line without its line ending.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let doc = Document::parse(b"+++\nname = \"A\"\n+++\n\n# A\n").unwrap();
+        assert_eq!(doc.front_matter(), "name = \"A\"\n");
+        assert_eq!(doc.body(), "\n# A\n");
+        assert_eq!(doc.body_line(), 4);
+        assert_eq!(doc.newline, "\n");
+    }
+
+    #[test]
+    fn keeps_bom_and_crlf() {
+        let bytes = "\u{feff}+++\r\nname = \"A\"\r\n+++\r\nbody\r\n".as_bytes();
+        let doc = Document::parse(bytes).unwrap();
+        assert!(doc.bom);
+        assert_eq!(doc.newline, "\r\n");
+        assert_eq!(doc.front_matter(), "name = \"A\"\r\n");
+        assert_eq!(doc.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn pluses_in_content_and_no_final_newline() {
+        let doc = Document::parse(b"+++\nx = \"+++\"\n+++").unwrap();
+        assert_eq!(doc.front_matter(), "x = \"+++\"\n");
+        assert_eq!(doc.body(), "");
+        let doc = Document::parse(b"+++\n+++\nsome +++ text\n").unwrap();
+        assert_eq!(doc.front_matter(), "");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_customer_file() {
+        assert_eq!(Document::parse(b"").unwrap_err(), SplitError::NoFrontMatter);
+        assert_eq!(Document::parse(b"# title\n").unwrap_err(), SplitError::NoFrontMatter);
+        assert_eq!(Document::parse(b"+++\nname = 1\n").unwrap_err(), SplitError::Unclosed);
+        assert_eq!(
+            Document::parse(b"+++\n\xff\n+++\n").unwrap_err(),
+            SplitError::NotUtf8 { line: 2 }
+        );
+    }
+
+    #[test]
+    fn splice_shifts_spans() {
+        let doc = Document::parse(b"+++\na = 1\n+++\nbody\n").unwrap();
+        let edited = doc.with_front_matter("a = 1\nb = 2\n");
+        assert_eq!(edited.text, "+++\na = 1\nb = 2\n+++\nbody\n");
+        assert_eq!(edited.body(), "body\n");
+    }
+
+    #[test]
+    fn finds_conflict_markers() {
+        let text = "a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> theirs\n";
+        assert_eq!(conflict_marker_lines(text), vec![2, 4, 6]);
+        assert!(conflict_marker_lines("======== heading underline\n").is_empty());
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let idx = LineIndex::new("ab\n客户 x\n");
+        assert_eq!(idx.line_col(0), (1, 1));
+        assert_eq!(idx.line_col(3 + 7), (2, 4));
+        assert_eq!(idx.line_text(2), "客户 x");
+    }
+}

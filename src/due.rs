@@ -1,0 +1,206 @@
+//! Who must be contacted by a date, and why (SPEC 5.1): cadence since the last contact, the
+//! next action's deadline, open promises and assists. Pure: records and today in, items out.
+
+use crate::config::{Config, Lang};
+use crate::customer::Status;
+use crate::dates::{Duration, days_between};
+use crate::entry::{due_date, split_due};
+use crate::record::Record;
+use chrono::NaiveDate;
+
+/// One reason a customer is due, with the date it falls due.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    Cadence {
+        date: NaiveDate,
+        cadence: Duration,
+        last_contact: NaiveDate,
+    },
+    NeverContacted {
+        date: NaiveDate,
+    },
+    NextAction {
+        date: NaiveDate,
+    },
+    Promise {
+        date: NaiveDate,
+        text: String,
+    },
+    Assist {
+        date: NaiveDate,
+        text: String,
+    },
+}
+
+impl Reason {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Reason::Cadence { date, .. }
+            | Reason::NeverContacted { date }
+            | Reason::NextAction { date }
+            | Reason::Promise { date, .. }
+            | Reason::Assist { date, .. } => *date,
+        }
+    }
+
+    /// The reason's kind as SPEC 5.1 names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Reason::Cadence { .. } | Reason::NeverContacted { .. } => "cadence",
+            Reason::NextAction { .. } => "next-action",
+            Reason::Promise { .. } => "promise",
+            Reason::Assist { .. } => "assist",
+        }
+    }
+
+    /// One human phrase: "cadence 3d, last contact 5 days ago".
+    pub fn describe(&self, today: NaiveDate, lang: Lang) -> String {
+        let when = relative(self.date(), today, lang);
+        match (self, lang) {
+            (Reason::Cadence { cadence, last_contact, .. }, Lang::En) => {
+                format!("cadence {cadence}, last contact {}", ago(*last_contact, today, lang))
+            }
+            (Reason::Cadence { cadence, last_contact, .. }, Lang::Zh) => {
+                format!("节奏 {cadence}，上次联系 {}", ago(*last_contact, today, lang))
+            }
+            (Reason::NeverContacted { .. }, Lang::En) => format!("never contacted, due {when}"),
+            (Reason::NeverContacted { .. }, Lang::Zh) => format!("从未联系，{when}到期"),
+            (Reason::NextAction { .. }, Lang::En) => format!("next action due {when}"),
+            (Reason::NextAction { .. }, Lang::Zh) => format!("下一步{when}到期"),
+            (Reason::Promise { text, .. }, Lang::En) => format!("promised \"{text}\" due {when}"),
+            (Reason::Promise { text, .. }, Lang::Zh) => format!("承诺「{text}」{when}到期"),
+            (Reason::Assist { text, .. }, Lang::En) => format!("assist \"{text}\" due {when}"),
+            (Reason::Assist { text, .. }, Lang::Zh) => format!("协助「{text}」{when}到期"),
+        }
+    }
+}
+
+/// "5 days ago", "today", "in 2 days" (and the Chinese forms).
+pub fn relative(date: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    let days = days_between(today, date);
+    match (days, lang) {
+        (0, Lang::En) => "today".to_string(),
+        (0, Lang::Zh) => "今天".to_string(),
+        (1, Lang::En) => "tomorrow".to_string(),
+        (-1, Lang::En) => "yesterday".to_string(),
+        (d, Lang::En) if d > 0 => format!("in {d} days"),
+        (d, Lang::En) => format!("{} days ago", -d),
+        (d, Lang::Zh) if d > 0 => format!("{d} 天后"),
+        (d, Lang::Zh) => format!("{} 天前", -d),
+    }
+}
+
+fn ago(date: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    relative(date, today, lang)
+}
+
+/// A customer that is due, with every reason that holds.
+#[derive(Debug, Clone)]
+pub struct DueItem<'a> {
+    pub record: &'a Record,
+    pub due: NaiveDate,
+    /// today − due: positive when overdue, negative when upcoming.
+    pub overdue_days: i64,
+    pub reasons: Vec<Reason>,
+    /// Length of the unanswered streak when it reaches the team's threshold.
+    pub unanswered_streak: Option<usize>,
+}
+
+/// Every reason a customer falls due on or before `until` (all reasons, before filtering).
+pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason> {
+    let c = &record.customer;
+    let status = c.status();
+    if status == Status::Lost {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let paused = status == Status::Paused;
+    let cadence = c
+        .cadence
+        .or_else(|| c.stage.as_deref().and_then(|s| config.stage(s)).map(|s| s.cadence))
+        .unwrap_or(config.stages[0].cadence);
+    let cadence_reason = match record.last_contact() {
+        Some(last) => Reason::Cadence {
+            date: cadence.after(last),
+            cadence,
+            last_contact: last,
+        },
+        None => Reason::NeverContacted {
+            date: c.created.unwrap_or(today),
+        },
+    };
+    match (paused, c.paused_until) {
+        (false, _) => out.push(cadence_reason),
+        (true, Some(from)) => out.push(match cadence_reason {
+            Reason::Cadence { date, cadence, last_contact } => Reason::Cadence {
+                date: date.max(from),
+                cadence,
+                last_contact,
+            },
+            Reason::NeverContacted { date } => Reason::NeverContacted { date: date.max(from) },
+            other => other,
+        }),
+        (true, None) => {}
+    }
+    if let Some(date) = c.next_due {
+        out.push(Reason::NextAction { date });
+    }
+    if !paused {
+        for (_, field) in record.open_items() {
+            let Some(date) = due_date(&field.value) else { continue };
+            let text = split_due(&field.value).0.to_string();
+            out.push(if field.key == "promised" {
+                Reason::Promise { date, text }
+            } else {
+                Reason::Assist { date, text }
+            });
+        }
+    }
+    out
+}
+
+/// The customers due on or before `until`, most overdue first, then priority, then name.
+pub fn due_items<'a>(
+    records: &'a [Record],
+    config: &Config,
+    today: NaiveDate,
+    until: NaiveDate,
+    owner: Option<&str>,
+) -> Vec<DueItem<'a>> {
+    let mut items: Vec<DueItem<'a>> = records
+        .iter()
+        .filter(|r| owner.is_none_or(|o| r.customer.owner.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(o))))
+        .filter_map(|record| {
+            let mut reasons: Vec<Reason> = reasons(record, config, today)
+                .into_iter()
+                .filter(|r| r.date() <= until)
+                .collect();
+            reasons.sort_by_key(Reason::date);
+            let due = reasons.first()?.date();
+            let streak = record.unanswered_streak();
+            Some(DueItem {
+                record,
+                due,
+                overdue_days: days_between(due, today),
+                reasons,
+                unanswered_streak: (streak >= config.rules.unanswered_streak as usize).then_some(streak),
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        a.due
+            .cmp(&b.due)
+            .then(a.record.customer.priority().cmp(&b.record.customer.priority()))
+            .then_with(|| a.record.customer.name.to_lowercase().cmp(&b.record.customer.name.to_lowercase()))
+            .then_with(|| a.record.path.cmp(&b.record.path))
+    });
+    items
+}
+
+/// The change-channel hint for a streak of unanswered contacts.
+pub fn channel_hint(streak: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("change channel: the last {streak} contacts went unanswered"),
+        Lang::Zh => format!("换个渠道：最近 {streak} 次联系均未接通"),
+    }
+}

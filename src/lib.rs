@@ -1,0 +1,139 @@
+//! followup: a sales team's customer follow-ups in plain text — one Markdown file per customer
+//! (TOML front matter for the profile and plan, an append-only log for every contact), shared
+//! through git. The library holds the pure logic; [`run`] is the whole command-line program.
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod customer;
+pub mod dates;
+pub mod diagnostic;
+pub mod document;
+pub mod due;
+pub mod edit;
+pub mod entry;
+pub mod error;
+pub mod git;
+pub mod i18n;
+pub mod record;
+pub mod render;
+pub mod resolve;
+pub mod schema;
+pub mod store;
+
+use chrono::NaiveDate;
+use clap::Parser;
+use config::Lang;
+use error::{Error, Result};
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use store::Store;
+
+/// What a command leaves for the user: text for stdout and an exit code.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub stdout: String,
+    pub code: u8,
+}
+
+impl Output {
+    pub fn text(stdout: String) -> Output {
+        Output { stdout, code: 0 }
+    }
+}
+
+/// Everything a command needs from the outside world, read once at the edge.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub today: NaiveDate,
+    pub json: bool,
+    pub color: bool,
+    pub reveal: bool,
+    pub lang_override: Option<Lang>,
+    /// A person is at a terminal and prompting is allowed.
+    pub interactive: bool,
+    /// `-C DIR` / FOLLOWUP_DIR, else the working directory.
+    pub start: PathBuf,
+}
+
+impl Ctx {
+    /// Opens the sales folder found from `-C`, FOLLOWUP_DIR or the working directory.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(store::find_root(&self.start)?)
+    }
+
+    pub fn lang(&self, store: &Store) -> Lang {
+        self.lang_override.unwrap_or(store.config.lang)
+    }
+}
+
+/// Runs the program with these arguments; returns the exit code (0, 1 or 2).
+pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = context(&cli.global).and_then(|ctx| cmd::dispatch(cli.command, &ctx));
+    match result {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(out.stdout.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // A closed pipe (`followup list | head`) is not a failure.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write the output: {e}");
+                    2
+                }
+                _ => out.code,
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
+    let today = match &g.today {
+        Some(t) => dates::parse_iso(t).ok_or_else(|| {
+            Error::Usage(format!("--today `{t}` is not a date; write it as YYYY-MM-DD"))
+        })?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let lang_override = match &g.lang {
+        Some(l) => Some(Lang::parse(l).ok_or_else(|| {
+            Error::Usage(format!("--lang `{l}` is unknown; use en or zh"))
+        })?),
+        None => None,
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match g.color {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+    };
+    let cwd = std::env::current_dir().map_err(|e| Error::io(".", &e))?;
+    let start = match &g.dir {
+        Some(d) if d.is_absolute() => d.clone(),
+        Some(d) => cwd.join(d),
+        None => cwd,
+    };
+    Ok(Ctx {
+        today,
+        json: g.json,
+        color,
+        reveal: g.reveal,
+        lang_override,
+        interactive: !g.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        start,
+    })
+}

@@ -1,0 +1,196 @@
+//! The only code that touches the filesystem: finding the folder root, walking the customer
+//! files, reading them, and writing one atomically under an exclusive lock.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::record::{Record, Unreadable, parse_record};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "followup.toml";
+
+/// An opened sales folder: its root and its settings.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+/// The nearest folder at or above `start` that holds followup.toml.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
+    if !start.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} is not a folder; pass -C with the sales folder",
+            start.display()
+        )));
+    }
+    let abs = std::path::absolute(start).map_err(|e| Error::io(start, &e))?;
+    abs.ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or(Error::NoRoot { start: abs.clone() })
+}
+
+impl Store {
+    /// Opens the folder whose root is `root`, reading its followup.toml.
+    pub fn open(root: PathBuf) -> Result<Store> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+        let config = Config::parse(&text).map_err(|(line, message)| Error::Parse {
+            path: path.clone(),
+            line,
+            message,
+            hint: Some("fix followup.toml; every key is optional".into()),
+        })?;
+        Ok(Store { root, config })
+    }
+
+    pub fn customers_dir(&self) -> PathBuf {
+        self.root.join(&self.config.customers_dir)
+    }
+
+    /// Every customer file, as a path relative to the root, sorted; hidden files and folders
+    /// are skipped and symlinks are not followed.
+    pub fn customer_paths(&self) -> Result<Vec<PathBuf>> {
+        let dir = self.customers_dir();
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut paths = Vec::new();
+        let walker = walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&dir).to_path_buf();
+                Error::Io {
+                    path,
+                    message: e.to_string(),
+                }
+            })?;
+            let is_md = entry.path().extension().is_some_and(|x| x == "md");
+            if entry.file_type().is_file() && is_md {
+                let rel = entry.path().strip_prefix(&self.root).unwrap_or(entry.path());
+                paths.push(rel.to_path_buf());
+            }
+        }
+        paths.sort();
+        Ok(paths)
+    }
+
+    pub fn read(&self, rel: &Path) -> Result<Vec<u8>> {
+        let path = self.root.join(rel);
+        std::fs::read(&path).map_err(|e| Error::io(rel, &e))
+    }
+
+    /// Reads and parses every customer file in parallel, in path order.
+    pub fn load_all(&self) -> Result<Vec<std::result::Result<Record, Unreadable>>> {
+        let paths = self.customer_paths()?;
+        self.load(&paths)
+    }
+
+    pub fn load(&self, paths: &[PathBuf]) -> Result<Vec<std::result::Result<Record, Unreadable>>> {
+        paths
+            .par_iter()
+            .map(|rel| {
+                let bytes = self.read(rel)?;
+                Ok(parse_record(rel.clone(), &bytes, &self.config))
+            })
+            .collect()
+    }
+
+    /// Reads every customer file, silently skipping unreadable ones (their caller reports them).
+    pub fn load_readable_quietly(&self) -> Result<Vec<Record>> {
+        Ok(self.load_all()?.into_iter().filter_map(std::result::Result::ok).collect())
+    }
+
+    /// Reads every customer file; unreadable ones are reported on stderr and skipped, so one
+    /// broken file does not hide the whole team's day. `followup check` names the problem.
+    pub fn load_readable(&self) -> Result<Vec<Record>> {
+        let mut records = Vec::new();
+        for loaded in self.load_all()? {
+            match loaded {
+                Ok(r) => records.push(r),
+                Err(u) => {
+                    let d = u.first();
+                    eprintln!(
+                        "warning: skipped {}:{}: {}; run `followup check` to see every problem",
+                        u.path.display(),
+                        d.line,
+                        d.message
+                    );
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// Reads `rel`, lets `edit` compute the new bytes, and writes them atomically — all under
+    /// an exclusive lock, so concurrent writers queue and none loses another's change.
+    /// `edit` returning an error writes nothing.
+    pub fn update<T>(&self, rel: &Path, edit: impl FnOnce(&[u8]) -> Result<(Vec<u8>, T)>) -> Result<T> {
+        let path = self.root.join(rel);
+        let _lock = lock_for(&path)?;
+        let old = std::fs::read(&path).map_err(|e| Error::io(rel, &e))?;
+        let (new, value) = edit(&old)?;
+        if new != old {
+            write_atomic(&path, &new).map_err(|e| Error::io(rel, &e))?;
+        }
+        Ok(value)
+    }
+
+    /// Creates a new file atomically; refuses when it already exists.
+    pub fn create(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        let _lock = lock_for(&path)?;
+        if path.exists() {
+            return Err(Error::Refused(format!(
+                "{} already exists; nothing was written",
+                rel.display()
+            )));
+        }
+        write_atomic(&path, bytes).map_err(|e| Error::io(rel, &e))
+    }
+}
+
+/// Temporary file in the same folder, fsync, rename over the target, fsync the folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = atomic_write_file::AtomicWriteFile::options().open(path)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+/// An exclusive lock held until dropped. On Unix it locks the file's folder itself, so no lock
+/// file is ever left behind; the rename of an atomic write does not replace the folder.
+pub struct Lock {
+    _file: File,
+}
+
+fn lock_for(path: &Path) -> Result<Lock> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    #[cfg(unix)]
+    let file = File::open(dir).map_err(|e| Error::io(dir, &e))?;
+    #[cfg(not(unix))]
+    let file = {
+        let lock = dir.join(".followup.lock");
+        File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(|e| Error::io(&lock, &e))?
+    };
+    file.lock().map_err(|e| Error::io(dir, &e))?;
+    Ok(Lock { _file: file })
+}
