@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::customer::vague_phrase;
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::entry::{due_date, parse_change, split_due, split_objection, Outcome};
+use crate::entry::{Outcome, due_date, parse_change, split_due, split_objection};
 use crate::record::Record;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -21,20 +21,37 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
             && e.date < prev
         {
             out.push(
-                Diagnostic::warning(e.line, 4, "entry-order", format!("entry dated {} comes after an entry dated {prev}", e.date))
-                    .with_hint("keep the log in date order: move this entry up"),
+                Diagnostic::warning(
+                    e.line,
+                    4,
+                    "entry-order",
+                    format!("entry dated {} comes after an entry dated {prev}", e.date),
+                )
+                .with_hint("keep the log in date order: move this entry up"),
             );
         }
         latest = latest.max(Some(e.date));
         if e.date > today {
-            out.push(Diagnostic::warning(e.line, 4, "future-entry", format!("entry is dated {}, after today ({today})", e.date)));
+            out.push(Diagnostic::warning(
+                e.line,
+                4,
+                "future-entry",
+                format!("entry is dated {}, after today ({today})", e.date),
+            ));
         }
         if !e.channel.is_empty() && !config.is_known_channel(&e.channel) {
             let hint = did_you_mean(&e.channel, config.channels.iter().map(String::as_str))
-                .unwrap_or_else(|| "add it to `channels` in followup.toml if the team uses it".into());
+                .unwrap_or_else(|| {
+                    "add it to `channels` in followup.toml if the team uses it".into()
+                });
             out.push(
-                Diagnostic::warning(e.line, heading_column(e.time.as_deref()), "unknown-channel", format!("unknown channel `{}`", e.channel))
-                    .with_hint(hint),
+                Diagnostic::warning(
+                    e.line,
+                    heading_column(e.time.as_deref()),
+                    "unknown-channel",
+                    format!("unknown channel `{}`", e.channel),
+                )
+                .with_hint(hint),
             );
         }
         if e.is_contact() {
@@ -42,8 +59,16 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
             *n += 1;
             if *n == config.rules.max_contacts_per_day as usize + 1 {
                 out.push(
-                    Diagnostic::warning(e.line, 4, "over-contact", format!("more than {} contacts on {}", config.rules.max_contacts_per_day, e.date))
-                        .with_hint("too many touches in one day push customers away; space them out"),
+                    Diagnostic::warning(
+                        e.line,
+                        4,
+                        "over-contact",
+                        format!(
+                            "more than {} contacts on {}",
+                            config.rules.max_contacts_per_day, e.date
+                        ),
+                    )
+                    .with_hint("too many touches in one day push customers away; space them out"),
                 );
             }
         }
@@ -53,16 +78,32 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 "objection" => {
                     let (category, _) = split_objection(&f.value);
                     if !config.is_known_objection(category) {
-                        let hint = did_you_mean(category, config.objections.iter().map(String::as_str))
-                            .unwrap_or_else(|| format!("use one of: {}", config.objections.join(", ")));
-                        out.push(Diagnostic::warning(f.line, col, "unknown-objection", format!("unknown objection category `{category}`")).with_hint(hint));
+                        let hint =
+                            did_you_mean(category, config.objections.iter().map(String::as_str))
+                                .unwrap_or_else(|| {
+                                    format!("use one of: {}", config.objections.join(", "))
+                                });
+                        out.push(
+                            Diagnostic::warning(
+                                f.line,
+                                col,
+                                "unknown-objection",
+                                format!("unknown objection category `{category}`"),
+                            )
+                            .with_hint(hint),
+                        );
                     }
                 }
                 "outcome" => {
                     if let Outcome::Unknown(o) = Outcome::parse(&f.value) {
                         out.push(
-                            Diagnostic::warning(f.line, col, "unknown-outcome", format!("unknown outcome `{o}`"))
-                                .with_hint("use reached, no-answer, voicemail, busy or declined"),
+                            Diagnostic::warning(
+                                f.line,
+                                col,
+                                "unknown-outcome",
+                                format!("unknown outcome `{o}`"),
+                            )
+                            .with_hint("use reached, no-answer, voicemail, busy or declined"),
                         );
                     }
                 }
@@ -71,7 +112,12 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                     for v in old.iter().chain(Some(&new)) {
                         if config.stage_key(v).is_none() {
                             let keys = config.stages.iter().map(|s| s.key.as_str());
-                            let mut d = Diagnostic::error(f.line, col, "unknown-stage", format!("unknown stage `{v}` in a stage change"));
+                            let mut d = Diagnostic::error(
+                                f.line,
+                                col,
+                                "unknown-stage",
+                                format!("unknown stage `{v}` in a stage change"),
+                            );
                             d.hint = did_you_mean(v, keys);
                             out.push(d);
                         }
@@ -82,15 +128,28 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                     for v in old.iter().chain(Some(&new)) {
                         if crate::customer::Status::parse(v).is_none() {
                             out.push(
-                                Diagnostic::error(f.line, col, "unknown-status", format!("unknown status `{v}` in a status change"))
-                                    .with_hint("use active, paused, won or lost"),
+                                Diagnostic::error(
+                                    f.line,
+                                    col,
+                                    "unknown-status",
+                                    format!("unknown status `{v}` in a status change"),
+                                )
+                                .with_hint("use active, paused, won or lost"),
                             );
                         }
                     }
                 }
                 "next" => {
                     if let Some(p) = vague_phrase(split_due(&f.value).0, config) {
-                        out.push(Diagnostic::warning(f.line, col, "vague-next", format!("the next action is vague (\"{p}\")")).with_hint("say exactly what happens next"));
+                        out.push(
+                            Diagnostic::warning(
+                                f.line,
+                                col,
+                                "vague-next",
+                                format!("the next action is vague (\"{p}\")"),
+                            )
+                            .with_hint("say exactly what happens next"),
+                        );
                     }
                 }
                 _ => {}
@@ -99,8 +158,13 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 && due_date(&f.value).is_none()
             {
                 out.push(
-                    Diagnostic::error(f.line, col, "bad-date", format!("`(due {date})` is not a date"))
-                        .with_hint("write due dates as YYYY-MM-DD, like (due 2024-01-12)"),
+                    Diagnostic::error(
+                        f.line,
+                        col,
+                        "bad-date",
+                        format!("`(due {date})` is not a date"),
+                    )
+                    .with_hint("write due dates as YYYY-MM-DD, like (due 2024-01-12)"),
                 );
             }
         }
@@ -124,8 +188,17 @@ pub fn duplicate_names(records: &[&Record]) -> Vec<(PathBuf, Diagnostic)> {
         match first.get(&key) {
             Some(original) => out.push((
                 r.path.clone(),
-                Diagnostic::warning(r.customer.name_line, 1, "duplicate-customer", format!("`{}` is also in {}", r.customer.name, original.path.display()))
-                    .with_hint("merge the two files into one, or rename one customer"),
+                Diagnostic::warning(
+                    r.customer.name_line,
+                    1,
+                    "duplicate-customer",
+                    format!(
+                        "`{}` is also in {}",
+                        r.customer.name,
+                        original.path.display()
+                    ),
+                )
+                .with_hint("merge the two files into one, or rename one customer"),
             )),
             None => {
                 first.insert(key, r);

@@ -6,8 +6,15 @@ use std::path::PathBuf;
 
 /// Follow up with customers in plain text: one Markdown file per customer, shared through git.
 #[derive(Debug, Parser)]
-#[command(name = "followup", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Every morning:  followup due\nAfter a call:   followup log acme -m \"Discussed the trial\" --next \"Send the quote\" --due fri\nBefore commit:  followup check")]
+#[command(
+    name = "followup",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Every morning:  followup due\nAfter a call:   followup log acme -m \"Discussed the trial\" --next \"Send the quote\" --due fri\nBefore commit:  followup check"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -18,7 +25,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Run in this sales folder (else $FOLLOWUP_DIR, else the nearest folder above with followup.toml)
-    #[arg(short = 'C', long = "dir", global = true, value_name = "DIR", env = "FOLLOWUP_DIR")]
+    #[arg(
+        short = 'C',
+        long = "dir",
+        global = true,
+        value_name = "DIR",
+        env = "FOLLOWUP_DIR"
+    )]
     pub dir: Option<PathBuf>,
     /// Use this date as today for every date computation (YYYY-MM-DD)
     #[arg(long, global = true, value_name = "DATE", env = "FOLLOWUP_TODAY")]
@@ -53,31 +66,43 @@ pub enum Command {
     #[command(after_help = "Example:\n  followup init sales --lang zh")]
     Init(InitArgs),
     /// Create a customer file
-    #[command(after_help = "Example:\n  followup new \"Acme Manufacturing\" --industry Manufacturing --owner li.wei --contact \"Wang Fang\"\n  followup new 华东机械 --stage 潜在 --set contact.phone=\"+86 138 0000 0000\"")]
+    #[command(
+        after_help = "Example:\n  followup new \"Acme Manufacturing\" --industry Manufacturing --owner li.wei --contact \"Wang Fang\"\n  followup new 华东机械 --stage 潜在 --set contact.phone=\"+86 138 0000 0000\""
+    )]
     New(NewArgs),
     /// Append a follow-up entry (call, visit, email, chat) to a customer's log
-    #[command(after_help = "Example:\n  followup log acme -m \"Walked through the proposal\" --channel phone --objection \"price:offered instalments\" --next \"Send the contract\" --due fri")]
+    #[command(
+        after_help = "Example:\n  followup log acme -m \"Walked through the proposal\" --channel phone --objection \"price:offered instalments\" --next \"Send the contract\" --due fri"
+    )]
     Log(LogArgs),
     /// Who must be contacted today (or within DUR), most urgent first, and why
     #[command(after_help = "Example:\n  followup due --owner li.wei --within 3d")]
     Due(DueArgs),
     /// The customers as a table
-    #[command(after_help = "Example:\n  followup list --stage intent --priority high\n  followup list --csv > customers.csv")]
+    #[command(
+        after_help = "Example:\n  followup list --stage intent --priority high\n  followup list --csv > customers.csv"
+    )]
     List(ListArgs),
     /// A customer's profile, plan, open items and recent entries
     #[command(after_help = "Example:\n  followup show acme")]
     Show(ShowArgs),
     /// Change front-matter fields (format-preserving) and record the change in the log
-    #[command(after_help = "Example:\n  followup set acme priority=high next.due=+3d deal.amount=650000\n  followup set acme paused_until=   (an empty value removes the key)")]
+    #[command(
+        after_help = "Example:\n  followup set acme priority=high next.due=+3d deal.amount=650000\n  followup set acme paused_until=   (an empty value removes the key)"
+    )]
     Set(SetArgs),
     /// Tick an open promise or assist
     #[command(after_help = "Example:\n  followup done acme \"trial agreement\"")]
     Done(DoneArgs),
     /// Validate customer files like a compiler: required fields, known values, dates
-    #[command(after_help = "Exit status: 0 clean, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.\nExample:\n  followup check --deny-warnings")]
+    #[command(
+        after_help = "Exit status: 0 clean, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.\nExample:\n  followup check --deny-warnings"
+    )]
     Check(CheckArgs),
     /// The review (复盘): reach, conversion, cycle, objections, streaks, stale customers
-    #[command(after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner")]
+    #[command(
+        after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner"
+    )]
     Stats(StatsArgs),
     /// Git merge driver for customer files (set up by `followup init`)
     #[command(name = "merge-driver", hide = true)]

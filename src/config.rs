@@ -140,9 +140,9 @@ impl Config {
     /// Reads the text of followup.toml; the error is one sentence with the line.
     pub fn parse(text: &str) -> Result<Config, (usize, String)> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            });
             (line, e.message().trim().to_string())
         })?;
         let mut config = Config::default();
@@ -150,8 +150,8 @@ impl Config {
             config.customers_dir = dir;
         }
         if let Some(lang) = raw.lang {
-            config.lang =
-                Lang::parse(&lang).ok_or((1, format!("lang `{lang}` is unknown; use \"en\" or \"zh\"")))?;
+            config.lang = Lang::parse(&lang)
+                .ok_or((1, format!("lang `{lang}` is unknown; use \"en\" or \"zh\"")))?;
         }
         if let Some(stages) = raw.stages {
             config.stages = parse_stages(&stages, &config.stages)?;
@@ -161,7 +161,8 @@ impl Config {
             None => Ok(default),
             Some(t) => Duration::parse(&t).map_err(|e| (1, format!("rules.{key}: {e}"))),
         };
-        config.rules.log_within = duration(rules.log_within, config.rules.log_within, "log_within")?;
+        config.rules.log_within =
+            duration(rules.log_within, config.rules.log_within, "log_within")?;
         config.rules.stale_after =
             duration(rules.stale_after, config.rules.stale_after, "stale_after")?;
         if let Some(v) = rules.required {
@@ -200,7 +201,10 @@ impl Config {
             return Some(&s.key);
         }
         let alias = STAGE_ALIASES.iter().find(|(zh, _)| *zh == t)?.1;
-        self.stages.iter().find(|s| s.key == alias).map(|s| s.key.as_str())
+        self.stages
+            .iter()
+            .find(|s| s.key == alias)
+            .map(|s| s.key.as_str())
     }
 
     /// Position of a canonical stage key in the funnel (0 = first).
@@ -241,7 +245,10 @@ impl Config {
     }
 }
 
-fn parse_stages(table: &toml::Table, defaults: &[StageDef]) -> Result<Vec<StageDef>, (usize, String)> {
+fn parse_stages(
+    table: &toml::Table,
+    defaults: &[StageDef],
+) -> Result<Vec<StageDef>, (usize, String)> {
     let mut stages = Vec::new();
     for (key, value) in table {
         let default = defaults.iter().find(|d| &d.key == key);
@@ -249,7 +256,12 @@ fn parse_stages(table: &toml::Table, defaults: &[StageDef]) -> Result<Vec<StageD
             Some(toml::Value::String(s)) => {
                 Duration::parse(s).map_err(|e| (1, format!("stages.{key}.cadence: {e}")))?
             }
-            Some(_) => return Err((1, format!("stages.{key}.cadence must be a string like \"7d\""))),
+            Some(_) => {
+                return Err((
+                    1,
+                    format!("stages.{key}.cadence must be a string like \"7d\""),
+                ));
+            }
             None => default.map_or(Duration::Days(7), |d| d.cadence),
         };
         let label = match value.get("label") {

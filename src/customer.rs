@@ -77,7 +77,10 @@ impl Priority {
     }
 
     pub fn label_zh(self) -> &'static str {
-        PRIORITIES.iter().find(|p| p.2 == self).map_or("", |p| p.1[0])
+        PRIORITIES
+            .iter()
+            .find(|p| p.2 == self)
+            .map_or("", |p| p.1[0])
     }
 }
 
@@ -177,21 +180,40 @@ pub fn read_customer(
         c.stage = config.stage_key(&raw).map(str::to_string);
         if c.stage.is_none() {
             let keys = config.stages.iter().map(|s| s.key.as_str());
-            r.bad(span, "unknown-stage", format!("unknown stage `{raw}`"), did_you_mean(&raw, keys).or_else(|| Some(format!("use one of: {}", stage_list(config)))));
+            r.bad(
+                span,
+                "unknown-stage",
+                format!("unknown stage `{raw}`"),
+                did_you_mean(&raw, keys)
+                    .or_else(|| Some(format!("use one of: {}", stage_list(config)))),
+            );
         }
     }
     if let Some((raw, span)) = r.string_at("status") {
         c.status = Status::parse(&raw);
         if c.status.is_none() {
             let keys = STATUSES.iter().map(|s| s.0);
-            r.bad(span, "unknown-status", format!("unknown status `{raw}`"), did_you_mean(&raw, keys).or_else(|| Some("use active, paused, won or lost (推进中 暂缓 已成交 丢单)".into())));
+            r.bad(
+                span,
+                "unknown-status",
+                format!("unknown status `{raw}`"),
+                did_you_mean(&raw, keys).or_else(|| {
+                    Some("use active, paused, won or lost (推进中 暂缓 已成交 丢单)".into())
+                }),
+            );
         }
     }
     if let Some((raw, span)) = r.string_at("priority") {
         c.priority = Priority::parse(&raw);
         if c.priority.is_none() {
             let keys = PRIORITIES.iter().map(|p| p.0);
-            r.bad(span, "unknown-priority", format!("unknown priority `{raw}`"), did_you_mean(&raw, keys).or_else(|| Some("use high, medium or low (高 中 低)".into())));
+            r.bad(
+                span,
+                "unknown-priority",
+                format!("unknown priority `{raw}`"),
+                did_you_mean(&raw, keys)
+                    .or_else(|| Some("use high, medium or low (高 中 低)".into())),
+            );
         }
     }
     if let Some((raw, span)) = r.string_at("cadence") {
@@ -206,7 +228,12 @@ pub fn read_customer(
         match item.as_value() {
             Some(Value::Integer(i)) => c.deal_amount = Some(*i.value() as f64),
             Some(Value::Float(f)) => c.deal_amount = Some(*f.value()),
-            _ => r.bad(item.span(), "bad-value", "deal.amount must be a number, like 650000".to_string(), None),
+            _ => r.bad(
+                item.span(),
+                "bad-value",
+                "deal.amount must be a number, like 650000".to_string(),
+                None,
+            ),
         }
     }
     r.decision_chain();
@@ -217,27 +244,48 @@ pub fn read_customer(
 
 /// Warnings about the plan that the template's rules imply: a next action needs a deadline
 /// and concrete words; a paused deal needs an obstacle or a date to resume.
-fn plan_warnings(root: &Table, c: &Customer, config: &Config, loc: &Locator<'_>, diags: &mut Vec<Diagnostic>) {
+fn plan_warnings(
+    root: &Table,
+    c: &Customer,
+    config: &Config,
+    loc: &Locator<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if let Some(action) = &c.next_action {
         let (line, col) = loc.at(lookup(root, "next.action").and_then(Item::span));
         if lookup(root, "next.due").is_none() {
             diags.push(
-                Diagnostic::warning(line, col, "next-without-due", "the next action has no due date")
-                    .with_hint("add `due = YYYY-MM-DD` under [next], or log with --due"),
+                Diagnostic::warning(
+                    line,
+                    col,
+                    "next-without-due",
+                    "the next action has no due date",
+                )
+                .with_hint("add `due = YYYY-MM-DD` under [next], or log with --due"),
             );
         }
         if let Some(phrase) = vague_phrase(action, config) {
             diags.push(
-                Diagnostic::warning(line, col, "vague-next", format!("the next action `{action}` is vague (\"{phrase}\")"))
-                    .with_hint("say exactly what happens next, e.g. \"send the revised quote\""),
+                Diagnostic::warning(
+                    line,
+                    col,
+                    "vague-next",
+                    format!("the next action `{action}` is vague (\"{phrase}\")"),
+                )
+                .with_hint("say exactly what happens next, e.g. \"send the revised quote\""),
             );
         }
     }
     if c.status == Some(Status::Paused) && c.obstacle.is_none() && c.paused_until.is_none() {
         let (line, col) = loc.at(lookup(root, "status").and_then(Item::span));
         diags.push(
-            Diagnostic::warning(line, col, "paused-without-reason", "the customer is paused without an obstacle or paused_until")
-                .with_hint("add `obstacle = \"…\"` under [deal] or `paused_until = YYYY-MM-DD`"),
+            Diagnostic::warning(
+                line,
+                col,
+                "paused-without-reason",
+                "the customer is paused without an obstacle or paused_until",
+            )
+            .with_hint("add `obstacle = \"…\"` under [deal] or `paused_until = YYYY-MM-DD`"),
         );
     }
 }
@@ -269,7 +317,13 @@ struct Reader<'a, 'b> {
 }
 
 impl Reader<'_, '_> {
-    fn bad(&mut self, span: Option<Range<usize>>, code: &'static str, message: String, hint: Option<String>) {
+    fn bad(
+        &mut self,
+        span: Option<Range<usize>>,
+        code: &'static str,
+        message: String,
+        hint: Option<String>,
+    ) {
         let (line, col) = self.loc.at(span);
         let mut d = Diagnostic::error(line, col, code, message);
         d.hint = hint;
@@ -282,7 +336,12 @@ impl Reader<'_, '_> {
         match item.as_str() {
             Some(s) => Some((s.to_string(), item.span())),
             None => {
-                self.bad(item.span(), "bad-value", format!("{key} must be a string in quotes"), None);
+                self.bad(
+                    item.span(),
+                    "bad-value",
+                    format!("{key} must be a string in quotes"),
+                    None,
+                );
                 None
             }
         }
@@ -299,11 +358,19 @@ impl Reader<'_, '_> {
             return Vec::new();
         };
         match item.as_array() {
-            Some(a) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            Some(a) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
             None => match item.as_str() {
                 Some(s) => vec![s.to_string()],
                 None => {
-                    self.bad(item.span(), "bad-value", format!("{key} must be a list of strings, like [\"a\", \"b\"]"), None);
+                    self.bad(
+                        item.span(),
+                        "bad-value",
+                        format!("{key} must be a list of strings, like [\"a\", \"b\"]"),
+                        None,
+                    );
                     Vec::new()
                 }
             },
@@ -320,8 +387,15 @@ impl Reader<'_, '_> {
             _ => None,
         };
         if parsed.is_none() {
-            let shown = item.as_value().map_or_else(String::new, |v| v.to_string().trim().to_string());
-            self.bad(item.span(), "bad-date", format!("{key} `{shown}` is not a date"), Some("write a date as YYYY-MM-DD, like 2024-01-24".into()));
+            let shown = item
+                .as_value()
+                .map_or_else(String::new, |v| v.to_string().trim().to_string());
+            self.bad(
+                item.span(),
+                "bad-date",
+                format!("{key} `{shown}` is not a date"),
+                Some("write a date as YYYY-MM-DD, like 2024-01-24".into()),
+            );
         }
         parsed
     }
@@ -337,20 +411,39 @@ impl Reader<'_, '_> {
                 .filter_map(|v| v.as_inline_table().map(|t| t as &dyn toml_edit::TableLike))
                 .collect(),
             _ => {
-                self.bad(item.span(), "bad-value", "decision_chain must be a list of [[decision_chain]] tables".into(), None);
+                self.bad(
+                    item.span(),
+                    "bad-value",
+                    "decision_chain must be a list of [[decision_chain]] tables".into(),
+                    None,
+                );
                 return;
             }
         };
         for person in people {
-            let Some(role) = person.get("role") else { continue };
+            let Some(role) = person.get("role") else {
+                continue;
+            };
             let Some(raw) = role.as_str() else {
-                self.bad(role.span(), "bad-value", "decision_chain.role must be a string".into(), None);
+                self.bad(
+                    role.span(),
+                    "bad-value",
+                    "decision_chain.role must be a string".into(),
+                    None,
+                );
                 continue;
             };
             if role_key(raw).is_none() {
                 let keys = ROLES.iter().map(|r| r.0);
-                let hint = did_you_mean(raw, keys).or_else(|| Some("use decision-maker, influencer, key-person or evaluator".into()));
-                self.bad(role.span(), "unknown-role", format!("unknown decision-chain role `{raw}`"), hint);
+                let hint = did_you_mean(raw, keys).or_else(|| {
+                    Some("use decision-maker, influencer, key-person or evaluator".into())
+                });
+                self.bad(
+                    role.span(),
+                    "unknown-role",
+                    format!("unknown decision-chain role `{raw}`"),
+                    hint,
+                );
             }
         }
     }
@@ -371,8 +464,13 @@ pub fn missing_required(root: &Table, config: &Config, loc: &Locator<'_>) -> Vec
         let parent = key.rsplit_once('.').and_then(|(p, _)| lookup(root, p));
         let (line, col) = loc.at(parent.and_then(Item::span));
         out.push(
-            Diagnostic::error(line, col, "missing-field", format!("required field `{key}` is missing"))
-                .with_hint(format!("add `{}` to the front matter", example_for(key))),
+            Diagnostic::error(
+                line,
+                col,
+                "missing-field",
+                format!("required field `{key}` is missing"),
+            )
+            .with_hint(format!("add `{}` to the front matter", example_for(key))),
         );
     }
     out

@@ -24,7 +24,9 @@ impl Duration {
             .unwrap_or(text.len());
         let (number, unit) = text.split_at(split);
         let n: u32 = number.parse().map_err(|_| {
-            format!("`{text}` is not a duration; write a number and a unit, like 3d, 2w, 1m, 5b or 24h")
+            format!(
+                "`{text}` is not a duration; write a number and a unit, like 3d, 2w, 1m, 5b or 24h"
+            )
         })?;
         match unit.trim() {
             "h" => Ok(Duration::Hours(n)),
@@ -220,7 +222,10 @@ mod tests {
     fn durations_parse_and_add() {
         let jan31 = d("2024-01-31");
         assert_eq!(Duration::parse("1m").unwrap().after(jan31), d("2024-02-29"));
-        assert_eq!(Duration::parse("24h").unwrap().after(jan31), d("2024-02-01"));
+        assert_eq!(
+            Duration::parse("24h").unwrap().after(jan31),
+            d("2024-02-01")
+        );
         assert_eq!(
             Duration::parse("1b").unwrap().after(d("2024-01-05")),
             d("2024-01-08")

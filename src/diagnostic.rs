@@ -22,7 +22,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(line: usize, column: usize, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(
+        line: usize,
+        column: usize,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             line,
             column,

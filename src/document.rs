@@ -84,7 +84,11 @@ impl Document {
         if !is_fence(first.trim_end_matches(['\n', '\r'])) {
             return Err(SplitError::NoFrontMatter);
         }
-        let newline = if first.ends_with("\r\n") { "\r\n" } else { "\n" };
+        let newline = if first.ends_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let mut pos = first_end;
         while pos < text.len() {
             let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
@@ -256,8 +260,14 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_customer_file() {
         assert_eq!(Document::parse(b"").unwrap_err(), SplitError::NoFrontMatter);
-        assert_eq!(Document::parse(b"# title\n").unwrap_err(), SplitError::NoFrontMatter);
-        assert_eq!(Document::parse(b"+++\nname = 1\n").unwrap_err(), SplitError::Unclosed);
+        assert_eq!(
+            Document::parse(b"# title\n").unwrap_err(),
+            SplitError::NoFrontMatter
+        );
+        assert_eq!(
+            Document::parse(b"+++\nname = 1\n").unwrap_err(),
+            SplitError::Unclosed
+        );
         assert_eq!(
             Document::parse(b"+++\n\xff\n+++\n").unwrap_err(),
             SplitError::NotUtf8 { line: 2 }

@@ -57,20 +57,48 @@ impl Reason {
     pub fn describe(&self, today: NaiveDate, lang: Lang) -> String {
         let when = relative(self.date(), today, lang);
         match (self, lang) {
-            (Reason::Cadence { cadence, last_contact, .. }, Lang::En) => {
-                format!("cadence {cadence}, last contact {}", ago(*last_contact, today, lang))
+            (
+                Reason::Cadence {
+                    cadence,
+                    last_contact,
+                    ..
+                },
+                Lang::En,
+            ) => {
+                format!(
+                    "cadence {cadence}, last contact {}",
+                    ago(*last_contact, today, lang)
+                )
             }
-            (Reason::Cadence { cadence, last_contact, .. }, Lang::Zh) => {
-                format!("节奏 {cadence}，上次联系 {}", ago(*last_contact, today, lang))
+            (
+                Reason::Cadence {
+                    cadence,
+                    last_contact,
+                    ..
+                },
+                Lang::Zh,
+            ) => {
+                format!(
+                    "节奏 {cadence}，上次联系 {}",
+                    ago(*last_contact, today, lang)
+                )
             }
             (Reason::NeverContacted { .. }, Lang::En) => format!("never contacted, due {when}"),
-            (Reason::NeverContacted { .. }, Lang::Zh) => format!("从未联系，{when}到期"),
+            (Reason::NeverContacted { .. }, Lang::Zh) => {
+                format!("从未联系，{}", zh_due(self.date(), today))
+            }
             (Reason::NextAction { .. }, Lang::En) => format!("next action due {when}"),
-            (Reason::NextAction { .. }, Lang::Zh) => format!("下一步{when}到期"),
+            (Reason::NextAction { .. }, Lang::Zh) => {
+                format!("下一步{}", zh_due(self.date(), today))
+            }
             (Reason::Promise { text, .. }, Lang::En) => format!("promised \"{text}\" due {when}"),
-            (Reason::Promise { text, .. }, Lang::Zh) => format!("承诺「{text}」{when}到期"),
+            (Reason::Promise { text, .. }, Lang::Zh) => {
+                format!("承诺「{text}」{}", zh_due(self.date(), today))
+            }
             (Reason::Assist { text, .. }, Lang::En) => format!("assist \"{text}\" due {when}"),
-            (Reason::Assist { text, .. }, Lang::Zh) => format!("协助「{text}」{when}到期"),
+            (Reason::Assist { text, .. }, Lang::Zh) => {
+                format!("协助「{text}」{}", zh_due(self.date(), today))
+            }
         }
     }
 }
@@ -87,6 +115,15 @@ pub fn relative(date: NaiveDate, today: NaiveDate, lang: Lang) -> String {
         (d, Lang::En) => format!("{} days ago", -d),
         (d, Lang::Zh) if d > 0 => format!("{d} 天后"),
         (d, Lang::Zh) => format!("{} 天前", -d),
+    }
+}
+
+/// "已逾期 3 天", "今天到期", "2 天后到期".
+fn zh_due(date: NaiveDate, today: NaiveDate) -> String {
+    match days_between(today, date) {
+        0 => "今天到期".to_string(),
+        d if d > 0 => format!("{d} 天后到期"),
+        d => format!("已逾期 {} 天", -d),
     }
 }
 
@@ -117,7 +154,12 @@ pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason
     let paused = status == Status::Paused;
     let cadence = c
         .cadence
-        .or_else(|| c.stage.as_deref().and_then(|s| config.stage(s)).map(|s| s.cadence))
+        .or_else(|| {
+            c.stage
+                .as_deref()
+                .and_then(|s| config.stage(s))
+                .map(|s| s.cadence)
+        })
         .unwrap_or(config.stages[0].cadence);
     let cadence_reason = match record.last_contact() {
         Some(last) => Reason::Cadence {
@@ -132,12 +174,18 @@ pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason
     match (paused, c.paused_until) {
         (false, _) => out.push(cadence_reason),
         (true, Some(from)) => out.push(match cadence_reason {
-            Reason::Cadence { date, cadence, last_contact } => Reason::Cadence {
+            Reason::Cadence {
+                date,
+                cadence,
+                last_contact,
+            } => Reason::Cadence {
                 date: date.max(from),
                 cadence,
                 last_contact,
             },
-            Reason::NeverContacted { date } => Reason::NeverContacted { date: date.max(from) },
+            Reason::NeverContacted { date } => Reason::NeverContacted {
+                date: date.max(from),
+            },
             other => other,
         }),
         (true, None) => {}
@@ -147,7 +195,9 @@ pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason
     }
     if !paused {
         for (_, field) in record.open_items() {
-            let Some(date) = due_date(&field.value) else { continue };
+            let Some(date) = due_date(&field.value) else {
+                continue;
+            };
             let text = split_due(&field.value).0.to_string();
             out.push(if field.key == "promised" {
                 Reason::Promise { date, text }
@@ -169,7 +219,14 @@ pub fn due_items<'a>(
 ) -> Vec<DueItem<'a>> {
     let mut items: Vec<DueItem<'a>> = records
         .iter()
-        .filter(|r| owner.is_none_or(|o| r.customer.owner.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(o))))
+        .filter(|r| {
+            owner.is_none_or(|o| {
+                r.customer
+                    .owner
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(o))
+            })
+        })
         .filter_map(|record| {
             let mut reasons: Vec<Reason> = reasons(record, config, today)
                 .into_iter()
@@ -183,15 +240,27 @@ pub fn due_items<'a>(
                 due,
                 overdue_days: days_between(due, today),
                 reasons,
-                unanswered_streak: (streak >= config.rules.unanswered_streak as usize).then_some(streak),
+                unanswered_streak: (streak >= config.rules.unanswered_streak as usize)
+                    .then_some(streak),
             })
         })
         .collect();
     items.sort_by(|a, b| {
         a.due
             .cmp(&b.due)
-            .then(a.record.customer.priority().cmp(&b.record.customer.priority()))
-            .then_with(|| a.record.customer.name.to_lowercase().cmp(&b.record.customer.name.to_lowercase()))
+            .then(
+                a.record
+                    .customer
+                    .priority()
+                    .cmp(&b.record.customer.priority()),
+            )
+            .then_with(|| {
+                a.record
+                    .customer
+                    .name
+                    .to_lowercase()
+                    .cmp(&b.record.customer.name.to_lowercase())
+            })
             .then_with(|| a.record.path.cmp(&b.record.path))
     });
     items

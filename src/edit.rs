@@ -52,7 +52,11 @@ fn set(root: &mut Table, dotted: &str, mut value: Value) -> Result<(), String> {
             *value.decor_mut() = old.decor().clone();
             *old = value;
         }
-        Some(_) => return Err(format!("`{dotted}` is a table; set one of its keys instead")),
+        Some(_) => {
+            return Err(format!(
+                "`{dotted}` is a table; set one of its keys instead"
+            ));
+        }
         None => {
             value.decor_mut().clear();
             table.insert(leaf, Item::Value(value));
@@ -122,7 +126,10 @@ mod tests {
     fn crlf_files_stay_crlf_and_inline_tables_work() {
         let text = "+++\r\nname = \"A\"\r\nnext = { action = \"x\" }\r\n+++\r\n";
         let out = edit(text, &[Change::Set("next.action".into(), Value::from("y"))]);
-        assert_eq!(out, "+++\r\nname = \"A\"\r\nnext = { action = \"y\" }\r\n+++\r\n");
+        assert_eq!(
+            out,
+            "+++\r\nname = \"A\"\r\nnext = { action = \"y\" }\r\n+++\r\n"
+        );
         let out = edit(text, &[Change::Set("tags".into(), Value::from_iter(["a"]))]);
         assert!(!out.replace("\r\n", "").contains('\n'));
     }

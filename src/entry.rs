@@ -279,8 +279,9 @@ pub fn parse_log(body: &str, offset: usize, first_line: usize) -> Log {
                             log.problems.push(HeadingProblem {
                                 line: line_no,
                                 column: 1,
-                                message: "entry heading has no channel; add one, like `phone` or `email`"
-                                    .to_string(),
+                                message:
+                                    "entry heading has no channel; add one, like `phone` or `email`"
+                                        .to_string(),
                                 is_error: false,
                             });
                         }
@@ -349,7 +350,12 @@ pub fn parse_change(value: &str) -> (Option<String>, String) {
 /// Splits a value ending in `(due DATE)` into the text and the date text.
 pub fn split_due(value: &str) -> (&str, Option<&str>) {
     let v = value.trim_end();
-    for (open, close) in [("(due ", ')'), ("（due ", '）'), ("(截止 ", ')'), ("（截止 ", '）')] {
+    for (open, close) in [
+        ("(due ", ')'),
+        ("（due ", '）'),
+        ("(截止 ", ')'),
+        ("（截止 ", '）'),
+    ] {
         if v.ends_with(close)
             && let Some(start) = v.rfind(open)
         {
@@ -427,10 +433,7 @@ impl NewEntry {
             .collect();
         if !text.is_empty() {
             out.push_str(newline);
-            out.push_str(&crate::document::to_newline(
-                &text.join("\n\n"),
-                newline,
-            ));
+            out.push_str(&crate::document::to_newline(&text.join("\n\n"), newline));
             out.push_str(newline);
         }
         if !self.fields.is_empty() {
@@ -473,7 +476,10 @@ mod tests {
         let e = &log.entries[2];
         let open: Vec<_> = e.fields.iter().filter(|f| f.is_open_item()).collect();
         assert_eq!(open.len(), 2);
-        assert_eq!(due_date(&open[0].value), NaiveDate::from_ymd_opt(2024, 1, 12));
+        assert_eq!(
+            due_date(&open[0].value),
+            NaiveDate::from_ymd_opt(2024, 1, 12)
+        );
     }
 
     #[test]
@@ -481,27 +487,54 @@ mod tests {
         let log = parse_log(BODY, 0, 1);
         // "## Notes" ends the second entry; the fenced heading is not an entry.
         assert_eq!(log.entries[1].fields.len(), 1);
-        assert!(!log.entries.iter().any(|e| e.date.to_string() == "2024-02-01"));
+        assert!(
+            !log.entries
+                .iter()
+                .any(|e| e.date.to_string() == "2024-02-01")
+        );
     }
 
     #[test]
     fn malformed_headings_are_reported() {
-        let log = parse_log("## 2024-13-01 phone\n## 2024-01-02\n## Plan for 2025\n", 0, 10);
+        let log = parse_log(
+            "## 2024-13-01 phone\n## 2024-01-02\n## Plan for 2025\n",
+            0,
+            10,
+        );
         assert_eq!(log.problems.len(), 2);
         assert_eq!(
-            (log.problems[0].line, log.problems[0].column, log.problems[0].is_error),
+            (
+                log.problems[0].line,
+                log.problems[0].column,
+                log.problems[0].is_error
+            ),
             (10, 4, true)
         );
-        assert_eq!((log.problems[1].line, log.problems[1].is_error), (11, false));
+        assert_eq!(
+            (log.problems[1].line, log.problems[1].is_error),
+            (11, false)
+        );
     }
 
     #[test]
     fn objections_and_changes_split() {
-        assert_eq!(split_objection("price — instalments"), ("price", Some("instalments")));
-        assert_eq!(split_objection("timing: next quarter"), ("timing", Some("next quarter")));
+        assert_eq!(
+            split_objection("price — instalments"),
+            ("price", Some("instalments"))
+        );
+        assert_eq!(
+            split_objection("timing: next quarter"),
+            ("timing", Some("next quarter"))
+        );
         assert_eq!(split_objection("trust"), ("trust", None));
-        assert_eq!(parse_change("意向 → 成交"), (Some("意向".into()), "成交".into()));
-        assert_eq!(split_due("call (due 2024-01-10)"), ("call", Some("2024-01-10")));
+        assert_eq!(
+            parse_change("意向 → 成交"),
+            (Some("意向".into()), "成交".into())
+        );
+        assert_eq!(
+            split_due("call (due 2024-01-10)"),
+            ("call", Some("2024-01-10"))
+        );
     }
 
     #[test]
@@ -510,7 +543,10 @@ mod tests {
             channel: "phone".into(),
             author: Some("li".into()),
             paragraphs: vec!["Talked.".into()],
-            fields: vec![("outcome".into(), "reached".into(), false), ("promised".into(), "send X".into(), true)],
+            fields: vec![
+                ("outcome".into(), "reached".into(), false),
+                ("promised".into(), "send X".into(), true),
+            ],
             ..NewEntry::default()
         };
         let date = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();

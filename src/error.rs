@@ -27,13 +27,19 @@ pub enum Error {
         hint: Option<String>,
     },
 
-    #[error("no customer matches `{query}`{}", list_candidates(candidates, "did you mean"))]
+    #[error(
+        "no customer matches `{query}`{}",
+        list_candidates(candidates, "did you mean")
+    )]
     UnknownCustomer {
         query: String,
         candidates: Vec<String>,
     },
 
-    #[error("`{query}` matches several customers{}; name one of them exactly", list_candidates(candidates, ""))]
+    #[error(
+        "`{query}` matches several customers{}; name one of them exactly",
+        list_candidates(candidates, "")
+    )]
     AmbiguousCustomer {
         query: String,
         candidates: Vec<String>,
@@ -69,7 +75,9 @@ fn describe_io(err: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match err.kind() {
         ErrorKind::NotFound => "no such file or folder".to_string(),
-        ErrorKind::PermissionDenied => "permission denied; check the file's permissions".to_string(),
+        ErrorKind::PermissionDenied => {
+            "permission denied; check the file's permissions".to_string()
+        }
         _ => err.to_string(),
     }
 }

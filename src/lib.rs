@@ -105,14 +105,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
 fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
     let today = match &g.today {
         Some(t) => dates::parse_iso(t).ok_or_else(|| {
-            Error::Usage(format!("--today `{t}` is not a date; write it as YYYY-MM-DD"))
+            Error::Usage(format!(
+                "--today `{t}` is not a date; write it as YYYY-MM-DD"
+            ))
         })?,
         None => chrono::Local::now().date_naive(),
     };
     let lang_override = match &g.lang {
-        Some(l) => Some(Lang::parse(l).ok_or_else(|| {
-            Error::Usage(format!("--lang `{l}` is unknown; use en or zh"))
-        })?),
+        Some(l) => Some(
+            Lang::parse(l)
+                .ok_or_else(|| Error::Usage(format!("--lang `{l}` is unknown; use en or zh")))?,
+        ),
         None => None,
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -133,7 +136,9 @@ fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
         color,
         reveal: g.reveal,
         lang_override,
-        interactive: !g.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        interactive: !g.no_input
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal(),
         start,
     })
 }

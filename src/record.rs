@@ -24,6 +24,8 @@ pub struct Record {
 pub struct Unreadable {
     pub path: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
+    /// What could still be read after recovering from the errors, for `check` only.
+    pub partial: Option<Box<Record>>,
 }
 
 impl Unreadable {
@@ -39,7 +41,6 @@ pub fn parse_document(
     bytes: &[u8],
     config: &Config,
 ) -> Result<(Record, Document), Unreadable> {
-    let fail = |path: PathBuf, diagnostics: Vec<Diagnostic>| Unreadable { path, diagnostics };
     let doc = match Document::parse(bytes) {
         Ok(doc) => doc,
         Err(e) => {
@@ -48,11 +49,16 @@ pub fn parse_document(
                 crate::document::SplitError::NoFrontMatter => "no-front-matter",
                 crate::document::SplitError::Unclosed => "unclosed-front-matter",
             };
-            let mut diags = vec![Diagnostic::error(e.line(), 1, code, e.message()).with_hint(e.hint())];
+            let mut diags =
+                vec![Diagnostic::error(e.line(), 1, code, e.message()).with_hint(e.hint())];
             if let Ok(text) = std::str::from_utf8(bytes) {
                 diags.extend(conflict_diagnostics(text));
             }
-            return Err(fail(path, diags));
+            return Err(Unreadable {
+                path,
+                diagnostics: diags,
+                partial: None,
+            });
         }
     };
     let index = LineIndex::new(&doc.text);
@@ -62,20 +68,24 @@ pub fn parse_document(
         offset: doc.front.start,
         open_line: 1,
     };
-    let toml = match toml_edit::Document::parse(doc.front_matter()) {
-        Ok(t) => t,
-        Err(e) => {
-            let mut diags = conflicts;
-            diags.push(toml_diagnostic(&e, &loc));
-            return Err(fail(path, diags));
-        }
-    };
-    if !conflicts.is_empty() {
-        return Err(fail(path, conflicts));
-    }
-    let mut diagnostics = Vec::new();
-    let mut customer = read_customer(toml.as_table(), config, &loc, &mut diagnostics);
-    diagnostics.extend(missing_required(toml.as_table(), config, &loc));
+    let recovered = parse_front_matter(doc.front_matter(), &loc);
+    let mut diagnostics = recovered.errors;
+    let fatal = !conflicts.is_empty() || !diagnostics.is_empty();
+    diagnostics.extend(conflicts);
+    let table = recovered.toml.as_ref().map(|t| t.as_table());
+    let empty = toml_edit::Table::new();
+    let table = table.unwrap_or(&empty);
+    let mut customer = read_customer(table, config, &loc, &mut diagnostics);
+    diagnostics.extend(
+        missing_required(table, config, &loc)
+            .into_iter()
+            .filter(|d| {
+                !recovered
+                    .blanked_keys
+                    .iter()
+                    .any(|k| d.message.contains(&format!("`{k}`")))
+            }),
+    );
     if customer.name.trim().is_empty() {
         customer.name = path
             .file_stem()
@@ -103,15 +113,92 @@ pub fn parse_document(
             e.channel = config.channel_key(&e.channel);
         }
     }
-    Ok((
-        Record {
-            path,
-            customer,
-            entries,
+    let record = Record {
+        path,
+        customer,
+        entries,
+        diagnostics,
+    };
+    if fatal {
+        let mut diagnostics = record.diagnostics.clone();
+        diagnostics.sort_by_key(|d| (d.severity, d.line, d.column));
+        return Err(Unreadable {
+            path: record.path.clone(),
             diagnostics,
-        },
-        doc,
-    ))
+            partial: Some(Box::new(record)),
+        });
+    }
+    Ok((record, doc))
+}
+
+/// The front matter parsed with error recovery: each TOML error is recorded, its line blanked,
+/// and parsing tried again, so `check` reports every broken line at once.
+struct Recovered {
+    toml: Option<toml_edit::Document<String>>,
+    errors: Vec<Diagnostic>,
+    /// Keys of blanked lines: their absence is not reported as a missing field.
+    blanked_keys: Vec<String>,
+}
+
+fn parse_front_matter(front: &str, loc: &Locator<'_>) -> Recovered {
+    let mut text = front.to_string();
+    let mut errors = Vec::new();
+    let mut blanked_keys = Vec::new();
+    // Conflict markers are reported on their own; blank them before reading the TOML.
+    for line in conflict_marker_lines(front) {
+        blank_line(&mut text, line);
+    }
+    for _ in 0..50 {
+        match toml_edit::Document::parse(text.clone()) {
+            Ok(toml) => {
+                return Recovered {
+                    toml: Some(toml),
+                    errors,
+                    blanked_keys,
+                };
+            }
+            Err(e) => {
+                let start = e.span().map_or(0, |s| s.start.min(text.len()));
+                let line = text[..start].matches('\n').count() + 1;
+                errors.push(toml_diagnostic(&e, loc));
+                let Some(key) = blank_line(&mut text, line) else {
+                    break;
+                };
+                blanked_keys.push(key);
+            }
+        }
+    }
+    Recovered {
+        toml: None,
+        errors,
+        blanked_keys,
+    }
+}
+
+/// Replaces a 1-based line of `text` with spaces (keeping every offset); returns the key it
+/// held, or `None` when the line was already blank.
+fn blank_line(text: &mut String, line: usize) -> Option<String> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let rest = &text[start..];
+    let len = rest.find('\n').unwrap_or(rest.len());
+    let content = &rest[..len];
+    if content.trim().is_empty() {
+        return None;
+    }
+    let key = content
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    let spaces = " ".repeat(len);
+    text.replace_range(start..start + len, &spaces);
+    Some(key)
 }
 
 /// Parses a customer file for reading.
@@ -123,8 +210,9 @@ fn conflict_diagnostics(text: &str) -> Vec<Diagnostic> {
     conflict_marker_lines(text)
         .into_iter()
         .map(|line| {
-            Diagnostic::error(line, 1, "conflict-marker", "git conflict marker")
-                .with_hint("resolve the merge conflict: keep the right lines and delete the markers")
+            Diagnostic::error(line, 1, "conflict-marker", "git conflict marker").with_hint(
+                "resolve the merge conflict: keep the right lines and delete the markers",
+            )
         })
         .collect()
 }
@@ -138,11 +226,18 @@ fn toml_diagnostic(e: &toml_edit::TomlError, loc: &Locator<'_>) -> Diagnostic {
         .split_once('=')
         .map(|(_, v)| v.trim())
         .is_some_and(|v| {
-            v.len() >= 8 && v.as_bytes()[..4].iter().all(u8::is_ascii_digit) && v.as_bytes()[4] == b'-'
+            v.len() >= 8
+                && v.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && v.as_bytes()[4] == b'-'
         });
     if looks_like_date {
-        return Diagnostic::error(line, col, "bad-date", format!("not a valid date: {message}"))
-            .with_hint("write a date as YYYY-MM-DD, like 2024-01-24");
+        return Diagnostic::error(
+            line,
+            col,
+            "bad-date",
+            format!("not a valid date: {message}"),
+        )
+        .with_hint("write a date as YYYY-MM-DD, like 2024-01-24");
     }
     Diagnostic::error(line, col, "toml-syntax", format!("TOML syntax: {message}"))
         .with_hint("fix the front matter so it is valid TOML (strings need double quotes)")
@@ -165,9 +260,12 @@ impl Record {
 
     /// Open promises and assists, in file order.
     pub fn open_items(&self) -> impl Iterator<Item = (&Entry, &Field)> {
-        self.entries
-            .iter()
-            .flat_map(|e| e.fields.iter().filter(|f| f.is_open_item()).map(move |f| (e, f)))
+        self.entries.iter().flat_map(|e| {
+            e.fields
+                .iter()
+                .filter(|f| f.is_open_item())
+                .map(move |f| (e, f))
+        })
     }
 
     /// How many of the latest contacts in a row went unanswered (in date order).

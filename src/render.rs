@@ -93,43 +93,44 @@ impl Table {
         self.rows.is_empty()
     }
 
+    /// Renders the table; a cell with several lines makes its row that many lines high.
     pub fn render(&self, color: bool) -> String {
         let cols = self.headers.len();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
         for (cells, _) in &self.rows {
             for (i, c) in cells.iter().enumerate().take(cols) {
-                widths[i] = widths[i].max(width(c));
+                widths[i] = widths[i].max(c.lines().map(width).max().unwrap_or(0));
             }
         }
         let mut out = String::new();
-        let line = |cells: &[String], tone: Tone, out: &mut String| {
+        let line = |cells: &[&str], tone: Tone, out: &mut String| {
             let mut text = String::new();
             for (i, w) in widths.iter().enumerate() {
-                let cell = cells.get(i).map_or("", String::as_str);
-                let pad = w.saturating_sub(width(cell));
-                let last = i + 1 == cols;
+                let cell = cells.get(i).copied().unwrap_or("");
+                let pad = " ".repeat(w.saturating_sub(width(cell)));
                 match self.aligns.get(i).copied().unwrap_or(Align::Left) {
-                    Align::Right => {
-                        text.push_str(&" ".repeat(pad));
-                        text.push_str(cell);
-                    }
-                    Align::Left => {
-                        text.push_str(cell);
-                        if !last {
-                            text.push_str(&" ".repeat(pad));
-                        }
-                    }
+                    Align::Right => text.push_str(&(pad + cell)),
+                    Align::Left => text.push_str(&(cell.to_string() + &pad)),
                 }
-                if !last {
+                if i + 1 < cols {
                     text.push_str("  ");
                 }
             }
             out.push_str(&paint(text.trim_end(), tone, color));
             out.push('\n');
         };
-        line(&self.headers, Tone::Header, &mut out);
+        let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
+        line(&headers, Tone::Header, &mut out);
         for (cells, tone) in &self.rows {
-            line(cells, *tone, &mut out);
+            let split: Vec<Vec<&str>> = cells.iter().map(|c| c.lines().collect()).collect();
+            let height = split.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            for row in 0..height {
+                let parts: Vec<&str> = split
+                    .iter()
+                    .map(|c| c.get(row).copied().unwrap_or(""))
+                    .collect();
+                line(&parts, *tone, &mut out);
+            }
         }
         out
     }
@@ -179,6 +180,13 @@ mod tests {
         assert_eq!(lines[1], "华东机械   1");
         assert_eq!(lines[2], "Acme      10");
         assert_eq!(width(lines[1]), width(lines[2]));
+    }
+
+    #[test]
+    fn multi_line_cells_make_tall_rows() {
+        let mut t = Table::new(&["A", "Why"], &[Align::Left]);
+        t.row(vec!["x".into(), "one\ntwo".into()], Tone::Plain);
+        assert_eq!(t.render(false), "A  Why\nx  one\n   two\n");
     }
 
     #[test]

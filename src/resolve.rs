@@ -2,7 +2,6 @@
 //! into exactly one customer file — or a clear error listing the candidates.
 
 use crate::error::{Error, Result};
-use crate::record::Record;
 use crate::store::Store;
 use std::path::{Component, Path, PathBuf};
 
@@ -29,18 +28,33 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
             });
         }
     }
-    let records = store.load_readable()?;
-    let lower = q.to_lowercase();
-    let exact: Vec<&Record> = records
-        .iter()
-        .filter(|r| r.customer.name.to_lowercase() == lower || stem(&r.path).to_lowercase() == lower)
+    // Unreadable files still take part by their stem, so a broken file is never silently
+    // passed over for a readable one; `log` then reports why it cannot be written.
+    let candidates: Vec<Candidate> = store
+        .load_all()?
+        .into_iter()
+        .map(|loaded| match loaded {
+            Ok(r) => Candidate {
+                name: r.customer.name.clone(),
+                path: r.path,
+            },
+            Err(u) => Candidate {
+                name: String::new(),
+                path: u.path,
+            },
+        })
         .collect();
-    let matches: Vec<&Record> = if exact.is_empty() {
-        records
+    let lower = q.to_lowercase();
+    let exact: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| c.name.to_lowercase() == lower || stem(&c.path).to_lowercase() == lower)
+        .collect();
+    let matches: Vec<&Candidate> = if exact.is_empty() {
+        candidates
             .iter()
-            .filter(|r| {
-                r.customer.name.to_lowercase().contains(&lower)
-                    || stem(&r.path).to_lowercase().contains(&lower)
+            .filter(|c| {
+                c.name.to_lowercase().contains(&lower)
+                    || stem(&c.path).to_lowercase().contains(&lower)
             })
             .collect()
     } else {
@@ -50,12 +64,28 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
         [one] => Ok(one.path.clone()),
         [] => Err(Error::UnknownCustomer {
             query: q.to_string(),
-            candidates: closest(&records, &lower),
+            candidates: closest(&candidates, &lower),
         }),
         many => Err(Error::AmbiguousCustomer {
             query: q.to_string(),
-            candidates: many.iter().map(|r| describe(r)).collect(),
+            candidates: many.iter().map(|c| c.describe()).collect(),
         }),
+    }
+}
+
+/// A customer file as resolution sees it: its name (empty when unreadable) and path.
+struct Candidate {
+    name: String,
+    path: PathBuf,
+}
+
+impl Candidate {
+    fn describe(&self) -> String {
+        if self.name.is_empty() {
+            self.path.display().to_string()
+        } else {
+            format!("{} ({})", self.name, self.path.display())
+        }
     }
 }
 
@@ -65,30 +95,35 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn describe(r: &Record) -> String {
-    format!("{} ({})", r.customer.name, r.path.display())
-}
-
-fn closest(records: &[Record], lower: &str) -> Vec<String> {
-    let mut scored: Vec<(f64, &Record)> = records
+/// Up to three customers whose name, stem or a word of either is close to the query.
+fn closest(candidates: &[Candidate], lower: &str) -> Vec<String> {
+    let score = |c: &Candidate| {
+        let name = c.name.to_lowercase();
+        let stem = stem(&c.path).to_lowercase();
+        std::iter::once(name.as_str())
+            .chain(std::iter::once(stem.as_str()))
+            .chain(name.split_whitespace())
+            .chain(stem.split('-'))
+            .map(|w| strsim::jaro_winkler(lower, w))
+            .fold(0.0, f64::max)
+    };
+    let mut scored: Vec<(f64, &Candidate)> = candidates
         .iter()
-        .map(|r| {
-            let name = strsim::jaro_winkler(lower, &r.customer.name.to_lowercase());
-            let stem = strsim::jaro_winkler(lower, &stem(&r.path).to_lowercase());
-            (name.max(stem), r)
-        })
-        .filter(|(s, _)| *s > 0.75)
+        .map(|c| (score(c), c))
+        .filter(|(s, _)| *s > 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.iter().take(3).map(|(_, r)| describe(r)).collect()
+    scored.iter().take(3).map(|(_, c)| c.describe()).collect()
 }
 
 fn resolve_path(store: &Store, paths: &[PathBuf], q: &str) -> Result<PathBuf> {
     let given = Path::new(q);
-    if given
-        .components()
-        .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)))
-    {
+    if given.components().any(|c| {
+        matches!(
+            c,
+            Component::ParentDir | Component::RootDir | Component::Prefix(_)
+        )
+    }) {
         return Err(Error::Usage(format!(
             "`{q}` points outside the customers folder; name a customer or a path inside {}/",
             store.config.customers_dir

@@ -28,9 +28,13 @@ pub fn check_stage(raw: &str, config: &Config) -> Result<String, String> {
 }
 
 pub fn check_status(raw: &str) -> Result<String, String> {
-    Status::parse(raw).map(|_| raw.trim().to_string()).ok_or_else(|| {
-        format!("unknown status `{raw}`; use active, paused, won or lost (推进中 暂缓 已成交 丢单)")
-    })
+    Status::parse(raw)
+        .map(|_| raw.trim().to_string())
+        .ok_or_else(|| {
+            format!(
+                "unknown status `{raw}`; use active, paused, won or lost (推进中 暂缓 已成交 丢单)"
+            )
+        })
 }
 
 pub fn check_priority(raw: &str) -> Result<String, String> {
@@ -71,11 +75,19 @@ pub fn parse_assignment(pair: &str, config: &Config, today: NaiveDate) -> Result
         }
         return Ok(Change::Remove(key.to_string()));
     }
-    Ok(Change::Set(key.to_string(), typed_value(key, value, config, today)?))
+    Ok(Change::Set(
+        key.to_string(),
+        typed_value(key, value, config, today)?,
+    ))
 }
 
 /// The TOML value for a known key, checked; unknown keys take TOML literals, else strings.
-pub fn typed_value(key: &str, value: &str, config: &Config, today: NaiveDate) -> Result<Value, String> {
+pub fn typed_value(
+    key: &str,
+    value: &str,
+    config: &Config,
+    today: NaiveDate,
+) -> Result<Value, String> {
     let v = match key {
         "stage" => Value::from(check_stage(value, config)?),
         "status" => Value::from(check_status(value)?),
@@ -84,14 +96,25 @@ pub fn typed_value(key: &str, value: &str, config: &Config, today: NaiveDate) ->
             Duration::parse(value)?;
             Value::from(value)
         }
-        "decision_chain" => return Err("decision_chain is a list of tables; edit it in the file".into()),
+        "decision_chain" => {
+            return Err("decision_chain is a list of tables; edit it in the file".into());
+        }
         k if DATE_KEYS.contains(&k) => date_value(parse_date_arg(value, today)?),
-        k if NUMBER_KEYS.contains(&k) => number(value).ok_or_else(|| format!("{k} must be a number, like 650000"))?,
+        k if NUMBER_KEYS.contains(&k) => {
+            number(value).ok_or_else(|| format!("{k} must be a number, like 650000"))?
+        }
         k if LIST_KEYS.contains(&k) => {
             if value.starts_with('[') {
-                value.parse::<Value>().map_err(|_| format!("{k}: `{value}` is not a TOML list"))?
+                value
+                    .parse::<Value>()
+                    .map_err(|_| format!("{k}: `{value}` is not a TOML list"))?
             } else {
-                Value::from_iter(value.split([',', '，']).map(str::trim).filter(|s| !s.is_empty()))
+                Value::from_iter(
+                    value
+                        .split([',', '，'])
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty()),
+                )
             }
         }
         k if is_text_key(k) => Value::from(value),
@@ -114,7 +137,10 @@ fn number(text: &str) -> Option<Value> {
     if let Ok(i) = t.parse::<i64>() {
         return Some(Value::from(i));
     }
-    t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::from)
+    t.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map(Value::from)
 }
 
 /// A bare TOML literal: number, boolean, date, list or inline table.
@@ -147,7 +173,10 @@ mod tests {
         assert_eq!(set("deal.amount=650,000").unwrap(), "deal.amount=650000");
         assert_eq!(set("stage=意向").unwrap(), "stage=\"意向\"");
         assert_eq!(set("tags=east, vip").unwrap(), "tags=[\"east\", \"vip\"]");
-        assert_eq!(set("contact.phone=+86 138").unwrap(), "contact.phone=\"+86 138\"");
+        assert_eq!(
+            set("contact.phone=+86 138").unwrap(),
+            "contact.phone=\"+86 138\""
+        );
         assert_eq!(set("region=east").unwrap(), "region=\"east\"");
         assert_eq!(set("paused_until=").unwrap(), "-paused_until");
         assert!(set("stage=closed").is_err());

@@ -78,7 +78,10 @@ impl Store {
             })?;
             let is_md = entry.path().extension().is_some_and(|x| x == "md");
             if entry.file_type().is_file() && is_md {
-                let rel = entry.path().strip_prefix(&self.root).unwrap_or(entry.path());
+                let rel = entry
+                    .path()
+                    .strip_prefix(&self.root)
+                    .unwrap_or(entry.path());
                 paths.push(rel.to_path_buf());
             }
         }
@@ -109,7 +112,11 @@ impl Store {
 
     /// Reads every customer file, silently skipping unreadable ones (their caller reports them).
     pub fn load_readable_quietly(&self) -> Result<Vec<Record>> {
-        Ok(self.load_all()?.into_iter().filter_map(std::result::Result::ok).collect())
+        Ok(self
+            .load_all()?
+            .into_iter()
+            .filter_map(std::result::Result::ok)
+            .collect())
     }
 
     /// Reads every customer file; unreadable ones are reported on stderr and skipped, so one
@@ -136,7 +143,11 @@ impl Store {
     /// Reads `rel`, lets `edit` compute the new bytes, and writes them atomically — all under
     /// an exclusive lock, so concurrent writers queue and none loses another's change.
     /// `edit` returning an error writes nothing.
-    pub fn update<T>(&self, rel: &Path, edit: impl FnOnce(&[u8]) -> Result<(Vec<u8>, T)>) -> Result<T> {
+    pub fn update<T>(
+        &self,
+        rel: &Path,
+        edit: impl FnOnce(&[u8]) -> Result<(Vec<u8>, T)>,
+    ) -> Result<T> {
         let path = self.root.join(rel);
         let _lock = lock_for(&path)?;
         let old = std::fs::read(&path).map_err(|e| Error::io(rel, &e))?;

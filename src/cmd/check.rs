@@ -61,11 +61,20 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
     }
     let mut reports: Vec<FileReport> = reports.into_iter().map(|(r, _)| r).collect();
     for r in &mut reports {
-        r.diagnostics.sort_by_key(|d| (d.line, d.column, d.severity));
+        r.diagnostics
+            .sort_by_key(|d| (d.line, d.column, d.severity));
         r.diagnostics.dedup();
     }
-    let errors = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
-    let warnings = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Warning).count();
+    let errors = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let code = u8::from(errors > 0 || (args.deny_warnings && warnings > 0));
     let stdout = if ctx.json {
         let diagnostics: Vec<DiagJson<'_>> = reports
@@ -82,7 +91,9 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
                 })
             })
             .collect();
-        json(&serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": diagnostics }))
+        json(
+            &serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": diagnostics }),
+        )
     } else {
         let mut out = String::new();
         for r in &reports {
@@ -92,7 +103,10 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         }
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         if errors + warnings == 0 {
-            out.push_str(&format!("checked {}: no problems\n", plural(reports.len(), "file")));
+            out.push_str(&format!(
+                "checked {}: no problems\n",
+                plural(reports.len(), "file")
+            ));
         } else {
             out.push_str(&format!(
                 "checked {}: {}, {}\n",
@@ -111,17 +125,47 @@ fn check_file(store: &Store, rel: &Path, ctx: &Ctx) -> (FileReport, Option<crate
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(1, 1, "unreadable", format!("cannot read the file: {e}"));
-            return (FileReport { path: rel.to_path_buf(), text: String::new(), diagnostics: vec![d] }, None);
+            return (
+                FileReport {
+                    path: rel.to_path_buf(),
+                    text: String::new(),
+                    diagnostics: vec![d],
+                },
+                None,
+            );
         }
     };
-    let text = String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string();
+    let text = String::from_utf8_lossy(&bytes)
+        .trim_start_matches('\u{feff}')
+        .to_string();
     match parse_record(rel.to_path_buf(), &bytes, &store.config) {
         Ok(record) => {
             let mut diagnostics = record.diagnostics.clone();
             diagnostics.extend(entry_diagnostics(&record, &store.config, ctx.today));
-            (FileReport { path: rel.to_path_buf(), text, diagnostics }, Some(record))
+            (
+                FileReport {
+                    path: rel.to_path_buf(),
+                    text,
+                    diagnostics,
+                },
+                Some(record),
+            )
         }
-        Err(u) => (FileReport { path: rel.to_path_buf(), text, diagnostics: u.diagnostics }, None),
+        Err(u) => {
+            let mut diagnostics = u.diagnostics;
+            let partial = u.partial.map(|p| *p);
+            if let Some(p) = &partial {
+                diagnostics.extend(entry_diagnostics(p, &store.config, ctx.today));
+            }
+            (
+                FileReport {
+                    path: rel.to_path_buf(),
+                    text,
+                    diagnostics,
+                },
+                partial,
+            )
+        }
     }
 }
 
@@ -129,19 +173,37 @@ fn check_file(store: &Store, rel: &Path, ctx: &Ctx) -> (FileReport, Option<crate
 fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for g in given {
-        let abs = if g.is_absolute() { g.clone() } else { base.join(g) };
+        let abs = if g.is_absolute() {
+            g.clone()
+        } else {
+            base.join(g)
+        };
         let abs = std::path::absolute(&abs).map_err(|e| Error::io(g, &e))?;
         if abs.is_dir() {
-            for entry in walkdir::WalkDir::new(&abs).follow_links(false).into_iter().filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
-                let entry = entry.map_err(|e| Error::Io { path: g.clone(), message: e.to_string() })?;
-                if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+            for entry in walkdir::WalkDir::new(&abs)
+                .follow_links(false)
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
+            {
+                let entry = entry.map_err(|e| Error::Io {
+                    path: g.clone(),
+                    message: e.to_string(),
+                })?;
+                if entry.file_type().is_file()
+                    && entry.path().extension().is_some_and(|x| x == "md")
+                {
                     out.push(relative(store, entry.path()));
                 }
             }
         } else if abs.is_file() {
             out.push(relative(store, &abs));
         } else {
-            return Err(Error::Usage(format!("{}: no such file or folder", g.display())));
+            return Err(Error::Usage(format!(
+                "{}: no such file or folder",
+                g.display()
+            )));
         }
     }
     out.sort();
@@ -151,7 +213,8 @@ fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<Path
 
 fn relative(store: &Store, abs: &Path) -> PathBuf {
     let root = std::path::absolute(&store.root).unwrap_or_else(|_| store.root.clone());
-    abs.strip_prefix(&root).map_or_else(|_| abs.to_path_buf(), Path::to_path_buf)
+    abs.strip_prefix(&root)
+        .map_or_else(|_| abs.to_path_buf(), Path::to_path_buf)
 }
 
 /// `path:line:col: error[code]: message`, the source line, and a caret with the hint.
@@ -175,7 +238,10 @@ fn render(path: &Path, text: &str, d: &Diagnostic, color: bool) -> String {
     if !text.is_empty() {
         let before: String = source.chars().take(d.column.saturating_sub(1)).collect();
         let source = source.replace('\t', " ");
-        out.push_str(&format!("{gutter} |\n{number} | {source}\n{gutter} | {}^", " ".repeat(width(&before.replace('\t', " ")))));
+        out.push_str(&format!(
+            "{gutter} |\n{number} | {source}\n{gutter} | {}^",
+            " ".repeat(width(&before.replace('\t', " ")))
+        ));
         if let Some(h) = &d.hint {
             out.push(' ');
             out.push_str(h);

@@ -12,18 +12,32 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
     let rel = crate::resolve::resolve(&store, &args.customer)?;
     let needle = args.text.as_deref().map(str::to_lowercase);
     let ticked = store.update(&rel, |bytes| {
-        let (record, doc) = parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u))?;
+        let (record, doc) =
+            parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
         let open: Vec<_> = record
             .open_items()
-            .filter(|(_, f)| needle.as_ref().is_none_or(|n| f.value.to_lowercase().contains(n)))
+            .filter(|(_, f)| {
+                needle
+                    .as_ref()
+                    .is_none_or(|n| f.value.to_lowercase().contains(n))
+            })
             .map(|(_, f)| f.clone())
             .collect();
-        let describe = |f: &crate::entry::Field| format!("{}:{}: {}: {}", rel.display(), f.line, f.key, f.value);
+        let describe = |f: &crate::entry::Field| {
+            format!("{}:{}: {}: {}", rel.display(), f.line, f.key, f.value)
+        };
         let item = match open.as_slice() {
             [one] => one,
             [] => {
-                let what = args.text.as_deref().map_or_else(String::new, |t| format!(" matching `{t}`"));
-                return Err(Error::Refused(format!("{} has no open promise or assist{what}; see them with `followup show {}`", record.customer.name, record.stem())));
+                let what = args
+                    .text
+                    .as_deref()
+                    .map_or_else(String::new, |t| format!(" matching `{t}`"));
+                return Err(Error::Refused(format!(
+                    "{} has no open promise or assist{what}; see them with `followup show {}`",
+                    record.customer.name,
+                    record.stem()
+                )));
             }
             many => {
                 let list: Vec<String> = many.iter().map(describe).collect();

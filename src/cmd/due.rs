@@ -47,7 +47,9 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
     let config = &store.config;
     let lang = ctx.lang(&store);
     let until = match &args.within {
-        Some(w) => Duration::parse(w).map_err(|e| Error::Usage(format!("--within: {e}")))?.after(ctx.today),
+        Some(w) => Duration::parse(w)
+            .map_err(|e| Error::Usage(format!("--within: {e}")))?
+            .after(ctx.today),
         None => ctx.today,
     };
     let records = store.load_readable()?;
@@ -60,7 +62,20 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
         })));
     }
     if args.csv {
-        let headers = ["customer", "file", "owner", "stage", "status", "priority", "due", "overdue_days", "reasons", "last_contact", "next_action", "hints"];
+        let headers = [
+            "customer",
+            "file",
+            "owner",
+            "stage",
+            "status",
+            "priority",
+            "due",
+            "overdue_days",
+            "reasons",
+            "last_contact",
+            "next_action",
+            "hints",
+        ];
         let rows: Vec<Vec<String>> = items
             .iter()
             .map(|i| {
@@ -74,7 +89,11 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
                     j.priority.to_string(),
                     j.due,
                     j.overdue_days.to_string(),
-                    j.details.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("; "),
+                    j.details
+                        .iter()
+                        .map(|d| d.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     j.last_contact.unwrap_or_default(),
                     j.next_action.unwrap_or("").to_string(),
                     j.hints.join("; "),
@@ -97,15 +116,23 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
         priority: c.priority().key(),
         due: i.due.to_string(),
         overdue_days: i.overdue_days,
-        reasons: i.reasons.iter().map(crate::due::Reason::kind).fold(Vec::new(), |mut v, k| {
-            if !v.contains(&k) {
-                v.push(k);
-            }
-            v
-        }),
+        reasons: i
+            .reasons
+            .iter()
+            .map(crate::due::Reason::kind)
+            .fold(Vec::new(), |mut v, k| {
+                if !v.contains(&k) {
+                    v.push(k);
+                }
+                v
+            }),
         last_contact: i.record.last_contact().map(|d| d.to_string()),
         next_action: c.next_action.as_deref(),
-        hints: i.unanswered_streak.map(|s| channel_hint(s, Lang::En)).into_iter().collect(),
+        hints: i
+            .unanswered_streak
+            .map(|s| channel_hint(s, Lang::En))
+            .into_iter()
+            .collect(),
         details: i
             .reasons
             .iter()
@@ -122,7 +149,9 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
 pub fn stage_label(stage: Option<&str>, config: &Config, lang: Lang) -> String {
     match (stage, lang) {
         (None, _) => "?".into(),
-        (Some(s), Lang::Zh) => config.stage(s).map_or_else(|| s.to_string(), |d| d.label.clone()),
+        (Some(s), Lang::Zh) => config
+            .stage(s)
+            .map_or_else(|| s.to_string(), |d| d.label.clone()),
         (Some(s), Lang::En) => s.to_string(),
     }
 }
@@ -132,7 +161,14 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> Strin
         return format!("{}\n", t(lang, "Nothing is due."));
     }
     let mut table = Table::new(
-        &[t(lang, "Due"), t(lang, "Customer"), t(lang, "Owner"), t(lang, "Stage"), t(lang, "Why"), t(lang, "Next action")],
+        &[
+            t(lang, "Due"),
+            t(lang, "Customer"),
+            t(lang, "Owner"),
+            t(lang, "Stage"),
+            t(lang, "Next action"),
+            t(lang, "Why"),
+        ],
         &[Align::Left],
     );
     for i in items {
@@ -147,7 +183,11 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> Strin
             (d, Lang::Zh) if d > 0 => format!("逾期 {d} 天"),
             _ => relative(i.due, ctx.today, lang),
         };
-        let mut why: Vec<String> = i.reasons.iter().map(|r| r.describe(ctx.today, lang)).collect();
+        let mut why: Vec<String> = i
+            .reasons
+            .iter()
+            .map(|r| r.describe(ctx.today, lang))
+            .collect();
         if let Some(s) = i.unanswered_streak {
             why.push(channel_hint(s, lang));
         }
@@ -157,8 +197,8 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> Strin
                 c.name.clone(),
                 c.owner.clone().unwrap_or_default(),
                 stage_label(c.stage.as_deref(), config, lang),
-                why.join("; "),
-                truncate(c.next_action.as_deref().unwrap_or(""), 40),
+                truncate(c.next_action.as_deref().unwrap_or(""), 36),
+                why.join("\n"),
             ],
             tone,
         );
@@ -167,8 +207,16 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> Strin
     let overdue = items.iter().filter(|i| i.overdue_days > 0).count();
     let today = items.iter().filter(|i| i.overdue_days == 0).count();
     out.push_str(&match lang {
-        Lang::En => format!("\n{} due: {overdue} overdue, {today} today, {} upcoming\n", items.len(), items.len() - overdue - today),
-        Lang::Zh => format!("\n共 {} 位：逾期 {overdue}，今天 {today}，即将到期 {}\n", items.len(), items.len() - overdue - today),
+        Lang::En => format!(
+            "\n{} due: {overdue} overdue, {today} today, {} upcoming\n",
+            items.len(),
+            items.len() - overdue - today
+        ),
+        Lang::Zh => format!(
+            "\n共 {} 位：逾期 {overdue}，今天 {today}，即将到期 {}\n",
+            items.len(),
+            items.len() - overdue - today
+        ),
     });
     out
 }

@@ -28,8 +28,10 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         write_new(&config, &template(lang))?;
         done.push(format!("created   {CONFIG_FILE}"));
     }
-    let customers_dir = crate::config::Config::parse(&fs::read_to_string(&config).map_err(|e| Error::io(&config, &e))?)
-        .map_or_else(|_| "customers".to_string(), |c| c.customers_dir);
+    let customers_dir = crate::config::Config::parse(
+        &fs::read_to_string(&config).map_err(|e| Error::io(&config, &e))?,
+    )
+    .map_or_else(|_| "customers".to_string(), |c| c.customers_dir);
     let customers = dir.join(&customers_dir);
     if customers.is_dir() {
         done.push(format!("kept      {customers_dir}/"));
@@ -45,7 +47,9 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         {
             done.push("set       git config merge.followup.driver (this clone)".to_string());
         } else {
-            eprintln!("warning: could not set git config merge.followup.driver; run: git config merge.followup.driver \"{DRIVER}\"");
+            eprintln!(
+                "warning: could not set git config merge.followup.driver; run: git config merge.followup.driver \"{DRIVER}\""
+            );
         }
     } else {
         done.push("note      not a git clone yet; after `git init`, run `followup init` again to register the merge driver".to_string());
@@ -69,7 +73,11 @@ fn ensure_attributes(path: &Path, line: &str) -> Result<String> {
     match fs::read_to_string(path) {
         Ok(text) if text.lines().any(|l| l.trim() == line) => Ok("kept      .gitattributes".into()),
         Ok(text) => {
-            let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+            let sep = if text.is_empty() || text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
             write_new(path, &format!("{text}{sep}{line}\n"))?;
             Ok("updated   .gitattributes".into())
         }

@@ -35,17 +35,34 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
     let stage = args
         .stage
         .as_deref()
-        .map(|s| config.stage_key(s).map(str::to_string).ok_or_else(|| Error::Usage(format!("--stage `{s}` is unknown"))))
+        .map(|s| {
+            config
+                .stage_key(s)
+                .map(str::to_string)
+                .ok_or_else(|| Error::Usage(format!("--stage `{s}` is unknown")))
+        })
         .transpose()?;
     let status = args
         .status
         .as_deref()
-        .map(|s| Status::parse(s).ok_or_else(|| Error::Usage(format!("--status `{s}` is unknown; use active, paused, won or lost"))))
+        .map(|s| {
+            Status::parse(s).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--status `{s}` is unknown; use active, paused, won or lost"
+                ))
+            })
+        })
         .transpose()?;
     let priority = args
         .priority
         .as_deref()
-        .map(|p| Priority::parse(p).ok_or_else(|| Error::Usage(format!("--priority `{p}` is unknown; use high, medium or low"))))
+        .map(|p| {
+            Priority::parse(p).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--priority `{p}` is unknown; use high, medium or low"
+                ))
+            })
+        })
         .transpose()?;
     let mut records: Vec<Record> = store
         .load_readable()?
@@ -55,11 +72,24 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             stage.as_ref().is_none_or(|s| c.stage.as_ref() == Some(s))
                 && status.is_none_or(|s| c.status() == s)
                 && priority.is_none_or(|p| c.priority() == p)
-                && args.owner.as_ref().is_none_or(|o| c.owner.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(o)))
-                && args.tag.as_ref().is_none_or(|tag| c.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)))
+                && args.owner.as_ref().is_none_or(|o| {
+                    c.owner
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(o))
+                })
+                && args
+                    .tag
+                    .as_ref()
+                    .is_none_or(|tag| c.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)))
         })
         .collect();
-    records.sort_by(|a, b| a.customer.name.to_lowercase().cmp(&b.customer.name.to_lowercase()).then_with(|| a.path.cmp(&b.path)));
+    records.sort_by(|a, b| {
+        a.customer
+            .name
+            .to_lowercase()
+            .cmp(&b.customer.name.to_lowercase())
+            .then_with(|| a.path.cmp(&b.path))
+    });
     let amount_hidden = config.is_confidential("deal.amount") && !ctx.reveal;
     let rows: Vec<Row> = records
         .iter()
@@ -73,37 +103,87 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                 stage: c.stage.clone(),
                 status: c.status().key(),
                 priority: c.priority().key(),
-                contact: c.contact_name.clone().map(|n| if config.is_confidential("contact.name") && !ctx.reveal { mask(&n) } else { n }),
+                contact: c.contact_name.clone().map(|n| {
+                    if config.is_confidential("contact.name") && !ctx.reveal {
+                        mask(&n)
+                    } else {
+                        n
+                    }
+                }),
                 last_contact: r.last_contact().map(|d| d.to_string()),
                 next_action: c.next_action.clone(),
                 next_due: c.next_due.map(|d| d.to_string()),
-                amount: c.deal_amount.map(|a| if amount_hidden { mask(&a.to_string()) } else { format_amount(a) }),
+                amount: c.deal_amount.map(|a| {
+                    if amount_hidden {
+                        mask(&a.to_string())
+                    } else {
+                        format_amount(a)
+                    }
+                }),
                 tags: c.tags.clone(),
             }
         })
         .collect();
     if ctx.json {
-        return Ok(Output::text(json(&serde_json::json!({ "customers": rows }))));
+        return Ok(Output::text(json(
+            &serde_json::json!({ "customers": rows }),
+        )));
     }
     if args.csv {
-        let headers = ["name", "file", "owner", "industry", "stage", "status", "priority", "contact", "last_contact", "next_action", "next_due", "amount", "tags"];
+        let headers = [
+            "name",
+            "file",
+            "owner",
+            "industry",
+            "stage",
+            "status",
+            "priority",
+            "contact",
+            "last_contact",
+            "next_action",
+            "next_due",
+            "amount",
+            "tags",
+        ];
         let rows: Vec<Vec<String>> = rows
             .into_iter()
             .map(|r| {
                 vec![
-                    r.name, r.file, r.owner.unwrap_or_default(), r.industry.unwrap_or_default(), r.stage.unwrap_or_default(),
-                    r.status.into(), r.priority.into(), r.contact.unwrap_or_default(), r.last_contact.unwrap_or_default(),
-                    r.next_action.unwrap_or_default(), r.next_due.unwrap_or_default(), r.amount.unwrap_or_default(), r.tags.join(";"),
+                    r.name,
+                    r.file,
+                    r.owner.unwrap_or_default(),
+                    r.industry.unwrap_or_default(),
+                    r.stage.unwrap_or_default(),
+                    r.status.into(),
+                    r.priority.into(),
+                    r.contact.unwrap_or_default(),
+                    r.last_contact.unwrap_or_default(),
+                    r.next_action.unwrap_or_default(),
+                    r.next_due.unwrap_or_default(),
+                    r.amount.unwrap_or_default(),
+                    r.tags.join(";"),
                 ]
             })
             .collect();
         return Ok(Output::text(csv(&headers, &rows)));
     }
     if rows.is_empty() {
-        return Ok(Output::text(format!("{}\n", t(lang, "No customers match."))));
+        return Ok(Output::text(format!(
+            "{}\n",
+            t(lang, "No customers match.")
+        )));
     }
     let mut table = Table::new(
-        &[t(lang, "Customer"), t(lang, "Stage"), t(lang, "Status"), t(lang, "Priority"), t(lang, "Owner"), t(lang, "Last contact"), t(lang, "Next action"), t(lang, "Next due")],
+        &[
+            t(lang, "Customer"),
+            t(lang, "Stage"),
+            t(lang, "Status"),
+            t(lang, "Priority"),
+            t(lang, "Owner"),
+            t(lang, "Last contact"),
+            t(lang, "Next action"),
+            t(lang, "Next due"),
+        ],
         &[Align::Left],
     );
     for (r, rec) in rows.iter().zip(&records) {
@@ -127,7 +207,15 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         );
     }
     let mut out = table.render(ctx.color);
-    out.push_str(&format!("\n{} {}\n", rows.len(), if lang == crate::config::Lang::Zh { "位客户" } else { "customers" }));
+    out.push_str(&format!(
+        "\n{} {}\n",
+        rows.len(),
+        if lang == crate::config::Lang::Zh {
+            "位客户"
+        } else {
+            "customers"
+        }
+    ));
     Ok(Output::text(out))
 }
 

@@ -39,11 +39,17 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let by = args.by.clone();
     let (record, line) = store.update(&rel, |bytes| {
         let (record, doc) =
-            parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u))?;
+            parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
         let author = author(by.as_deref(), &root, record.customer.owner.as_deref());
-        let (new_doc, line) = plan.apply(&doc, &record, config, paragraphs, extra_fields, author)?;
-        let after = parse_document(rel.clone(), &new_doc.to_bytes(), config)
-            .map_err(|u| Error::Refused(format!("{}: the new entry would not parse ({}); nothing was written", rel.display(), u.first().message)))?;
+        let (new_doc, line) =
+            plan.apply(&doc, &record, config, paragraphs, extra_fields, author)?;
+        let after = parse_document(rel.clone(), &new_doc.to_bytes(), config).map_err(|u| {
+            Error::Refused(format!(
+                "{}: the new entry would not parse ({}); nothing was written",
+                rel.display(),
+                u.first().message
+            ))
+        })?;
         if after.0.entries.len() != record.entries.len() + 1 {
             return Err(Error::Refused(format!(
                 "{}: the new entry would not be read back as one entry; nothing was written",
@@ -62,7 +68,12 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
             "line": line,
         }))
     } else {
-        format!("Logged {} {} for {name} ({}:{line})\n", plan.date, plan.channel, rel.display())
+        format!(
+            "Logged {} {} for {name} ({}:{line})\n",
+            plan.date,
+            plan.channel,
+            rel.display()
+        )
     };
     Ok(Output::text(out))
 }
@@ -86,10 +97,18 @@ impl Plan {
             Some(d) => parse_date_arg(d, today).map_err(usage)?,
             None => today,
         };
-        let due = a.due.as_deref().map(|d| parse_date_arg(d, today)).transpose().map_err(usage)?;
+        let due = a
+            .due
+            .as_deref()
+            .map(|d| parse_date_arg(d, today))
+            .transpose()
+            .map_err(usage)?;
         let channel = config.channel_key(&a.channel);
         if channel.is_empty() || channel.contains(char::is_whitespace) || channel.starts_with('@') {
-            return Err(Error::Usage(format!("--channel `{}` must be one word, like phone", a.channel)));
+            return Err(Error::Usage(format!(
+                "--channel `{}` must be one word, like phone",
+                a.channel
+            )));
         }
         let mut fields = Vec::new();
         if let Some(o) = &a.outcome {
@@ -112,16 +131,36 @@ impl Plan {
             fields.push(("objection".into(), value, false));
         }
         for p in &a.promised {
-            fields.push(("promised".into(), resolve_due_in_text(p, today).map_err(usage)?, true));
+            fields.push((
+                "promised".into(),
+                resolve_due_in_text(p, today).map_err(usage)?,
+                true,
+            ));
         }
         for s in &a.assist {
             if !s.contains([':', '：']) {
-                return Err(Error::Usage(format!("--assist `{s}` needs WHO:TASK, like presales-zhou:integration plan")));
+                return Err(Error::Usage(format!(
+                    "--assist `{s}` needs WHO:TASK, like presales-zhou:integration plan"
+                )));
             }
-            fields.push(("assist".into(), resolve_due_in_text(s, today).map_err(usage)?, true));
+            fields.push((
+                "assist".into(),
+                resolve_due_in_text(s, today).map_err(usage)?,
+                true,
+            ));
         }
-        let stage = a.stage.as_deref().map(|s| check_stage(s, config)).transpose().map_err(usage)?;
-        let status = a.status.as_deref().map(check_status).transpose().map_err(usage)?;
+        let stage = a
+            .stage
+            .as_deref()
+            .map(|s| check_stage(s, config))
+            .transpose()
+            .map_err(usage)?;
+        let status = a
+            .status
+            .as_deref()
+            .map(check_status)
+            .transpose()
+            .map_err(usage)?;
         let amount = a
             .amount
             .as_deref()
@@ -159,16 +198,28 @@ impl Plan {
         extra_fields: Vec<(String, String, bool)>,
         author: Option<String>,
     ) -> Result<(Document, usize)> {
-        let toml = toml_edit::Document::parse(doc.front_matter())
-            .map_err(|e| Error::Refused(format!("{}: {}", record.path.display(), e.message().trim())))?;
-        let raw = |key: &str| lookup(toml.as_table(), key).and_then(|i| i.as_str()).map(str::to_string);
+        let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
+            Error::Refused(format!("{}: {}", record.path.display(), e.message().trim()))
+        })?;
+        let raw = |key: &str| {
+            lookup(toml.as_table(), key)
+                .and_then(|i| i.as_str())
+                .map(str::to_string)
+        };
         let mut changes = Vec::new();
         let mut fields = self.fields.clone();
         fields.extend(extra_fields);
         if self.next.is_some() || self.due.is_some() {
-            let action = self.next.clone().or_else(|| raw("next.action")).unwrap_or_default();
+            let action = self
+                .next
+                .clone()
+                .or_else(|| raw("next.action"))
+                .unwrap_or_default();
             if let Some(next) = &self.next {
-                changes.push(Change::Set("next.action".into(), Value::from(next.as_str())));
+                changes.push(Change::Set(
+                    "next.action".into(),
+                    Value::from(next.as_str()),
+                ));
             }
             match self.due {
                 Some(d) => changes.push(Change::Set("next.due".into(), date_value(d))),
@@ -181,13 +232,14 @@ impl Plan {
             };
             fields.push(("next".into(), value.trim().to_string(), false));
         }
-        let stage_key = |s: &str| config.stage_key(s).map(str::to_string);
-        let status_key = |s: &str| crate::customer::Status::parse(s).map(|x| x.key().to_string());
-        let canonical: [&dyn Fn(&str) -> Option<String>; 2] = [&stage_key, &status_key];
-        for ((key, new), canonical) in [("stage", &self.stage), ("status", &self.status)].into_iter().zip(canonical) {
+        let canonical = |key: &str, value: &str| match key {
+            "stage" => config.stage_key(value).map(str::to_string),
+            _ => crate::customer::Status::parse(value).map(|x| x.key().to_string()),
+        };
+        for (key, new) in [("stage", &self.stage), ("status", &self.status)] {
             let Some(new) = new else { continue };
             let old = raw(key);
-            if old.as_deref().and_then(canonical) == canonical(new) {
+            if old.as_deref().and_then(|o| canonical(key, o)) == canonical(key, new) {
                 continue;
             }
             changes.push(Change::Set(key.into(), Value::from(new.as_str())));
@@ -199,7 +251,11 @@ impl Plan {
         }
         if let Some(amount) = &self.amount {
             changes.push(Change::Set("deal.amount".into(), amount.clone()));
-            fields.push(("amount".into(), amount.to_string().trim().to_string(), false));
+            fields.push((
+                "amount".into(),
+                amount.to_string().trim().to_string(),
+                false,
+            ));
         }
         let edited = apply(doc, &changes).map_err(Error::Refused)?;
         let entry = NewEntry {
@@ -220,7 +276,12 @@ impl Plan {
 
 /// Splices a rendered entry in after the last entry (or at the end of the file when there is no
 /// entry or only blank lines follow it), with one blank line before it.
-pub fn append_entry(doc: &Document, last_entry_end: Option<usize>, entry: &NewEntry, date: NaiveDate) -> (Document, usize) {
+pub fn append_entry(
+    doc: &Document,
+    last_entry_end: Option<usize>,
+    entry: &NewEntry,
+    date: NaiveDate,
+) -> (Document, usize) {
     let nl = doc.newline;
     let rendered = entry.render(date, nl);
     let text = &doc.text;
@@ -231,7 +292,8 @@ pub fn append_entry(doc: &Document, last_entry_end: Option<usize>, entry: &NewEn
         if !text.ends_with('\n') {
             insert.push_str(nl);
         }
-        let ends_blank = text.ends_with(&format!("{nl}{nl}")) || text.ends_with("\n\n") || text.is_empty();
+        let ends_blank =
+            text.ends_with(&format!("{nl}{nl}")) || text.ends_with("\n\n") || text.is_empty();
         if !ends_blank {
             insert.push_str(nl);
         }
@@ -263,16 +325,21 @@ fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
         );
     }
     if !config.is_known_channel(&plan.channel) {
-        eprintln!("warning: channel `{}` is not in followup.toml's channels", plan.channel);
+        eprintln!(
+            "warning: channel `{}` is not in followup.toml's channels",
+            plan.channel
+        );
     }
-    if let Some(next) = &plan.next {
-        if let Some(v) = crate::customer::vague_phrase(next, config) {
-            eprintln!("warning: next action `{next}` is vague (\"{v}\"); say what exactly, by when");
-        }
+    if let Some(next) = &plan.next
+        && let Some(v) = crate::customer::vague_phrase(next, config)
+    {
+        eprintln!("warning: next action `{next}` is vague (\"{v}\"); say what exactly, by when");
     }
     let newer = record.entries.iter().filter(|e| e.date > plan.date).count();
     if newer > 0 {
-        eprintln!("warning: the entry is dated before {newer} earlier-written entries; `followup check` will flag the order");
+        eprintln!(
+            "warning: the entry is dated before {newer} earlier-written entries; `followup check` will flag the order"
+        );
     }
 }
 
@@ -299,9 +366,15 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, Vec<(String, String, bool)
         .arg("sh")
         .arg(&path)
         .status()
-        .map_err(|e| Error::Refused(format!("cannot start the editor `{editor}`: {e}; set $EDITOR or pass -m")))?;
+        .map_err(|e| {
+            Error::Refused(format!(
+                "cannot start the editor `{editor}`: {e}; set $EDITOR or pass -m"
+            ))
+        })?;
     if !status.success() {
-        return Err(Error::Refused(format!("the editor `{editor}` failed; nothing was logged")));
+        return Err(Error::Refused(format!(
+            "the editor `{editor}` failed; nothing was logged"
+        )));
     }
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
     let kept: String = text
@@ -320,7 +393,8 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, Vec<(String, String, bool)
         .fields
         .into_iter()
         .map(|f| {
-            let task = f.task == Some(false) || (f.task.is_none() && (f.key == "promised" || f.key == "assist"));
+            let task = f.task == Some(false)
+                || (f.task.is_none() && (f.key == "promised" || f.key == "assist"));
             (f.key, f.value, task)
         })
         .collect();

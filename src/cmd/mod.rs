@@ -35,17 +35,20 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
 }
 
 /// The error for a file a command must read but cannot parse: file, line, what to do.
-pub fn unreadable(u: &Unreadable) -> Error {
+pub fn unreadable(u: &Unreadable, writing: bool) -> Error {
     let d = u.first();
     Error::Parse {
         path: u.path.clone(),
         line: d.line,
-        message: format!("{}; nothing was written", d.message),
-        hint: Some(
-            d.hint
-                .clone()
-                .map_or_else(|| "run `followup check` for details".into(), |h| format!("{h}, then run `followup check`")),
-        ),
+        message: if writing {
+            format!("{}; nothing was written", d.message)
+        } else {
+            d.message.clone()
+        },
+        hint: Some(d.hint.clone().map_or_else(
+            || "run `followup check` for details".into(),
+            |h| format!("{h}, then run `followup check`"),
+        )),
     }
 }
 

@@ -43,7 +43,10 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
         )));
     }
     let records = store.load_readable()?;
-    if let Some(r) = records.iter().find(|r| r.customer.name.trim().eq_ignore_ascii_case(name)) {
+    if let Some(r) = records
+        .iter()
+        .find(|r| r.customer.name.trim().eq_ignore_ascii_case(name))
+    {
         return Err(Error::Refused(format!(
             "customer `{name}` already exists in {}; nothing was written (log to it with `followup log {}`)",
             r.path.display(),
@@ -61,7 +64,10 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let rel = free_path(&store.root, &dir, &stem);
     let mut fields = Fields {
         industry: args.industry.clone(),
-        owner: args.owner.clone().or_else(|| crate::git::user_name(&store.root)),
+        owner: args
+            .owner
+            .clone()
+            .or_else(|| crate::git::user_name(&store.root)),
         contact: args.contact.clone(),
     };
     if ctx.interactive {
@@ -78,7 +84,9 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
             missing.join(", ")
         );
     }
-    out.push_str(&format!("Next: followup log {stem} -m \"…\" --next \"…\" --due fri\n"));
+    out.push_str(&format!(
+        "Next: followup log {stem} -m \"…\" --next \"…\" --due fri\n"
+    ));
     Ok(Output::text(out))
 }
 
@@ -86,7 +94,11 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
 fn free_path(root: &Path, dir: &Path, stem: &str) -> PathBuf {
     let mut n = 1;
     loop {
-        let file = if n == 1 { format!("{stem}.md") } else { format!("{stem}-{n}.md") };
+        let file = if n == 1 {
+            format!("{stem}.md")
+        } else {
+            format!("{stem}-{n}.md")
+        };
         let rel = dir.join(file);
         if !root.join(&rel).exists() {
             return rel;
@@ -131,7 +143,13 @@ fn ask(label: &str) -> Result<Option<String>> {
     Ok((!t.is_empty()).then(|| t.to_string()))
 }
 
-fn render(name: &str, args: &NewArgs, fields: &Fields, config: &Config, ctx: &Ctx) -> Result<String> {
+fn render(
+    name: &str,
+    args: &NewArgs,
+    fields: &Fields,
+    config: &Config,
+    ctx: &Ctx,
+) -> Result<String> {
     let mut doc = DocumentMut::new();
     doc["name"] = value(name);
     if let Some(v) = &fields.industry {
@@ -164,7 +182,8 @@ fn render(name: &str, args: &NewArgs, fields: &Fields, config: &Config, ctx: &Ct
         .map(|pair| parse_assignment(pair, config, ctx.today))
         .collect::<Result<_, _>>()
         .map_err(Error::Usage)?;
-    let parsed = Document::parse(text.as_bytes()).map_err(|e| Error::Refused(e.message().into()))?;
+    let parsed =
+        Document::parse(text.as_bytes()).map_err(|e| Error::Refused(e.message().into()))?;
     let edited = apply(&parsed, &changes).map_err(Error::Usage)?;
     Ok(edited.text)
 }
@@ -191,7 +210,10 @@ mod tests {
 
     #[test]
     fn slugs_keep_letters_and_stay_inside() {
-        assert_eq!(slug("Acme Manufacturing Co., Ltd."), "acme-manufacturing-co-ltd");
+        assert_eq!(
+            slug("Acme Manufacturing Co., Ltd."),
+            "acme-manufacturing-co-ltd"
+        );
         assert_eq!(slug("华东机械 (上海)"), "华东机械-上海");
         assert_eq!(slug("../../etc/passwd"), "etc-passwd");
         assert_eq!(slug("..."), "");

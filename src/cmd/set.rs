@@ -24,20 +24,28 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         .map_err(Error::Usage)?;
     let root = store.root.clone();
     let summary = store.update(&rel, |bytes| {
-        let (record, doc) = parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u))?;
+        let (record, doc) =
+            parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
         let toml = toml_edit::Document::parse(doc.front_matter())
             .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message().trim())))?;
         let shown = |item: Option<&toml_edit::Item>| {
-            item.and_then(toml_edit::Item::as_value).map(|v| match v.as_str() {
-                Some(s) => s.to_string(),
-                None => v.to_string().trim().to_string(),
-            })
+            item.and_then(toml_edit::Item::as_value)
+                .map(|v| match v.as_str() {
+                    Some(s) => s.to_string(),
+                    None => v.to_string().trim().to_string(),
+                })
         };
         let mut fields = Vec::new();
         let mut effective = Vec::new();
         for change in &changes {
             let (key, new) = match change {
-                Change::Set(k, v) => (k, Some(v.as_str().map_or_else(|| v.to_string().trim().to_string(), str::to_string))),
+                Change::Set(k, v) => (
+                    k,
+                    Some(
+                        v.as_str()
+                            .map_or_else(|| v.to_string().trim().to_string(), str::to_string),
+                    ),
+                ),
                 Change::Remove(k) => (k, None),
             };
             let old = shown(lookup(toml.as_table(), key));
@@ -45,7 +53,13 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
                 continue;
             }
             effective.push(change.clone());
-            let masked = |v: &str| if config.is_confidential(key) { crate::render::mask(v) } else { v.to_string() };
+            let masked = |v: &str| {
+                if config.is_confidential(key) {
+                    crate::render::mask(v)
+                } else {
+                    v.to_string()
+                }
+            };
             let value = match (&old, &new) {
                 (Some(o), Some(n)) => format!("{} -> {}", masked(o), masked(n)),
                 (None, Some(n)) => masked(n),
@@ -69,19 +83,42 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             paragraphs: Vec::new(),
             fields: fields.clone(),
         };
-        let last_end = record.entries.last().map(|e| (e.end + edited.body_start).saturating_sub(doc.body_start));
+        let last_end = record
+            .entries
+            .last()
+            .map(|e| (e.end + edited.body_start).saturating_sub(doc.body_start));
         let (new_doc, _) = append_entry(&edited, last_end, &entry, ctx.today);
-        let reparsed = parse_document(rel.clone(), &new_doc.to_bytes(), config)
-            .map_err(|u| Error::Refused(format!("{}: the change would leave the file unreadable ({}); nothing was written", rel.display(), u.first().message)))?;
-        if let Some(d) = reparsed.0.diagnostics.iter().find(|d| d.severity == crate::diagnostic::Severity::Error && !record.diagnostics.contains(d)) {
-            return Err(Error::Refused(format!("{}: {}; nothing was written", rel.display(), d.message)));
+        let reparsed = parse_document(rel.clone(), &new_doc.to_bytes(), config).map_err(|u| {
+            Error::Refused(format!(
+                "{}: the change would leave the file unreadable ({}); nothing was written",
+                rel.display(),
+                u.first().message
+            ))
+        })?;
+        if let Some(d) = reparsed.0.diagnostics.iter().find(|d| {
+            d.severity == crate::diagnostic::Severity::Error && !record.diagnostics.contains(d)
+        }) {
+            return Err(Error::Refused(format!(
+                "{}: {}; nothing was written",
+                rel.display(),
+                d.message
+            )));
         }
         Ok((new_doc.to_bytes(), Some(fields)))
     })?;
     let out = match summary {
         None => format!("{}: nothing to change\n", rel.display()),
         Some(fields) => {
-            let list: Vec<String> = fields.iter().map(|(k, v, _)| if k == "set" { v.clone() } else { format!("{k}: {v}") }).collect();
+            let list: Vec<String> = fields
+                .iter()
+                .map(|(k, v, _)| {
+                    if k == "set" {
+                        v.clone()
+                    } else {
+                        format!("{k}: {v}")
+                    }
+                })
+                .collect();
             format!("Updated {}: {}\n", rel.display(), list.join("; "))
         }
     };

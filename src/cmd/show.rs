@@ -6,7 +6,7 @@ use crate::cmd::unreadable;
 use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::record::parse_document;
-use crate::render::{json, mask, paint, Tone};
+use crate::render::{Tone, json, mask, paint};
 use crate::{Ctx, Output};
 use serde_json::{Map, Value as Json};
 use toml_edit::{Item, Value};
@@ -17,11 +17,12 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let lang = ctx.lang(&store);
     let rel = crate::resolve::resolve(&store, &args.customer)?;
     let bytes = store.read(&rel)?;
-    let (record, doc) = parse_document(rel.clone(), &bytes, config).map_err(|u| unreadable(&u))?;
+    let (record, doc) =
+        parse_document(rel.clone(), &bytes, config).map_err(|u| unreadable(&u, false))?;
     let toml = toml_edit::Document::parse(doc.front_matter())
         .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message())))?;
     let masked = |key: &str| config.is_confidential(key) && !ctx.reveal;
-    let front = table_json(toml.as_table().iter().map(|(k, v)| (k, v)), "", &masked);
+    let front = table_json(toml.as_table().iter(), "", &masked);
     let open: Vec<Json> = record
         .open_items()
         .map(|(e, f)| {
@@ -31,7 +32,8 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .collect();
-    let recent: Vec<&crate::entry::Entry> = record.entries.iter().rev().take(args.entries).collect();
+    let recent: Vec<&crate::entry::Entry> =
+        record.entries.iter().rev().take(args.entries).collect();
     if ctx.json {
         let entries: Vec<Json> = recent
             .iter()
@@ -61,12 +63,23 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     section(&mut out, t(lang, "Profile"), ctx.color);
     let mut lines = Vec::new();
     flatten(&front, "", &mut lines);
-    let width = lines.iter().map(|(k, _)| crate::render::width(k)).max().unwrap_or(0);
+    let width = lines
+        .iter()
+        .map(|(k, _)| crate::render::width(k))
+        .max()
+        .unwrap_or(0);
     for (k, v) in &lines {
-        out.push_str(&format!("  {k}{}  {v}\n", " ".repeat(width - crate::render::width(k))));
+        out.push_str(&format!(
+            "  {k}{}  {v}\n",
+            " ".repeat(width - crate::render::width(k))
+        ));
     }
     if let Some(last) = record.last_contact() {
-        out.push_str(&format!("  {}: {last} ({})\n", t(lang, "Last contact"), crate::due::relative(last, ctx.today, lang)));
+        out.push_str(&format!(
+            "  {}: {last} ({})\n",
+            t(lang, "Last contact"),
+            crate::due::relative(last, ctx.today, lang)
+        ));
     }
     section(&mut out, t(lang, "Open items"), ctx.color);
     if open.is_empty() {
@@ -74,13 +87,28 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     }
     for (e, f) in record.open_items() {
         let overdue = crate::entry::due_date(&f.value).is_some_and(|d| d < ctx.today);
-        let line = format!("  [ ] {}: {}   ({} {}:{})", f.key, f.value, e.date, rel.display(), f.line);
-        out.push_str(&paint(&line, if overdue { Tone::Overdue } else { Tone::Plain }, ctx.color));
+        let line = format!(
+            "  [ ] {}: {}   ({} {}:{})",
+            f.key,
+            f.value,
+            e.date,
+            rel.display(),
+            f.line
+        );
+        out.push_str(&paint(
+            &line,
+            if overdue { Tone::Overdue } else { Tone::Plain },
+            ctx.color,
+        ));
         out.push('\n');
     }
     section(&mut out, t(lang, "Recent entries"), ctx.color);
     for e in recent.iter().rev() {
-        let author = e.author.as_deref().map(|a| format!(" @{a}")).unwrap_or_default();
+        let author = e
+            .author
+            .as_deref()
+            .map(|a| format!(" @{a}"))
+            .unwrap_or_default();
         out.push_str(&format!("  {} {}{author}\n", e.date, e.channel));
         for line in e.text.lines() {
             out.push_str(&format!("      {line}\n"));
@@ -95,7 +123,11 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         }
     }
     if record.entries.len() > recent.len() {
-        out.push_str(&format!("  … {} earlier entries in {}\n", record.entries.len() - recent.len(), rel.display()));
+        out.push_str(&format!(
+            "  … {} earlier entries in {}\n",
+            record.entries.len() - recent.len(),
+            rel.display()
+        ));
     }
     Ok(Output::text(out))
 }
@@ -106,10 +138,18 @@ fn section(out: &mut String, title: &str, color: bool) {
     out.push('\n');
 }
 
-fn table_json<'a>(items: impl Iterator<Item = (&'a str, &'a Item)>, prefix: &str, masked: &dyn Fn(&str) -> bool) -> Json {
+fn table_json<'a>(
+    items: impl Iterator<Item = (&'a str, &'a Item)>,
+    prefix: &str,
+    masked: &dyn Fn(&str) -> bool,
+) -> Json {
     let mut map = Map::new();
     for (key, item) in items {
-        let path = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        };
         map.insert(key.to_string(), item_json(item, &path, masked));
     }
     Json::Object(map)
@@ -119,7 +159,11 @@ fn item_json(item: &Item, path: &str, masked: &dyn Fn(&str) -> bool) -> Json {
     match item {
         Item::Value(v) => value_json(v, path, masked),
         Item::Table(t) => table_json(t.iter(), path, masked),
-        Item::ArrayOfTables(a) => Json::Array(a.iter().map(|t| table_json(t.iter(), path, masked)).collect()),
+        Item::ArrayOfTables(a) => Json::Array(
+            a.iter()
+                .map(|t| table_json(t.iter(), path, masked))
+                .collect(),
+        ),
         Item::None => Json::Null,
     }
 }
@@ -154,7 +198,11 @@ fn flatten(v: &Json, prefix: &str, out: &mut Vec<(String, String)>) {
     match v {
         Json::Object(map) => {
             for (k, x) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(x, &key, out);
             }
         }
@@ -165,10 +213,13 @@ fn flatten(v: &Json, prefix: &str, out: &mut Vec<(String, String)>) {
         }
         Json::Array(items) => out.push((
             prefix.to_string(),
-            items.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect::<Vec<_>>().join(", "),
+            items
+                .iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(", "),
         )),
         Json::String(s) => out.push((prefix.to_string(), s.clone())),
         other => out.push((prefix.to_string(), other.to_string())),
     }
 }
-
