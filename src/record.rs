@@ -69,9 +69,12 @@ pub fn parse_document(
         open_line: 1,
     };
     let recovered = parse_front_matter(doc.front_matter(), &loc);
-    let mut diagnostics = recovered.errors;
-    let fatal = !conflicts.is_empty() || !diagnostics.is_empty();
-    diagnostics.extend(conflicts);
+    // What makes the file unreadable, in line order: these lead any report about it.
+    let mut causes = recovered.errors.clone();
+    causes.extend(conflicts);
+    causes.sort_by_key(|d| (d.line, d.column));
+    let fatal = !causes.is_empty();
+    let mut diagnostics = Vec::new();
     let table = recovered.toml.as_ref().map(|t| t.as_table());
     let empty = toml_edit::Table::new();
     let table = table.unwrap_or(&empty);
@@ -120,8 +123,8 @@ pub fn parse_document(
         diagnostics,
     };
     if fatal {
-        let mut diagnostics = record.diagnostics.clone();
-        diagnostics.sort_by_key(|d| (d.severity, d.line, d.column));
+        let mut diagnostics = causes;
+        diagnostics.extend(record.diagnostics.iter().cloned());
         return Err(Unreadable {
             path: record.path.clone(),
             diagnostics,

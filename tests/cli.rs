@@ -1,0 +1,865 @@
+//! End-to-end tests: the real `followup` binary on fixture folders copied to a temporary
+//! directory, with today pinned (2026-11-26, a Thursday) and git's user config cleared.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const TODAY: &str = "2026-11-26";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch sales folder.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+/// What one run printed and returned.
+#[derive(Debug)]
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+impl Run {
+    fn ok(self) -> Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    fn code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// A `followup` command with a clean environment: no FOLLOWUP_*, no colour, no git identity.
+fn followup(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_followup"));
+    cmd.current_dir(cwd)
+        .env_remove("FOLLOWUP_DIR")
+        .env_remove("FOLLOWUP_TODAY")
+        .env_remove("NO_COLOR")
+        .env_remove("EDITOR")
+        .env_remove("VISUAL")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", cwd)
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn finish(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run followup");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+impl Sandbox {
+    fn new(fixture_name: &str) -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(fixture_name), dir.path());
+        Sandbox { dir }
+    }
+
+    fn empty() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_in(self.path(), args)
+    }
+
+    fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        finish(followup(cwd).arg("--today").arg(TODAY).args(args))
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    fn bytes(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Every file under the folder with its bytes, to prove nothing was written.
+    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    out.push((e.path(), std::fs::read(e.path()).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// Lines removed and added between two texts (a tiny line diff, enough for one-line edits).
+fn changed_lines(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let b: Vec<&str> = before.split_inclusive('\n').collect();
+    let a: Vec<&str> = after.split_inclusive('\n').collect();
+    let prefix = b.iter().zip(&a).take_while(|(x, y)| x == y).count();
+    let suffix = b[prefix..]
+        .iter()
+        .rev()
+        .zip(a[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let removed = b[prefix..b.len() - suffix]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    let added = a[prefix..a.len() - suffix]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    (removed, added)
+}
+
+// ---------------------------------------------------------------- due
+
+fn due_names(run: &Run) -> Vec<(String, i64)> {
+    run.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["customer"].as_str().unwrap().to_string(),
+                i["overdue_days"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn due_lists_every_reason_most_overdue_first_then_priority_then_name() {
+    let s = Sandbox::new("due");
+    let run = s.run(&["due", "--json"]).ok();
+    let names: Vec<(String, i64)> = due_names(&run);
+    let expected: Vec<(String, i64)> = [
+        ("Streak Co", 5),
+        ("Assist Co", 4),
+        ("Zeta High", 3),
+        ("Cadence Co", 3),
+        ("Alpha Low", 3),
+        ("Never Co", 2),
+        ("Next Co", 1),
+        ("Paused Next", 0),
+        ("Promise Co", 0),
+    ]
+    .iter()
+    .map(|(n, d)| ((*n).to_string(), *d))
+    .collect();
+    assert_eq!(names, expected);
+    let json = run.json();
+    assert_eq!(json["today"], TODAY);
+    let item = |name: &str| {
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["customer"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        item("Cadence Co")["reasons"],
+        serde_json::json!(["cadence"])
+    );
+    assert_eq!(item("Cadence Co")["due"], "2026-11-23");
+    assert_eq!(item("Cadence Co")["last_contact"], "2026-11-20");
+    assert_eq!(item("Never Co")["reasons"], serde_json::json!(["cadence"]));
+    assert_eq!(item("Never Co")["last_contact"], serde_json::Value::Null);
+    assert_eq!(
+        item("Next Co")["reasons"],
+        serde_json::json!(["next-action"])
+    );
+    assert_eq!(item("Next Co")["next_action"], "Send the quote");
+    assert_eq!(
+        item("Promise Co")["reasons"],
+        serde_json::json!(["promise"])
+    );
+    assert_eq!(item("Assist Co")["reasons"], serde_json::json!(["assist"]));
+    // Paused: only the next action counts, not cadence nor the paused promise.
+    assert_eq!(
+        item("Paused Next")["reasons"],
+        serde_json::json!(["next-action"])
+    );
+    assert_eq!(item("Streak Co")["hints"].as_array().unwrap().len(), 1);
+    assert!(
+        item("Streak Co")["hints"][0]
+            .as_str()
+            .unwrap()
+            .contains("change channel")
+    );
+    assert_eq!(item("Cadence Co")["hints"], serde_json::json!([]));
+    for field in ["file", "owner", "stage", "status", "priority"] {
+        assert!(item("Cadence Co")[field].is_string(), "{field}");
+    }
+    assert_eq!(item("Cadence Co")["file"], "customers/cadence.md");
+}
+
+#[test]
+fn due_within_adds_upcoming_with_negative_overdue_days() {
+    let s = Sandbox::new("due");
+    let names = due_names(&s.run(&["due", "--within", "3d", "--json"]).ok());
+    let tail: Vec<_> = names[names.len() - 2..].to_vec();
+    assert_eq!(
+        tail,
+        vec![
+            ("Upcoming Co".to_string(), -2),
+            ("Paused Until".to_string(), -3)
+        ]
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|(n, _)| n == "Lost Co" || n == "Paused Co" || n == "华东机械")
+    );
+}
+
+#[test]
+fn due_filters_by_owner_and_prints_reasons_in_the_table() {
+    let s = Sandbox::new("due");
+    let names = due_names(&s.run(&["due", "--owner", "bob", "--json"]).ok());
+    assert_eq!(names, vec![("Streak Co".to_string(), 5)]);
+    let table = s.run(&["due"]).ok().stdout;
+    assert!(
+        table.contains("cadence 3d, last contact 6 days ago"),
+        "{table}"
+    );
+    assert!(table.contains("change channel"), "{table}");
+    assert!(
+        table.lines().nth(1).unwrap().starts_with("overdue 5d"),
+        "{table}"
+    );
+    assert!(!table.contains('\u{1b}'), "no colour into a pipe");
+}
+
+#[test]
+fn due_table_aligns_chinese_and_speaks_chinese() {
+    let s = Sandbox::new("due");
+    let out = s
+        .run(&["due", "--within", "30d", "--lang", "zh"])
+        .ok()
+        .stdout;
+    assert!(out.starts_with("到期"), "{out}");
+    let line = out.lines().find(|l| l.contains("华东机械")).expect(&out);
+    let other = out.lines().find(|l| l.contains("Cadence Co")).unwrap();
+    let col = |l: &str, needle: &str| {
+        unicode_width::UnicodeWidthStr::width(&l[..l.find(needle).unwrap()])
+    };
+    assert_eq!(
+        col(line, "amy"),
+        col(other, "amy"),
+        "owner column aligned:\n{out}"
+    );
+    assert!(line.contains("成交"), "{line}");
+}
+
+// ---------------------------------------------------------------- log
+
+#[test]
+fn log_appends_one_entry_and_touches_only_the_changed_keys() {
+    let s = Sandbox::new("acme");
+    let before = s.read("customers/acme.md");
+    s.run(&[
+        "log",
+        "acme",
+        "-m",
+        "Technical review booked with their engineers.",
+        "--channel",
+        "visit",
+        "--feedback",
+        "wants SSO",
+        "--objection",
+        "timing:agreed on a January start",
+        "--promised",
+        "send the SSO spec (due fri)",
+        "--next",
+        "Send the revised quote",
+        "--due",
+        "+3d",
+        "--stage",
+        "intent",
+        "--by",
+        "li.wei",
+    ])
+    .ok();
+    let after = s.read("customers/acme.md");
+    // Exactly three front-matter lines change (their comments kept); the old body is
+    // byte-identical; the new entry comes last, in the SPEC's shape.
+    let expected = before
+        .replace(
+            "stage = \"potential\"         #",
+            "stage = \"intent\"         #",
+        )
+        .replace(
+            "action = \"Confirm the date of the technical review\"\n",
+            "action = \"Send the revised quote\"\n",
+        )
+        .replace("due = 2024-01-24\n", "due = 2026-11-29\n")
+        + "\n## 2026-11-26 visit @li.wei\n\nTechnical review booked with their engineers.\n\n- feedback: wants SSO\n- objection: timing — agreed on a January start\n- [ ] promised: send the SSO spec (due 2026-11-27)\n- next: Send the revised quote (due 2026-11-29)\n- stage: potential -> intent\n";
+    assert_eq!(after, expected);
+    s.run(&["check"]).ok();
+}
+
+#[test]
+fn log_then_due_and_show_see_the_new_state() {
+    let s = Sandbox::new("due");
+    s.run(&["log", "cadence", "-m", "Called.", "--outcome", "reached"])
+        .ok();
+    let names = due_names(&s.run(&["due", "--json"]).ok());
+    assert!(!names.iter().any(|(n, _)| n == "Cadence Co"), "{names:?}");
+    // The author falls back to the file's owner when there is no --by and no git user.
+    assert!(
+        s.read("customers/cadence.md")
+            .contains("## 2026-11-26 phone @amy\n\nCalled.\n\n- outcome: reached\n")
+    );
+}
+
+#[test]
+fn log_keeps_crlf_and_bom() {
+    let s = Sandbox::new("due");
+    let original = "\u{feff}+++\r\nname = \"Crlf Co\"\r\nowner = \"amy\"\r\nstage = \"intent\"\r\nindustry = \"T\"\r\n\r\n[contact]\r\nname = \"Z\"\r\n+++\r\n\r\n## 2026-11-20 phone @amy\r\n\r\n- outcome: busy\r\n";
+    s.write("customers/crlf.md", original);
+    s.run(&[
+        "log",
+        "crlf",
+        "-m",
+        "Reached.",
+        "--next",
+        "Send the quote",
+        "--due",
+        "fri",
+    ])
+    .ok();
+    let after = String::from_utf8(s.bytes("customers/crlf.md")).unwrap();
+    assert!(after.starts_with('\u{feff}'));
+    assert_eq!(
+        after.matches('\n').count(),
+        after.matches("\r\n").count(),
+        "every line ending is CRLF:\n{after:?}"
+    );
+    assert!(after.ends_with("- outcome: busy\r\n\r\n## 2026-11-26 phone @amy\r\n\r\nReached.\r\n\r\n- next: Send the quote (due 2026-11-27)\r\n"), "{after:?}");
+    assert!(
+        after.contains("[next]\r\naction = \"Send the quote\"\r\ndue = 2026-11-27\r\n+++"),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn log_inserts_after_the_last_entry_when_other_sections_follow() {
+    let s = Sandbox::new("due");
+    let text = s.read("customers/upcoming.md") + "\n## Notes\n\nKeep this section last.\n";
+    s.write("customers/upcoming.md", &text);
+    s.run(&["log", "upcoming", "-m", "Second call."]).ok();
+    let after = s.read("customers/upcoming.md");
+    assert!(after.ends_with("Good call.\n\n## 2026-11-26 phone @amy\n\nSecond call.\n\n## Notes\n\nKeep this section last.\n"), "{after}");
+}
+
+#[test]
+fn log_without_message_and_without_terminal_fails_clearly() {
+    let s = Sandbox::new("due");
+    let before = s.snapshot();
+    let run = s.run(&["log", "cadence"]).code(2);
+    assert!(run.stderr.contains("-m"), "{}", run.stderr);
+    assert_eq!(s.snapshot(), before);
+}
+
+#[test]
+fn log_rejects_bad_values_before_writing() {
+    let s = Sandbox::new("due");
+    let before = s.snapshot();
+    for args in [
+        vec!["log", "cadence", "-m", "x", "--stage", "closed"],
+        vec!["log", "cadence", "-m", "x", "--due", "someday"],
+        vec!["log", "cadence", "-m", "x", "--outcome", "maybe"],
+        vec!["log", "cadence", "-m", "x", "--assist", "no colon here"],
+    ] {
+        let run = s.run(&args).code(2);
+        assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+        assert_eq!(
+            run.stderr.lines().count(),
+            1,
+            "one sentence: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.snapshot(), before);
+}
+
+#[test]
+fn log_stage_and_status_change_is_recorded_with_chinese_aliases() {
+    let s = Sandbox::new("due");
+    s.run(&[
+        "log",
+        "华东机械",
+        "-m",
+        "续约",
+        "--channel",
+        "微信",
+        "--stage",
+        "维护",
+    ])
+    .ok();
+    let text = s.read("customers/east/华东机械.md");
+    assert!(text.contains("stage = \"维护\""), "{text}");
+    assert!(
+        text.ends_with("## 2026-11-26 wechat @amy\n\n续约\n\n- stage: 成交 -> 维护\n"),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------- set, done, new
+
+#[test]
+fn set_is_a_one_line_diff_that_keeps_comments_and_is_logged() {
+    let s = Sandbox::new("acme");
+    let before = s.read("customers/acme.md");
+    s.run(&["set", "acme", "priority=medium", "--by", "li.wei"])
+        .ok();
+    let after = s.read("customers/acme.md");
+    let note = "\n## 2026-11-26 note @li.wei\n\n- set: priority: high -> medium\n";
+    assert!(after.ends_with(note), "{after}");
+    let (removed, added) = changed_lines(&before, &after[..after.len() - note.len()]);
+    assert_eq!(
+        removed,
+        vec!["priority = \"high\"           # high | medium | low                    (高 中 低)\n"]
+    );
+    assert_eq!(
+        added,
+        vec![
+            "priority = \"medium\"           # high | medium | low                    (高 中 低)\n"
+        ]
+    );
+    // A note is not a contact: last contact stays the last real entry.
+    let show = s.run(&["show", "acme", "--json"]).ok().json();
+    assert_eq!(show["last_contact"], "2024-01-09");
+}
+
+#[test]
+fn set_refuses_invalid_values() {
+    let s = Sandbox::new("acme");
+    let before = s.snapshot();
+    for pair in [
+        "stage=closed",
+        "next.due=someday",
+        "deal.amount=lots",
+        "name=",
+        "oops",
+    ] {
+        s.run(&["set", "acme", pair]).code(2);
+    }
+    assert_eq!(s.snapshot(), before);
+}
+
+#[test]
+fn done_ticks_one_box_in_place() {
+    let s = Sandbox::new("acme");
+    let before = s.read("customers/acme.md");
+    let run = s.run(&["done", "acme"]).code(2);
+    assert!(run.stderr.contains("several open items"), "{}", run.stderr);
+    s.run(&["done", "acme", "trial agreement"]).ok();
+    let after = s.read("customers/acme.md");
+    let (removed, added) = changed_lines(&before, &after);
+    assert_eq!(
+        removed,
+        vec!["- [ ] promised: send the trial agreement (due 2024-01-12)\n"]
+    );
+    assert_eq!(
+        added,
+        vec!["- [x] promised: send the trial agreement (due 2024-01-12)\n"]
+    );
+    // A plain `- assist:` item gets a ticked box.
+    let s = Sandbox::new("due");
+    s.run(&["done", "assist"]).ok();
+    assert!(
+        s.read("customers/assist.md")
+            .contains("- [x] assist: presales-zhou: demo environment (due 2026-11-22)\n")
+    );
+    let names = due_names(&s.run(&["due", "--json"]).ok());
+    assert!(!names.iter().any(|(n, _)| n == "Assist Co"));
+}
+
+#[test]
+fn new_derives_safe_file_names_and_refuses_duplicates() {
+    let s = Sandbox::new("due");
+    s.run(&[
+        "new",
+        "华东机械 (上海) 有限公司",
+        "--industry",
+        "机械",
+        "--owner",
+        "amy",
+        "--contact",
+        "王工",
+        "--stage",
+        "意向",
+    ])
+    .ok();
+    let text = s.read("customers/华东机械-上海-有限公司.md");
+    assert!(text.starts_with("+++\nname = \"华东机械 (上海) 有限公司\"\nindustry = \"机械\"\nowner = \"amy\"\nstage = \"意向\"\n"), "{text}");
+    assert!(text.contains("created = 2026-11-26\n"));
+    s.run(&[
+        "new",
+        "../../etc/passwd",
+        "--industry",
+        "x",
+        "--owner",
+        "amy",
+        "--contact",
+        "y",
+    ])
+    .ok();
+    assert!(s.path().join("customers/etc-passwd.md").is_file());
+    assert!(!s.path().join("etc").exists());
+    for hostile in ["..", "/", "???"] {
+        s.run(&["new", hostile]).code(2);
+    }
+    let before = s.snapshot();
+    let run = s.run(&["new", "cadence co"]).code(2);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(s.snapshot(), before);
+    s.run(&["check"]).ok();
+}
+
+#[test]
+fn new_file_name_collision_gets_a_suffix() {
+    let s = Sandbox::new("due");
+    s.run(&[
+        "new",
+        "Acme",
+        "--industry",
+        "x",
+        "--owner",
+        "amy",
+        "--contact",
+        "y",
+    ])
+    .ok();
+    let first = s.read("customers/acme.md");
+    // A different customer whose name gives the same file name: a second file, no overwrite.
+    s.run(&[
+        "new",
+        "ACME!",
+        "--industry",
+        "x",
+        "--owner",
+        "amy",
+        "--contact",
+        "y",
+    ])
+    .ok();
+    assert_eq!(s.read("customers/acme.md"), first);
+    assert!(s.read("customers/acme-2.md").contains("name = \"ACME!\""));
+    let run = s.run(&["new", "acme!"]).code(2);
+    assert!(run.stderr.contains("customers/acme-2.md"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------- resolution and safety
+
+#[test]
+fn ambiguous_and_unknown_customers_exit_2_and_write_nothing() {
+    let s = Sandbox::new("due");
+    let before = s.snapshot();
+    let run = s.run(&["log", "pause", "-m", "x"]).code(2);
+    assert!(
+        run.stderr.contains("matches several customers"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Paused Next") && run.stderr.contains("Paused Until"),
+        "{}",
+        run.stderr
+    );
+    let run = s.run(&["log", "cadense", "-m", "x"]).code(2);
+    assert!(
+        run.stderr.contains("no customer matches `cadense`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Cadence Co"),
+        "suggests the close name: {}",
+        run.stderr
+    );
+    s.run(&["log", "../due/customers/cadence", "-m", "x"])
+        .code(2);
+    s.run(&["show", "/etc/passwd"]).code(2);
+    assert_eq!(s.snapshot(), before);
+    // Exact name beats substring; stem, case-insensitive name and path all resolve.
+    s.run(&["show", "zeta high"]).ok();
+    s.run(&["show", "east/华东机械"]).ok();
+    s.run(&["show", "customers/promise.md"]).ok();
+}
+
+#[test]
+fn a_broken_file_is_never_written() {
+    let s = Sandbox::new("due");
+    let cases: [(&str, &[u8]); 5] = [
+        ("toml", b"+++\nname = \"Broken\"\nowner = amy\n+++\n\n## 2026-11-01 phone\n"),
+        ("nofence", b"name = \"Broken\"\n"),
+        ("unclosed", b"+++\nname = \"Broken\"\n\n## 2026-11-01 phone\n"),
+        ("binary", b"+++\nname = \"Bro\xffken\"\n+++\n"),
+        ("conflict", b"+++\nname = \"Broken\"\n<<<<<<< HEAD\nstage = \"intent\"\n=======\nstage = \"won\"\n>>>>>>> theirs\n+++\n"),
+    ];
+    for (stem, bytes) in cases {
+        let rel = format!("customers/{stem}.md");
+        s.write(&rel, bytes);
+        for args in [
+            vec!["log", stem, "-m", "x"],
+            vec!["set", stem, "priority=high"],
+            vec!["done", stem],
+        ] {
+            let run = s.run(&args).code(2);
+            assert!(run.stderr.contains(&rel), "names the file: {}", run.stderr);
+            assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+            assert_eq!(s.bytes(&rel), bytes, "{stem} unchanged");
+        }
+    }
+    // The rest of the folder still works: the broken files are skipped with a warning.
+    let run = s.run(&["due", "--json"]).ok();
+    assert!(
+        run.stderr.contains("skipped customers/toml.md:3"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.json()["items"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn confidential_fields_are_masked_unless_revealed() {
+    let s = Sandbox::new("due");
+    let show = s.run(&["show", "华东机械"]).ok().stdout;
+    assert!(
+        show.contains("***1234") && !show.contains("0000 1234") && !show.contains("wangfang88"),
+        "{show}"
+    );
+    let json = s.run(&["show", "华东机械", "--json"]).ok().json();
+    assert_eq!(json["front_matter"]["contact"]["phone"], "***1234");
+    assert_eq!(json["front_matter"]["contact"]["wechat"], "***");
+    assert_eq!(json["front_matter"]["contact"]["name"], "王芳");
+    let json = s
+        .run(&["show", "华东机械", "--json", "--reveal"])
+        .ok()
+        .json();
+    assert_eq!(
+        json["front_matter"]["contact"]["phone"],
+        "+86 138 0000 1234"
+    );
+    // Keys listed in followup.toml's `confidential` are masked too.
+    s.write("followup.toml", "confidential = [\"contact.name\"]\n");
+    let list = s.run(&["list", "--csv"]).ok().stdout;
+    assert!(list.starts_with('\u{feff}'));
+    assert!(!list.contains("王芳") && list.contains("***"), "{list}");
+    assert!(
+        s.run(&["list", "--csv", "--reveal"])
+            .ok()
+            .stdout
+            .contains("王芳")
+    );
+}
+
+#[test]
+fn runs_from_a_sub_folder_and_with_dir_or_env() {
+    let s = Sandbox::new("due");
+    let sub = s.path().join("customers/east");
+    let from_sub = s.run_in(&sub, &["due", "--json"]).ok().stdout;
+    let from_root = s.run(&["due", "--json"]).ok().stdout;
+    assert_eq!(from_sub, from_root);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let with_dir = s
+        .run_in(
+            elsewhere.path(),
+            &["-C", s.path().to_str().unwrap(), "due", "--json"],
+        )
+        .ok()
+        .stdout;
+    assert_eq!(with_dir, from_root);
+    let with_env = finish(
+        followup(elsewhere.path())
+            .env("FOLLOWUP_DIR", s.path())
+            .env("FOLLOWUP_TODAY", TODAY)
+            .args(["due", "--json"]),
+    );
+    assert_eq!(with_env.ok().stdout, from_root);
+    let none = s.run_in(elsewhere.path(), &["due"]).code(2);
+    assert!(none.stderr.contains("followup init"), "{}", none.stderr);
+}
+
+#[test]
+fn init_makes_an_empty_folder_that_works_and_is_idempotent() {
+    let s = Sandbox::empty();
+    s.run(&["init", "sales"]).ok();
+    let root = s.path().join("sales");
+    assert!(root.join("followup.toml").is_file() && root.join("customers").is_dir());
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitattributes")).unwrap(),
+        "customers/**/*.md merge=followup\n"
+    );
+    let config = std::fs::read(root.join("followup.toml")).unwrap();
+    s.run(&["init", "sales"]).ok();
+    assert_eq!(
+        std::fs::read(root.join("followup.toml")).unwrap(),
+        config,
+        "never overwrites"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitattributes")).unwrap(),
+        "customers/**/*.md merge=followup\n"
+    );
+    let due = s.run_in(&root, &["due"]).ok();
+    assert_eq!(due.stdout, "Nothing is due.\n");
+    assert_eq!(
+        s.run_in(&root, &["due", "--json"]).ok().json()["items"],
+        serde_json::json!([])
+    );
+    s.run_in(&root, &["check"]).ok();
+    s.run_in(&root, &["list"]).ok();
+    // An empty followup.toml works too.
+    std::fs::write(root.join("followup.toml"), "").unwrap();
+    s.run_in(
+        &root,
+        &[
+            "new",
+            "Acme",
+            "--industry",
+            "x",
+            "--owner",
+            "amy",
+            "--contact",
+            "y",
+        ],
+    )
+    .ok();
+    let names = due_names(&s.run_in(&root, &["due", "--json"]).ok());
+    assert_eq!(
+        names,
+        vec![("Acme".to_string(), 0)],
+        "a new customer is due from its creation"
+    );
+}
+
+#[test]
+fn list_filters_and_speaks_json() {
+    let s = Sandbox::new("due");
+    let json = s.run(&["list", "--stage", "intent", "--json"]).ok().json();
+    let names: Vec<&str> = json["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Alpha Low", "Cadence Co", "Upcoming Co", "Zeta High"]
+    );
+    let json = s
+        .run(&["list", "--status", "已成交", "--priority", "高", "--json"])
+        .ok()
+        .json();
+    assert_eq!(json["customers"][0]["name"], "华东机械");
+    assert_eq!(json["customers"].as_array().unwrap().len(), 1);
+    s.run(&["list", "--stage", "closed"]).code(2);
+}
+
+#[test]
+fn date_arguments_follow_today() {
+    let s = Sandbox::new("due");
+    for (arg, expected) in [
+        ("today", "2026-11-26"),
+        ("tomorrow", "2026-11-27"),
+        ("+1w", "2026-12-03"),
+        ("mon", "2026-11-30"),
+        ("2027-01-05", "2027-01-05"),
+        ("+1m", "2026-12-26"),
+    ] {
+        s.run(&[
+            "set",
+            "cadence",
+            &format!("next.due={arg}"),
+            "next.action=Call the CFO",
+        ])
+        .ok();
+        assert!(
+            s.read("customers/cadence.md")
+                .contains(&format!("due = {expected}\n")),
+            "{arg}"
+        );
+    }
+}
+
+#[test]
+fn no_input_never_panics_or_dumps_debug_output() {
+    let s = Sandbox::new("due");
+    for args in [
+        vec!["--today", "nope", "due"],
+        vec!["due", "--within", "3x"],
+        vec!["show", ""],
+        vec!["set", "cadence", "=x"],
+        vec!["frobnicate"],
+    ] {
+        let run = finish(followup(s.path()).args(&args));
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            !run.stderr.contains("panicked") && !run.stderr.contains("Error {"),
+            "{}",
+            run.stderr
+        );
+    }
+}
