@@ -161,7 +161,7 @@ pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason
                 .map(|s| s.cadence)
         })
         .unwrap_or(config.stages[0].cadence);
-    let cadence_reason = match record.last_contact() {
+    let cadence_reason = match record.last_contact_by(today) {
         Some(last) => Reason::Cadence {
             date: cadence.after(last),
             cadence,
@@ -234,7 +234,7 @@ pub fn due_items<'a>(
                 .collect();
             reasons.sort_by_key(Reason::date);
             let due = reasons.first()?.date();
-            let streak = record.unanswered_streak();
+            let streak = record.unanswered_streak_by(today);
             Some(DueItem {
                 record,
                 due,

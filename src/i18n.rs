@@ -55,6 +55,7 @@ const ZH: &[(&str, &str)] = &[
     ("Share", "占比"),
     ("Unanswered streaks", "连续未接通"),
     ("Stale customers", "沉睡客户"),
+    ("Stale", "沉睡"),
     ("Overdue today", "今日逾期"),
     ("Channel", "渠道"),
     ("days", "天"),

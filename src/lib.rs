@@ -20,6 +20,7 @@ pub mod record;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod stats;
 pub mod store;
 
 use chrono::NaiveDate;

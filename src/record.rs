@@ -257,6 +257,11 @@ impl Record {
         self.contacts().map(|e| e.date).max()
     }
 
+    /// The latest contact on or before `date` (a future-dated entry is not a contact yet).
+    pub fn last_contact_by(&self, date: NaiveDate) -> Option<NaiveDate> {
+        self.contacts().map(|e| e.date).filter(|d| *d <= date).max()
+    }
+
     pub fn first_contact(&self) -> Option<NaiveDate> {
         self.contacts().map(|e| e.date).min()
     }
@@ -271,10 +276,11 @@ impl Record {
         })
     }
 
-    /// How many of the latest contacts in a row went unanswered (in date order).
-    pub fn unanswered_streak(&self) -> usize {
-        let mut contacts: Vec<&Entry> = self.contacts().collect();
-        contacts.sort_by_key(|e| (e.date, e.time.clone()));
+    /// How many of the latest contacts on or before `date` went unanswered in a row (in date
+    /// order; entries of one day keep their file order).
+    pub fn unanswered_streak_by(&self, date: NaiveDate) -> usize {
+        let mut contacts: Vec<&Entry> = self.contacts().filter(|e| e.date <= date).collect();
+        contacts.sort_by_key(|e| e.date);
         contacts
             .iter()
             .rev()

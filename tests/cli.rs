@@ -863,3 +863,231 @@ fn no_input_never_panics_or_dumps_debug_output() {
         );
     }
 }
+
+// ---------------------------------------------------------------- stats
+
+fn stats_json(s: &Sandbox, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["stats", "--json"];
+    all.extend_from_slice(args);
+    s.run(&all).ok().json()
+}
+
+#[test]
+fn stats_per_month_match_the_hand_count() {
+    let s = Sandbox::new("stats");
+    let j = stats_json(&s, &["--period", "month", "--since", "2026-09-01"]);
+    assert_eq!(
+        (
+            j["since"].as_str(),
+            j["until"].as_str(),
+            j["period"].as_str()
+        ),
+        (Some("2026-09-01"), Some(TODAY), Some("month"))
+    );
+    let p = j["periods"].as_array().unwrap();
+    assert_eq!(p.len(), 3);
+    let get = |m: &serde_json::Value, k: &str| m[k].clone();
+    let row = |m: &serde_json::Value| {
+        [
+            "entries",
+            "customers_touched",
+            "reached",
+            "no_answer",
+            "won",
+            "lost",
+            "unanswered",
+            "stale",
+        ]
+        .iter()
+        .map(|k| m[*k].as_u64().unwrap())
+        .collect::<Vec<_>>()
+    };
+    // September: the stage history says Eta was still `potential` (old side of its October change).
+    assert_eq!(
+        (p[0]["start"].as_str(), p[0]["end"].as_str()),
+        (Some("2026-09-01"), Some("2026-09-30"))
+    );
+    assert_eq!(row(&p[0]), vec![7, 5, 4, 2, 0, 0, 0, 2]);
+    assert_eq!(get(&p[0], "reach_rate"), 4.0 / 7.0);
+    assert_eq!(get(&p[0], "conversion_rate"), 0.6);
+    assert_eq!(get(&p[0], "avg_cycle_days"), serde_json::Value::Null);
+    assert_eq!(get(&p[0], "win_rate"), 0.0);
+    // October: Alpha won (51 days after its first contact), Gamma lost.
+    assert_eq!(row(&p[1]), vec![6, 4, 4, 2, 1, 1, 0, 3]);
+    assert_eq!(get(&p[1], "conversion_rate"), 0.5);
+    assert_eq!(get(&p[1], "won_amount"), 100000.0);
+    assert_eq!(get(&p[1], "avg_cycle_days"), 51.0);
+    assert_eq!(get(&p[1], "win_rate"), 0.5);
+    assert_eq!(get(&p[1], "won_customers"), serde_json::json!(["Alpha"]));
+    assert_eq!(get(&p[1], "lost_customers"), serde_json::json!(["Gamma"]));
+    // November (clipped at today): Beta won after 64 days; Delta is on a 3-call streak.
+    assert_eq!(
+        (p[2]["start"].as_str(), p[2]["end"].as_str()),
+        (Some("2026-11-01"), Some(TODAY))
+    );
+    assert_eq!(row(&p[2]), vec![2, 2, 1, 1, 1, 0, 1, 4]);
+    assert_eq!(get(&p[2], "unanswered_customers")[0]["customer"], "Delta");
+    assert_eq!(get(&p[2], "unanswered_customers")[0]["days_or_count"], 3);
+    let t = &j["total"];
+    assert_eq!(row(t), vec![15, 6, 9, 5, 2, 1, 1, 4]);
+    assert_eq!(get(t, "reach_rate"), 0.6);
+    assert_eq!(get(t, "conversion_rate"), 4.0 / 6.0);
+    assert_eq!(get(t, "won_amount"), 400000.0);
+    assert_eq!(get(t, "avg_cycle_days"), 57.5);
+    assert_eq!(get(t, "median_cycle_days"), 57.5);
+    assert_eq!(get(t, "win_rate"), 2.0 / 3.0);
+    let stale: Vec<&str> = t["stale_customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["customer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stale,
+        vec!["Epsilon", "Zeta", "Alpha", "Eta"],
+        "most days since contact first"
+    );
+    assert_eq!(
+        t["objections"],
+        serde_json::json!([
+            {"category": "price", "count": 2, "share": 0.5},
+            {"category": "competitor", "count": 1, "share": 0.25},
+            {"category": "timing", "count": 1, "share": 0.25},
+        ])
+    );
+    let phone = t["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["channel"] == "phone")
+        .unwrap();
+    assert_eq!(
+        (phone["entries"].as_u64(), phone["reached"].as_u64()),
+        (Some(10), Some(5))
+    );
+    assert!(t["overdue"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn stats_past_periods_do_not_change_when_a_customer_is_won_later() {
+    let s = Sandbox::new("stats");
+    let before = stats_json(&s, &["--since", "2026-09-01", "--until", "2026-09-30"])["total"]["conversion_rate"].clone();
+    s.run(&[
+        "log",
+        "zeta",
+        "-m",
+        "Signed.",
+        "--stage",
+        "won",
+        "--date",
+        "2026-11-20",
+    ])
+    .ok();
+    s.run(&[
+        "log",
+        "gamma",
+        "--stage",
+        "intent",
+        "--date",
+        "2026-11-21",
+        "--outcome",
+        "reached",
+    ])
+    .ok();
+    let after = stats_json(&s, &["--since", "2026-09-01", "--until", "2026-09-30"])["total"]["conversion_rate"].clone();
+    assert_eq!(before, after);
+    assert_eq!(before, 0.6);
+}
+
+#[test]
+fn stats_week_with_no_entries_and_owner_breakdowns() {
+    let s = Sandbox::new("stats");
+    let j = stats_json(
+        &s,
+        &[
+            "--period",
+            "week",
+            "--since",
+            "2026-11-09",
+            "--until",
+            "2026-11-22",
+        ],
+    );
+    let p = j["periods"].as_array().unwrap();
+    assert_eq!(p.len(), 2);
+    for m in p {
+        assert_eq!(
+            (
+                m["entries"].as_u64(),
+                m["customers_touched"].as_u64(),
+                m["won"].as_u64()
+            ),
+            (Some(0), Some(0), Some(0))
+        );
+        assert_eq!(
+            (m["reach_rate"].as_f64(), m["conversion_rate"].as_f64()),
+            (Some(0.0), Some(0.0))
+        );
+        assert_eq!(m["objections"], serde_json::json!([]));
+    }
+    let bob = stats_json(&s, &["--since", "2026-09-01", "--owner", "bob"]);
+    assert_eq!(
+        (
+            bob["total"]["entries"].as_u64(),
+            bob["total"]["won"].as_u64()
+        ),
+        (Some(8), Some(1))
+    );
+    let by = stats_json(&s, &["--since", "2026-09-01", "--by", "owner"]);
+    let owners: Vec<(&str, u64)> = by["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["owner"].as_str().unwrap(), o["entries"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(owners, vec![("amy", 7), ("bob", 8)]);
+    let table = s
+        .run(&["stats", "--since", "2026-09-01", "--by", "owner"])
+        .ok()
+        .stdout;
+    assert!(
+        table.lines().nth(2).unwrap().contains("amy") && table.contains("bob"),
+        "{table}"
+    );
+}
+
+#[test]
+fn stats_table_is_readable_and_defaults_to_six_months() {
+    let s = Sandbox::new("stats");
+    let out = s.run(&["stats"]).ok().stdout;
+    assert!(
+        out.starts_with("Review 2026-06-01 … 2026-11-26 by month"),
+        "{out}"
+    );
+    let header = out.lines().nth(2).unwrap();
+    for label in ["2026-06", "2026-11", "Total"] {
+        assert!(header.contains(label), "{header}");
+    }
+    assert!(out.contains("Reach rate") && out.contains("60%"), "{out}");
+    assert!(out.contains("price") && out.contains("50%"), "{out}");
+    assert!(out.contains("Delta") && out.contains("3 in a row"), "{out}");
+    let weeks = stats_json(&s, &["--period", "week"]);
+    assert_eq!(weeks["periods"].as_array().unwrap().len(), 8);
+    assert_eq!(weeks["since"], "2026-10-05");
+    let zh = s.run(&["stats", "--lang", "zh"]).ok().stdout;
+    assert!(zh.starts_with("复盘") && zh.contains("接通率"), "{zh}");
+    let csv = s
+        .run(&["stats", "--csv", "--since", "2026-09-01"])
+        .ok()
+        .stdout;
+    assert!(csv.starts_with("\u{feff}period,start,end,entries"), "{csv}");
+    assert!(
+        csv.lines()
+            .last()
+            .unwrap()
+            .starts_with("total,2026-09-01,2026-11-26,15,6,9,5,0.6000"),
+        "{csv}"
+    );
+    s.run(&["stats", "--since", "2026-12-01", "--until", "2026-11-01"])
+        .code(2);
+}

@@ -126,7 +126,7 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
                 }
                 v
             }),
-        last_contact: i.record.last_contact().map(|d| d.to_string()),
+        last_contact: i.record.last_contact_by(today).map(|d| d.to_string()),
         next_action: c.next_action.as_deref(),
         hints: i
             .unanswered_streak
