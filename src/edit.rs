@@ -28,7 +28,8 @@ pub fn apply(doc: &Document, changes: &[Change]) -> Result<Document, String> {
     Ok(doc.with_front_matter(&toml.to_string()))
 }
 
-fn set(root: &mut Table, dotted: &str, mut value: Value) -> Result<(), String> {
+/// Sets a dotted key in a table, creating parent tables; keeps an old value's decor.
+pub fn set(root: &mut Table, dotted: &str, mut value: Value) -> Result<(), String> {
     let parts: Vec<&str> = dotted.split('.').collect();
     let (leaf, parents) = parts.split_last().ok_or("empty key")?;
     let mut table: &mut dyn toml_edit::TableLike = root;
@@ -65,7 +66,8 @@ fn set(root: &mut Table, dotted: &str, mut value: Value) -> Result<(), String> {
     Ok(())
 }
 
-fn remove(root: &mut Table, dotted: &str) {
+/// Removes a dotted key, if present.
+pub fn remove(root: &mut Table, dotted: &str) {
     let parts: Vec<&str> = dotted.split('.').collect();
     let Some((leaf, parents)) = parts.split_last() else {
         return;

@@ -337,6 +337,54 @@ pub fn parse_log(body: &str, offset: usize, first_line: usize) -> Log {
     log
 }
 
+/// A piece of a body as the merge driver sees it: the text before the first level-1/2 heading,
+/// or one such heading with everything up to the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The heading line, trimmed; `None` for the text before the first heading.
+    pub heading: Option<String>,
+    /// The block's exact text, line endings included.
+    pub text: String,
+    /// The entry date when the heading starts a log entry.
+    pub date: Option<NaiveDate>,
+}
+
+/// Splits a body into blocks at level-1 and level-2 headings (outside fenced code); joining the
+/// blocks' texts gives the body back byte for byte.
+pub fn split_blocks(body: &str) -> Vec<Block> {
+    let mut blocks = vec![Block {
+        heading: None,
+        text: String::new(),
+        date: None,
+    }];
+    let mut in_fence = false;
+    for raw_line in body.split_inclusive('\n') {
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        if is_fence(line) {
+            in_fence = !in_fence;
+        }
+        if !in_fence
+            && let Some((level, text)) = heading_level(line)
+            && level <= 2
+        {
+            let date = if level == 2 {
+                parse_heading(text).ok().flatten().map(|h| h.0)
+            } else {
+                None
+            };
+            blocks.push(Block {
+                heading: Some(line.trim().to_string()),
+                text: String::new(),
+                date,
+            });
+        }
+        if let Some(last) = blocks.last_mut() {
+            last.text.push_str(raw_line);
+        }
+    }
+    blocks
+}
+
 /// Splits `OLD -> NEW` (or `OLD → NEW`); a bare value is the new one.
 pub fn parse_change(value: &str) -> (Option<String>, String) {
     for arrow in ["->", "→"] {
@@ -514,6 +562,18 @@ mod tests {
             (log.problems[1].line, log.problems[1].is_error),
             (11, false)
         );
+    }
+
+    #[test]
+    fn blocks_rejoin_to_the_body() {
+        let blocks = split_blocks(BODY);
+        assert_eq!(
+            blocks.iter().map(|b| b.text.as_str()).collect::<String>(),
+            BODY
+        );
+        let dated: Vec<_> = blocks.iter().filter_map(|b| b.date).collect();
+        assert_eq!(dated.len(), 3);
+        assert_eq!(blocks[1].heading.as_deref(), Some("# Acme"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod entry;
 pub mod error;
 pub mod git;
 pub mod i18n;
+pub mod merge;
 pub mod record;
 pub mod render;
 pub mod resolve;

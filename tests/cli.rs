@@ -1091,3 +1091,373 @@ fn stats_table_is_readable_and_defaults_to_six_months() {
     s.run(&["stats", "--since", "2026-12-01", "--until", "2026-11-01"])
         .code(2);
 }
+
+// ---------------------------------------------------------------- git: merge driver, concurrency
+
+/// `git` in `dir` with the test binary on PATH (the merge driver runs `followup`).
+fn git(dir: &Path, args: &[&str]) -> Run {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_followup"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    finish(
+        Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("PATH", path)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("FOLLOWUP_TODAY", TODAY)
+            .env_remove("FOLLOWUP_DIR")
+            .stdin(Stdio::null()),
+    )
+}
+
+/// A bare origin and two clones, alice's and bob's, sharing the `acme` fixture, each with the
+/// merge driver registered by `followup init`.
+struct Team {
+    _dir: tempfile::TempDir,
+    alice: PathBuf,
+    bob: PathBuf,
+}
+
+impl Team {
+    fn new() -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let root = root.as_path();
+        git(root, &["init", "-q", "--bare", "-b", "main", "origin.git"]).ok();
+        git(root, &["clone", "-q", "origin.git", "alice"]).ok();
+        let alice = root.join("alice");
+        copy_dir(&fixture("acme"), &alice);
+        for (k, v) in [("user.name", "alice"), ("user.email", "alice@example.com")] {
+            git(&alice, &["config", k, v]).ok();
+        }
+        let team = Team {
+            alice: alice.clone(),
+            bob: root.join("bob"),
+            _dir: dir,
+        };
+        team.followup(&alice, &["init"]).ok();
+        git(&alice, &["add", "-A"]).ok();
+        git(&alice, &["commit", "-qm", "start"]).ok();
+        git(&alice, &["push", "-q", "origin", "main"]).ok();
+        git(root, &["clone", "-q", "origin.git", "bob"]).ok();
+        for (k, v) in [("user.name", "bob"), ("user.email", "bob@example.com")] {
+            git(&team.bob, &["config", k, v]).ok();
+        }
+        team.followup(&team.bob, &["init"]).ok();
+        team
+    }
+
+    fn followup(&self, clone: &Path, args: &[&str]) -> Run {
+        finish(
+            followup(clone)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .arg("--today")
+                .arg(TODAY)
+                .args(args),
+        )
+    }
+
+    fn commit_and_push(&self, clone: &Path, message: &str) {
+        git(clone, &["commit", "-qam", message]).ok();
+        git(clone, &["push", "-q", "origin", "main"]).ok();
+    }
+
+    fn read(&self, clone: &Path) -> String {
+        std::fs::read_to_string(clone.join("customers/acme.md")).unwrap()
+    }
+}
+
+#[test]
+fn init_in_a_fresh_clone_registers_the_driver_and_changes_no_tracked_file() {
+    let team = Team::new();
+    assert_eq!(git(&team.bob, &["status", "--porcelain"]).ok().stdout, "");
+    assert_eq!(
+        git(&team.bob, &["config", "merge.followup.driver"])
+            .ok()
+            .stdout
+            .trim(),
+        "followup merge-driver %O %A %B %P"
+    );
+    team.followup(&team.bob, &["init"]).ok();
+    assert_eq!(git(&team.bob, &["status", "--porcelain"]).ok().stdout, "");
+    let attr = git(&team.bob, &["check-attr", "merge", "customers/acme.md"])
+        .ok()
+        .stdout;
+    assert_eq!(attr.trim(), "customers/acme.md: merge: followup");
+}
+
+#[test]
+fn two_people_log_the_same_customer_and_pull_without_conflict() {
+    let team = Team::new();
+    let base = team.read(&team.alice);
+    team.followup(
+        &team.alice,
+        &["log", "acme", "-m", "Alice called.", "--date", "2026-11-25"],
+    )
+    .ok();
+    team.commit_and_push(&team.alice, "alice logs");
+    team.followup(
+        &team.bob,
+        &["log", "acme", "-m", "Bob emailed.", "--channel", "email"],
+    )
+    .ok();
+    git(&team.bob, &["commit", "-qam", "bob logs"]).ok();
+    git(
+        &team.bob,
+        &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"],
+    )
+    .ok();
+    let merged = team.read(&team.bob);
+    assert_eq!(
+        merged,
+        format!(
+            "{base}\n## 2026-11-25 phone @alice\n\nAlice called.\n\n## 2026-11-26 email @bob\n\nBob emailed.\n"
+        )
+    );
+    team.followup(&team.bob, &["check"]).ok();
+    git(&team.bob, &["push", "-q", "origin", "main"]).ok();
+    git(
+        &team.alice,
+        &["pull", "-q", "--no-rebase", "origin", "main"],
+    )
+    .ok();
+    assert_eq!(team.read(&team.alice), merged);
+}
+
+#[test]
+fn a_field_change_and_a_log_merge_cleanly() {
+    let team = Team::new();
+    team.followup(&team.alice, &["set", "acme", "priority=low"])
+        .ok();
+    team.commit_and_push(&team.alice, "alice lowers the priority");
+    team.followup(
+        &team.bob,
+        &[
+            "log",
+            "acme",
+            "-m",
+            "Booked the review.",
+            "--next",
+            "Run the technical review",
+            "--due",
+            "fri",
+        ],
+    )
+    .ok();
+    git(&team.bob, &["commit", "-qam", "bob logs"]).ok();
+    git(
+        &team.bob,
+        &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"],
+    )
+    .ok();
+    let merged = team.read(&team.bob);
+    assert!(
+        merged.contains("priority = \"low\"           # high"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("action = \"Run the technical review\"\ndue = 2026-11-27\n"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("## 2026-11-26 phone @bob\n\nBooked the review.\n"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("## 2026-11-26 note @alice\n\n- set: priority: high -> low\n"),
+        "{merged}"
+    );
+    team.followup(&team.bob, &["check"]).ok();
+}
+
+#[test]
+fn the_same_field_changed_differently_is_a_conflict_that_check_reports() {
+    let team = Team::new();
+    team.followup(&team.alice, &["set", "acme", "priority=low"])
+        .ok();
+    team.commit_and_push(&team.alice, "alice: low");
+    team.followup(&team.bob, &["set", "acme", "priority=medium"])
+        .ok();
+    git(&team.bob, &["commit", "-qam", "bob: medium"]).ok();
+    let pull = git(
+        &team.bob,
+        &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"],
+    );
+    assert_ne!(pull.code, 0, "a real conflict stops the merge");
+    let text = team.read(&team.bob);
+    let marker = text.lines().position(|l| l == "<<<<<<< ours").expect(&text) + 1;
+    assert!(text.contains("<<<<<<< ours\npriority = \"medium\"           # high | medium | low                    (高 中 低)\n=======\npriority = \"low\"\n>>>>>>> theirs\n"), "{text}");
+    // Both note entries survive the conflict.
+    assert!(text.contains("@alice") && text.contains("@bob"), "{text}");
+    let check = team.followup(&team.bob, &["check", "--json"]).code(1);
+    let first = &check.json()["diagnostics"][0];
+    assert_eq!(
+        (first["code"].as_str(), first["line"].as_u64()),
+        (Some("conflict-marker"), Some(marker as u64))
+    );
+    // Nothing is written to a conflicted file until it is resolved.
+    team.followup(&team.bob, &["log", "acme", "-m", "x"])
+        .code(2);
+}
+
+#[test]
+fn pull_rebase_works_as_well_as_merge() {
+    let team = Team::new();
+    team.followup(
+        &team.alice,
+        &["log", "acme", "-m", "Alice visited.", "--channel", "visit"],
+    )
+    .ok();
+    team.commit_and_push(&team.alice, "alice logs");
+    team.followup(
+        &team.bob,
+        &[
+            "log",
+            "acme",
+            "-m",
+            "Bob called earlier.",
+            "--date",
+            "2026-11-24",
+        ],
+    )
+    .ok();
+    git(&team.bob, &["commit", "-qam", "bob logs"]).ok();
+    git(&team.bob, &["pull", "-q", "--rebase", "origin", "main"]).ok();
+    let text = team.read(&team.bob);
+    let bob = text.find("## 2026-11-24 phone @bob").expect(&text);
+    let alice = text.find("## 2026-11-26 visit @alice").expect(&text);
+    assert!(bob < alice, "date order:\n{text}");
+    team.followup(&team.bob, &["check"]).ok();
+    assert_eq!(git(&team.bob, &["status", "--porcelain"]).ok().stdout, "");
+}
+
+#[test]
+fn an_unparseable_side_falls_back_to_a_git_conflict_without_losing_text() {
+    let team = Team::new();
+    std::fs::write(
+        team.alice.join("customers/acme.md"),
+        "not a customer file any more\n",
+    )
+    .unwrap();
+    team.commit_and_push(&team.alice, "alice breaks it");
+    team.followup(&team.bob, &["log", "acme", "-m", "Bob's precious note."])
+        .ok();
+    git(&team.bob, &["commit", "-qam", "bob logs"]).ok();
+    let pull = git(
+        &team.bob,
+        &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"],
+    );
+    assert_ne!(pull.code, 0);
+    let text = team.read(&team.bob);
+    assert!(
+        text.contains("Bob's precious note.") && text.contains("not a customer file any more"),
+        "{text}"
+    );
+}
+
+#[test]
+fn concurrent_log_processes_keep_every_entry() {
+    let s = Sandbox::new("acme");
+    let before = s.read("customers/acme.md").matches("\n## ").count();
+    let children: Vec<_> = (0..24)
+        .map(|i| {
+            followup(s.path())
+                .args([
+                    "--today",
+                    TODAY,
+                    "log",
+                    "acme",
+                    "-m",
+                    &format!("parallel entry {i}"),
+                    "--by",
+                    "tester",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = s.read("customers/acme.md");
+    for i in 0..24 {
+        assert_eq!(
+            text.matches(&format!("parallel entry {i}\n")).count(),
+            1,
+            "entry {i}"
+        );
+    }
+    assert_eq!(text.matches("\n## ").count(), before + 24);
+    s.run(&["check"]).ok();
+    let names: Vec<String> = std::fs::read_dir(s.path().join("customers"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["acme.md"], "no temporary or lock files left");
+}
+
+#[test]
+fn a_writer_killed_at_any_moment_leaves_the_old_file_or_the_new() {
+    let s = Sandbox::new("acme");
+    let mut entries = s.read("customers/acme.md").matches("\n## ").count();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let (mut completed, attempts) = (0, 40);
+    for i in 0..attempts {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let delay = std::time::Duration::from_micros((seed >> 33) % 12_000);
+        let mut child = followup(s.path())
+            .args([
+                "--today",
+                TODAY,
+                "log",
+                "acme",
+                "-m",
+                &format!("killed writer {i}"),
+                "--next",
+                &format!("step {i}"),
+                "--due",
+                "fri",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = s.read("customers/acme.md");
+        let now = text.matches("\n## ").count();
+        assert!(
+            now == entries || now == entries + 1,
+            "torn write at attempt {i}: {entries} -> {now}"
+        );
+        if now == entries + 1 {
+            completed += 1;
+            assert!(
+                text.contains(&format!("action = \"step {i}\"")),
+                "entry without its front matter at {i}"
+            );
+        }
+        entries = now;
+        s.run(&["check"]).ok();
+    }
+    eprintln!(
+        "killed writers: {completed} of {attempts} finished before the kill, the rest left the old file"
+    );
+}
