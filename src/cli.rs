@@ -114,6 +114,10 @@ pub struct InitArgs {
     /// Folder to create (default: the current folder, or -C)
     #[arg(id = "init_dir", value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Keep confidential values (phone, email, wechat, …) in a git-ignored followup.private.toml,
+    /// moving those already in customer files there
+    #[arg(long)]
+    pub private: bool,
 }
 
 #[derive(Debug, Args)]

@@ -48,6 +48,8 @@ pub struct Config {
     pub objections: Vec<String>,
     /// Dotted front-matter keys masked in every output unless `--reveal`.
     pub confidential: Vec<String>,
+    /// The git-ignored overlay that holds confidential values when it exists.
+    pub private_file: String,
 }
 
 /// Built-in Chinese aliases of the default stage keys, recognised whatever the labels say.
@@ -104,6 +106,7 @@ impl Default for Config {
                 "trust",
             ]),
             confidential: Vec::new(),
+            private_file: "followup.private.toml".to_string(),
         }
     }
 }
@@ -118,6 +121,7 @@ struct RawConfig {
     channels: Option<Vec<String>>,
     objections: Option<Vec<String>>,
     confidential: Option<Vec<String>>,
+    private_file: Option<String>,
 }
 
 /// `channels`, `objections` and `confidential` are accepted inside `[rules]` too: in the
@@ -186,6 +190,9 @@ impl Config {
         if let Some(v) = raw.confidential.or(rules.confidential) {
             config.confidential = v;
         }
+        if let Some(v) = raw.private_file {
+            config.private_file = v;
+        }
         Ok(config)
     }
 
@@ -242,6 +249,14 @@ impl Config {
     /// Is this dotted front-matter key masked unless `--reveal`?
     pub fn is_confidential(&self, dotted: &str) -> bool {
         ALWAYS_CONFIDENTIAL.contains(&dotted) || self.confidential.iter().any(|k| k == dotted)
+    }
+
+    /// Every confidential dotted key.
+    pub fn confidential_keys(&self) -> impl Iterator<Item = &str> {
+        ALWAYS_CONFIDENTIAL
+            .iter()
+            .copied()
+            .chain(self.confidential.iter().map(String::as_str))
     }
 }
 

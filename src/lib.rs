@@ -17,6 +17,7 @@ pub mod error;
 pub mod git;
 pub mod i18n;
 pub mod merge;
+pub mod overlay;
 pub mod record;
 pub mod render;
 pub mod resolve;

@@ -17,6 +17,8 @@ pub struct Record {
     pub entries: Vec<Entry>,
     /// Problems that do not stop the file from being read (`check` reports them).
     pub diagnostics: Vec<Diagnostic>,
+    /// Confidential keys present in the file, with their line and column.
+    pub confidential: Vec<(String, usize, usize)>,
 }
 
 /// Why a file could not be read at all: its diagnostics (each an error).
@@ -89,6 +91,14 @@ pub fn parse_document(
                     .any(|k| d.message.contains(&format!("`{k}`")))
             }),
     );
+    let confidential = config
+        .confidential_keys()
+        .filter_map(|k| {
+            let item = crate::customer::lookup(table, k)?;
+            let (line, col) = loc.at(item.span());
+            Some((k.to_string(), line, col))
+        })
+        .collect();
     if customer.name.trim().is_empty() {
         customer.name = path
             .file_stem()
@@ -121,6 +131,7 @@ pub fn parse_document(
         customer,
         entries,
         diagnostics,
+        confidential,
     };
     if fatal {
         let mut diagnostics = causes;

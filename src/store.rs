@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::overlay::Overlay;
 use crate::record::{Record, Unreadable, parse_record};
 use rayon::prelude::*;
 use std::fs::File;
@@ -172,6 +173,39 @@ impl Store {
             )));
         }
         write_atomic(&path, bytes).map_err(|e| Error::io(rel, &e))
+    }
+}
+
+impl Store {
+    pub fn overlay_path(&self) -> PathBuf {
+        self.root.join(&self.config.private_file)
+    }
+
+    /// The private overlay, when the team uses one (its file exists).
+    pub fn load_overlay(&self) -> Result<Option<Overlay>> {
+        let path = self.overlay_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Overlay::parse(&text)
+                .map(Some)
+                .map_err(|message| Error::Parse {
+                    path,
+                    line: 1,
+                    message,
+                    hint: Some("fix the overlay's TOML".into()),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, &e)),
+        }
+    }
+
+    /// Changes the overlay under the lock and writes it atomically.
+    pub fn update_overlay<T>(&self, edit: impl FnOnce(&mut Overlay) -> Result<T>) -> Result<T> {
+        let path = self.overlay_path();
+        let _lock = lock_for(&path)?;
+        let mut overlay = self.load_overlay()?.unwrap_or_default();
+        let value = edit(&mut overlay)?;
+        write_atomic(&path, overlay.to_string().as_bytes()).map_err(|e| Error::io(&path, &e))?;
+        Ok(value)
     }
 }
 

@@ -1461,3 +1461,91 @@ fn a_writer_killed_at_any_moment_leaves_the_old_file_or_the_new() {
         "killed writers: {completed} of {attempts} finished before the kill, the rest left the old file"
     );
 }
+
+#[test]
+fn init_private_moves_contact_details_out_of_the_shared_files() {
+    let s = Sandbox::new("due");
+    let before = s.read("customers/east/华东机械.md");
+    let out = s.run(&["init", "--private"]).ok().stdout;
+    assert!(
+        out.contains("moved     2 confidential values from 1 files"),
+        "{out}"
+    );
+    let after = s.read("customers/east/华东机械.md");
+    let (removed, added) = changed_lines(&before, &after);
+    assert_eq!(
+        removed,
+        vec![
+            "phone = \"+86 138 0000 1234\"\n",
+            "wechat = \"wangfang88\"\n"
+        ]
+    );
+    assert!(added.is_empty());
+    assert_eq!(s.read(".gitignore"), "/followup.private.toml\n");
+    let private = s.read("followup.private.toml");
+    assert!(
+        private.contains(
+            "[\"east/华东机械\".contact]\nphone = \"+86 138 0000 1234\"\nwechat = \"wangfang88\"\n"
+        ),
+        "{private}"
+    );
+    // Revealed from the overlay, masked without --reveal.
+    let shown = s
+        .run(&["show", "华东机械", "--json", "--reveal"])
+        .ok()
+        .json();
+    assert_eq!(
+        shown["front_matter"]["contact"]["phone"],
+        "+86 138 0000 1234"
+    );
+    assert_eq!(
+        s.run(&["show", "华东机械", "--json"]).ok().json()["front_matter"]["contact"]["phone"],
+        "***1234"
+    );
+    // New confidential values go to the overlay, never to the shared file.
+    s.run(&["set", "华东机械", "contact.email=wang@hd.example"])
+        .ok();
+    assert!(
+        !s.read("customers/east/华东机械.md")
+            .contains("wang@hd.example")
+    );
+    assert!(
+        s.read("customers/east/华东机械.md")
+            .ends_with("- set: contact.email: *** (private)\n")
+    );
+    assert!(
+        s.read("followup.private.toml")
+            .contains("email = \"wang@hd.example\"")
+    );
+    s.run(&[
+        "new",
+        "Secretive Ltd",
+        "--industry",
+        "x",
+        "--owner",
+        "amy",
+        "--contact",
+        "y",
+        "--set",
+        "contact.phone=+86 135 1111 2222",
+    ])
+    .ok();
+    assert!(!s.read("customers/secretive-ltd.md").contains("135"));
+    assert!(
+        s.read("followup.private.toml")
+            .contains("[secretive-ltd.contact]\nphone = \"+86 135 1111 2222\"")
+    );
+    s.run(&["check", "--deny-warnings"]).ok();
+    // A value that slips back into a shared file is reported.
+    s.write(
+        "customers/leak.md",
+        s.read("customers/never.md")
+            .replace("name = \"X\"", "name = \"X\"\nphone = \"123\"")
+            .replace("Never Co", "Leak Co"),
+    );
+    let check = s.run(&["check", "--json"]).ok().json();
+    assert_eq!(check["diagnostics"][0]["code"], "confidential-in-shared");
+    assert_eq!(check["diagnostics"][0]["line"], 13);
+    s.run(&["init", "--private"]).ok();
+    assert!(!s.read("customers/leak.md").contains("123"));
+}

@@ -39,9 +39,13 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
     } else {
         given_paths(&store, &args.paths, &ctx.start)?
     };
+    let private = store
+        .load_overlay()?
+        .is_some()
+        .then(|| store.config.private_file.clone());
     let mut reports: Vec<(FileReport, Option<crate::record::Record>)> = paths
         .par_iter()
-        .map(|rel| check_file(&store, rel, ctx))
+        .map(|rel| check_file(&store, rel, ctx, private.as_deref()))
         .collect();
     // Duplicate names are found across every customer file, not only the ones given.
     let all = if args.paths.is_empty() {
@@ -120,7 +124,12 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
     Ok(Output { stdout, code })
 }
 
-fn check_file(store: &Store, rel: &Path, ctx: &Ctx) -> (FileReport, Option<crate::record::Record>) {
+fn check_file(
+    store: &Store,
+    rel: &Path,
+    ctx: &Ctx,
+    private: Option<&str>,
+) -> (FileReport, Option<crate::record::Record>) {
     let bytes = match store.read(rel) {
         Ok(b) => b,
         Err(e) => {
@@ -142,6 +151,12 @@ fn check_file(store: &Store, rel: &Path, ctx: &Ctx) -> (FileReport, Option<crate
         Ok(record) => {
             let mut diagnostics = record.diagnostics.clone();
             diagnostics.extend(entry_diagnostics(&record, &store.config, ctx.today));
+            if let Some(file) = private {
+                diagnostics.extend(record.confidential.iter().map(|(key, line, col)| {
+                    Diagnostic::warning(*line, *col, "confidential-in-shared", format!("`{key}` is confidential but stored in the shared file"))
+                        .with_hint(format!("move it to {file} with `followup set {} {key}=…`, or run `followup init --private`", record.stem()))
+                }));
+            }
             (
                 FileReport {
                     path: rel.to_path_buf(),

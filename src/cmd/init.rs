@@ -3,11 +3,15 @@
 
 use crate::cli::InitArgs;
 use crate::config::{Lang, template};
+use crate::customer::lookup;
+use crate::edit::{Change, apply};
 use crate::error::{Error, Result};
+use crate::overlay::customer_key;
 use crate::store::CONFIG_FILE;
 use crate::{Ctx, Output, git};
 use std::fs;
 use std::path::Path;
+use toml_edit::Value;
 
 pub const ATTRIBUTES_LINE: &str = "customers/**/*.md merge=followup";
 pub const DRIVER: &str = "followup merge-driver %O %A %B %P";
@@ -40,7 +44,11 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         done.push(format!("created   {customers_dir}/"));
     }
     let line = ATTRIBUTES_LINE.replacen("customers", &customers_dir, 1);
-    done.push(ensure_attributes(&dir.join(".gitattributes"), &line)?);
+    done.push(ensure_line(
+        &dir.join(".gitattributes"),
+        &line,
+        ".gitattributes",
+    )?);
     if git::is_work_tree(&dir) {
         if git::set_local_config(&dir, "merge.followup.name", "followup customer files")
             && git::set_local_config(&dir, "merge.followup.driver", DRIVER)
@@ -53,6 +61,9 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         }
     } else {
         done.push("note      not a git clone yet; after `git init`, run `followup init` again to register the merge driver".to_string());
+    }
+    if args.private {
+        done.extend(make_private(&dir)?);
     }
     let mut out = format!("Sales folder ready in {}\n", dir.display());
     for d in done {
@@ -68,10 +79,83 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     crate::store::write_atomic(path, text.as_bytes()).map_err(|e| Error::io(path, &e))
 }
 
-/// Adds the merge-driver line to .gitattributes unless it is there; other lines are kept.
-fn ensure_attributes(path: &Path, line: &str) -> Result<String> {
+/// Creates the git-ignored overlay and moves every confidential value of the shared customer
+/// files into it: the overlay is written first, then each file loses only those keys.
+fn make_private(dir: &Path) -> Result<Vec<String>> {
+    let store = crate::store::Store::open(dir.to_path_buf())?;
+    let file = store.config.private_file.clone();
+    let mut done = Vec::new();
+    let overlay_path = store.overlay_path();
+    if overlay_path.exists() {
+        done.push(format!("kept      {file}"));
+    } else {
+        write_new(&overlay_path, "")?;
+        done.push(format!("created   {file}"));
+    }
+    done.push(ensure_line(
+        &dir.join(".gitignore"),
+        &format!("/{file}"),
+        ".gitignore",
+    )?);
+    let mut moved: Vec<(std::path::PathBuf, Vec<(String, Value)>)> = Vec::new();
+    for loaded in store.load_all()? {
+        let Ok(record) = loaded else { continue };
+        let bytes = store.read(&record.path)?;
+        let Ok(doc) = crate::document::Document::parse(&bytes) else {
+            continue;
+        };
+        let Ok(toml) = toml_edit::Document::parse(doc.front_matter()) else {
+            continue;
+        };
+        let values: Vec<(String, Value)> = record
+            .confidential
+            .iter()
+            .filter_map(|(key, _, _)| {
+                Some((
+                    key.clone(),
+                    lookup(toml.as_table(), key)?.as_value()?.clone(),
+                ))
+            })
+            .collect();
+        if !values.is_empty() {
+            moved.push((record.path.clone(), values));
+        }
+    }
+    store.update_overlay(|overlay| {
+        for (path, values) in &moved {
+            let key = customer_key(path, &store.config.customers_dir);
+            for (dotted, value) in values {
+                let mut value = value.clone();
+                value.decor_mut().clear();
+                overlay.set(&key, dotted, value).map_err(Error::Refused)?;
+            }
+        }
+        Ok(())
+    })?;
+    let count: usize = moved.iter().map(|(_, v)| v.len()).sum();
+    for (path, values) in &moved {
+        let removals: Vec<Change> = values
+            .iter()
+            .map(|(k, _)| Change::Remove(k.clone()))
+            .collect();
+        store.update(path, |bytes| {
+            let doc = crate::document::Document::parse(bytes)
+                .map_err(|e| Error::Refused(format!("{}: {}", path.display(), e.message())))?;
+            let edited = apply(&doc, &removals).map_err(Error::Refused)?;
+            Ok((edited.to_bytes(), ()))
+        })?;
+    }
+    done.push(format!(
+        "moved     {count} confidential values from {} files into {file}",
+        moved.len()
+    ));
+    Ok(done)
+}
+
+/// Adds a line to a text file unless it is there.
+fn ensure_line(path: &Path, line: &str, shown: &str) -> Result<String> {
     match fs::read_to_string(path) {
-        Ok(text) if text.lines().any(|l| l.trim() == line) => Ok("kept      .gitattributes".into()),
+        Ok(text) if text.lines().any(|l| l.trim() == line) => Ok(format!("kept      {shown}")),
         Ok(text) => {
             let sep = if text.is_empty() || text.ends_with('\n') {
                 ""
@@ -79,11 +163,11 @@ fn ensure_attributes(path: &Path, line: &str) -> Result<String> {
                 "\n"
             };
             write_new(path, &format!("{text}{sep}{line}\n"))?;
-            Ok("updated   .gitattributes".into())
+            Ok(format!("updated   {shown}"))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             write_new(path, &format!("{line}\n"))?;
-            Ok("created   .gitattributes".into())
+            Ok(format!("created   {shown}"))
         }
         Err(e) => Err(Error::io(path, &e)),
     }

@@ -73,7 +73,14 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     if ctx.interactive {
         fields.prompt_missing(config)?;
     }
-    let text = render(name, args, &fields, config, ctx)?;
+    let changes: Vec<Change> = args
+        .set
+        .iter()
+        .map(|pair| parse_assignment(pair, config, ctx.today))
+        .collect::<Result<_, _>>()
+        .map_err(Error::Usage)?;
+    let (_, changes) = crate::cmd::set::split_private(&store, &rel, changes)?;
+    let text = render(name, args, &fields, &changes, config, ctx)?;
     store.create(&rel, text.as_bytes())?;
     let mut out = format!("Created {}\n", rel.display());
     let missing = missing_required(&text, config);
@@ -147,6 +154,7 @@ fn render(
     name: &str,
     args: &NewArgs,
     fields: &Fields,
+    changes: &[Change],
     config: &Config,
     ctx: &Ctx,
 ) -> Result<String> {
@@ -176,15 +184,9 @@ fn render(
         doc["contact"] = Item::Table(contact);
     }
     let text = format!("+++\n{doc}+++\n\n# {name}\n");
-    let changes: Vec<Change> = args
-        .set
-        .iter()
-        .map(|pair| parse_assignment(pair, config, ctx.today))
-        .collect::<Result<_, _>>()
-        .map_err(Error::Usage)?;
     let parsed =
         Document::parse(text.as_bytes()).map_err(|e| Error::Refused(e.message().into()))?;
-    let edited = apply(&parsed, &changes).map_err(Error::Usage)?;
+    let edited = apply(&parsed, changes).map_err(Error::Usage)?;
     Ok(edited.text)
 }
 

@@ -8,9 +8,12 @@ use crate::customer::lookup;
 use crate::edit::{Change, apply};
 use crate::entry::NewEntry;
 use crate::error::{Error, Result};
+use crate::overlay::customer_key;
 use crate::record::parse_document;
 use crate::schema::parse_assignment;
+use crate::store::Store;
 use crate::{Ctx, Output};
+use std::path::Path;
 
 pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
@@ -22,6 +25,8 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         .map(|p| parse_assignment(p, config, ctx.today))
         .collect::<Result<_, _>>()
         .map_err(Error::Usage)?;
+    // With a private overlay, confidential values go there and never into the shared file.
+    let (private, changes) = split_private(&store, &rel, changes)?;
     let root = store.root.clone();
     let summary = store.update(&rel, |bytes| {
         let (record, doc) =
@@ -37,6 +42,12 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         };
         let mut fields = Vec::new();
         let mut effective = Vec::new();
+        for key in &private {
+            if lookup(toml.as_table(), key).is_some() {
+                effective.push(Change::Remove(key.clone()));
+            }
+            fields.push(("set".to_string(), format!("{key}: *** (private)"), false));
+        }
         for change in &changes {
             let (key, new) = match change {
                 Change::Set(k, v) => (
@@ -72,7 +83,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
                 fields.push(("set".to_string(), format!("{key}: {value}"), false));
             }
         }
-        if effective.is_empty() {
+        if fields.is_empty() {
             return Ok((bytes.to_vec(), None));
         }
         let edited = apply(&doc, &effective).map_err(Error::Usage)?;
@@ -123,4 +134,38 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         }
     };
     Ok(Output::text(out))
+}
+
+/// Moves changes of confidential keys to the private overlay (when the team uses one);
+/// returns the keys written there and the changes left for the shared file.
+pub fn split_private(
+    store: &Store,
+    rel: &Path,
+    changes: Vec<Change>,
+) -> Result<(Vec<String>, Vec<Change>)> {
+    if store.load_overlay()?.is_none() {
+        return Ok((Vec::new(), changes));
+    }
+    let key_of = |c: &Change| match c {
+        Change::Set(k, _) | Change::Remove(k) => k.clone(),
+    };
+    let (private, shared): (Vec<Change>, Vec<Change>) = changes
+        .into_iter()
+        .partition(|c| store.config.is_confidential(&key_of(c)));
+    if private.is_empty() {
+        return Ok((Vec::new(), shared));
+    }
+    let customer = customer_key(rel, &store.config.customers_dir);
+    store.update_overlay(|overlay| {
+        for change in &private {
+            match change {
+                Change::Set(k, v) => overlay
+                    .set(&customer, k, v.clone())
+                    .map_err(Error::Refused)?,
+                Change::Remove(k) => overlay.remove(&customer, k),
+            }
+        }
+        Ok(())
+    })?;
+    Ok((private.iter().map(key_of).collect(), shared))
 }

@@ -22,7 +22,13 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let toml = toml_edit::Document::parse(doc.front_matter())
         .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message())))?;
     let masked = |key: &str| config.is_confidential(key) && !ctx.reveal;
-    let front = table_json(toml.as_table().iter(), "", &masked);
+    let mut front = table_json(toml.as_table().iter(), "", &masked);
+    if let Some(overlay) = store.load_overlay()? {
+        let key = crate::overlay::customer_key(&rel, &config.customers_dir);
+        for (dotted, value) in overlay.values(&key) {
+            insert_path(&mut front, &dotted, value_json(&value, &dotted, &masked));
+        }
+    }
     let open: Vec<Json> = record
         .open_items()
         .map(|(e, f)| {
@@ -190,6 +196,22 @@ fn value_json(v: &Value, path: &str, masked: &dyn Fn(&str) -> bool) -> Json {
             }
             Json::Object(map)
         }
+    }
+}
+
+/// Puts a value at a dotted path of a JSON object, creating objects on the way.
+fn insert_path(root: &mut Json, dotted: &str, value: Json) {
+    let mut node = root;
+    let parts: Vec<&str> = dotted.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let Json::Object(map) = node else { return };
+        if i + 1 == parts.len() {
+            map.insert((*part).to_string(), value);
+            return;
+        }
+        node = map
+            .entry((*part).to_string())
+            .or_insert_with(|| Json::Object(Map::new()));
     }
 }
 
