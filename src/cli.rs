@@ -118,6 +118,9 @@ pub struct InitArgs {
     /// moving those already in customer files there
     #[arg(long)]
     pub private: bool,
+    /// Install a git pre-commit hook that runs `followup check` on staged customer files
+    #[arg(long)]
+    pub hooks: bool,
 }
 
 #[derive(Debug, Args)]

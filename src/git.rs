@@ -29,6 +29,12 @@ pub fn is_work_tree(dir: &Path) -> bool {
     git(dir, &["rev-parse", "--is-inside-work-tree"]).as_deref() == Some("true")
 }
 
+/// The clone's hooks folder (honours core.hooksPath).
+pub fn hooks_dir(dir: &Path) -> Option<std::path::PathBuf> {
+    let path = git(dir, &["rev-parse", "--git-path", "hooks"])?;
+    Some(dir.join(path))
+}
+
 /// Sets a key in the clone's own config (`.git/config`); never a tracked file.
 pub fn set_local_config(dir: &Path, key: &str, value: &str) -> bool {
     if git(dir, &["config", "--local", "--get", key]).as_deref() == Some(value) {

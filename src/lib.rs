@@ -21,6 +21,8 @@ pub mod overlay;
 pub mod record;
 pub mod render;
 pub mod resolve;
+#[cfg(test)]
+mod robustness;
 pub mod schema;
 pub mod stats;
 pub mod store;

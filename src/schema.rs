@@ -43,6 +43,19 @@ pub fn check_priority(raw: &str) -> Result<String, String> {
         .ok_or_else(|| format!("unknown priority `{raw}`; use high, medium or low (高 中 低)"))
 }
 
+/// The `stage` / `status` field value for a change: `OLD -> NEW`, or just `NEW` when the old
+/// value was missing or not a known one (so the log never repeats an invalid value).
+pub fn change_text(key: &str, old: Option<&str>, new: &str, config: &Config) -> String {
+    let known = |v: &str| match key {
+        "stage" => config.stage_key(v).is_some(),
+        _ => Status::parse(v).is_some(),
+    };
+    match old {
+        Some(o) if known(o) => format!("{o} -> {new}"),
+        _ => new.to_string(),
+    }
+}
+
 /// Checks that a dotted key is a plain key path (`next.due`, `contact.phone`).
 fn check_key(key: &str) -> Result<(), String> {
     let ok = !key.is_empty()

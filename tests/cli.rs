@@ -1549,3 +1549,168 @@ fn init_private_moves_contact_details_out_of_the_shared_files() {
     s.run(&["init", "--private"]).ok();
     assert!(!s.read("customers/leak.md").contains("123"));
 }
+
+// ---------------------------------------------------------------- check
+
+#[test]
+fn check_reports_every_code_at_its_exact_line_and_column() {
+    let s = Sandbox::new("check");
+    let expected = std::fs::read_to_string(fixture("check/expected.txt")).unwrap();
+    std::fs::remove_file(s.path().join("expected.txt")).unwrap();
+    let run = s.run(&["check", "--json"]).code(1);
+    let json = run.json();
+    let got: String = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {}[{}]\n",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    let codes: std::collections::BTreeSet<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "not-utf8",
+        "no-front-matter",
+        "unclosed-front-matter",
+        "toml-syntax",
+        "bad-date",
+        "missing-field",
+        "unknown-stage",
+        "unknown-status",
+        "unknown-priority",
+        "unknown-role",
+        "bad-value",
+        "conflict-marker",
+        "bad-heading",
+        "entry-order",
+        "future-entry",
+        "unknown-channel",
+        "unknown-objection",
+        "unknown-outcome",
+        "next-without-due",
+        "vague-next",
+        "paused-without-reason",
+        "over-contact",
+        "duplicate-customer",
+        "missing-channel",
+    ] {
+        assert!(codes.contains(code), "no fixture for {code}");
+    }
+    assert_eq!(json["errors"], 25);
+    assert_eq!(json["warnings"], 17);
+    for d in json["diagnostics"].as_array().unwrap() {
+        assert!(!d["message"].as_str().unwrap().is_empty());
+        assert!(d["file"].as_str().unwrap().starts_with("customers/"));
+    }
+}
+
+#[test]
+fn check_prints_like_a_compiler_with_source_and_caret() {
+    let s = Sandbox::new("check");
+    let out = s
+        .run(&[
+            "check",
+            "customers/unknown-stage.md",
+            "customers/crlf-bom.md",
+        ])
+        .code(1)
+        .stdout;
+    assert_eq!(
+        out,
+        "customers/crlf-bom.md:4:9: error[unknown-stage]: unknown stage `intnet`\n  |\n4 | stage = \"intnet\"\n  |         ^ did you mean `intent`?\n\
+customers/crlf-bom.md:12:15: warning[unknown-channel]: unknown channel `fax`\n   |\n12 | ## 2026-11-01 fax @amy\n   |               ^ add it to `channels` in followup.toml if the team uses it\n\
+customers/unknown-stage.md:4:9: error[unknown-stage]: unknown stage `intnet`\n  |\n4 | stage = \"intnet\"\n  |         ^ did you mean `intent`?\n\
+checked 2 files: 2 errors, 1 warning\n"
+    );
+}
+
+#[test]
+fn check_exit_codes_and_paths() {
+    let s = Sandbox::new("check");
+    s.run(&["check", "customers/clean.md"]).ok();
+    let warn_only = s.run(&["check", "customers/vague-next.md"]).ok();
+    assert!(
+        warn_only
+            .stdout
+            .ends_with("checked 1 file: 0 errors, 1 warning\n"),
+        "{}",
+        warn_only.stdout
+    );
+    s.run(&["check", "customers/vague-next.md", "--deny-warnings"])
+        .code(1);
+    s.run(&["check", "customers/no-such.md"]).code(2);
+    // Duplicates are found against the whole folder even when one file is checked.
+    let dup = s
+        .run(&["check", "customers/duplicate-b.md", "--json"])
+        .ok()
+        .json();
+    assert_eq!(dup["diagnostics"][0]["code"], "duplicate-customer");
+    // From inside the customers folder, paths are relative to where the user stands.
+    let sub = s
+        .run_in(&s.path().join("customers"), &["check", "clean.md"])
+        .ok();
+    assert!(
+        sub.stdout.contains("checked 1 file: no problems"),
+        "{}",
+        sub.stdout
+    );
+    let before = s.snapshot();
+    s.run(&["check"]).code(1);
+    assert_eq!(s.snapshot(), before, "check never writes");
+}
+
+#[test]
+fn the_demo_folder_checks_clean() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+    let run = finish(followup(&demo).args(["--today", TODAY, "check", "--deny-warnings"]));
+    let run = run.ok();
+    assert_eq!(run.stdout, "checked 16 files: no problems\n");
+}
+
+#[test]
+fn the_pre_commit_hook_blocks_a_broken_customer_file() {
+    let s = Sandbox::new("due");
+    git(s.path(), &["init", "-q", "-b", "main"]).ok();
+    for (k, v) in [("user.name", "amy"), ("user.email", "amy@example.com")] {
+        git(s.path(), &["config", k, v]).ok();
+    }
+    s.run(&["init", "--hooks"]).ok();
+    git(s.path(), &["add", "-A"]).ok();
+    git(s.path(), &["commit", "-qm", "start"]).ok();
+    s.write(
+        "customers/east/华东机械.md",
+        s.read("customers/east/华东机械.md")
+            .replace("stage = \"成交\"", "stage = \"成功\""),
+    );
+    git(s.path(), &["add", "-A"]).ok();
+    let blocked = git(s.path(), &["commit", "-qm", "typo"]);
+    assert_ne!(blocked.code, 0);
+    assert!(
+        blocked
+            .stderr
+            .contains("customers/east/华东机械.md:4:9: error[unknown-stage]"),
+        "{blocked:?}"
+    );
+    s.run(&["set", "华东机械", "stage=维护"]).ok();
+    git(s.path(), &["add", "-A"]).ok();
+    git(s.path(), &["commit", "-qm", "fixed"]).ok();
+    assert!(
+        s.run(&["init", "--hooks"])
+            .ok()
+            .stdout
+            .contains("kept      pre-commit hook")
+    );
+}

@@ -62,6 +62,9 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     } else {
         done.push("note      not a git clone yet; after `git init`, run `followup init` again to register the merge driver".to_string());
     }
+    if args.hooks {
+        done.push(install_hook(&dir, &customers_dir)?);
+    }
     if args.private {
         done.extend(make_private(&dir)?);
     }
@@ -150,6 +153,45 @@ fn make_private(dir: &Path) -> Result<Vec<String>> {
         moved.len()
     ));
     Ok(done)
+}
+
+const HOOK_MARK: &str = "# Installed by `followup init --hooks`";
+
+/// The pre-commit hook: `followup check` on the customer files staged for the commit.
+pub fn hook_script(customers_dir: &str) -> String {
+    format!(
+        "#!/bin/sh\n{HOOK_MARK}: check the customer files staged for this commit.\n\
+git -c core.quotepath=false diff --cached --name-only --diff-filter=ACMR -z -- '{customers_dir}/*.md' \\\n  | xargs -0 -r followup check\n"
+    )
+}
+
+fn install_hook(dir: &Path, customers_dir: &str) -> Result<String> {
+    let Some(hooks) = git::hooks_dir(dir) else {
+        return Err(Error::Refused(format!(
+            "{} is not a git clone; run `git init` first, then `followup init --hooks`",
+            dir.display()
+        )));
+    };
+    let path = hooks.join("pre-commit");
+    let script = hook_script(customers_dir);
+    match fs::read_to_string(&path) {
+        Ok(text) if text.contains(HOOK_MARK) => Ok("kept      pre-commit hook".into()),
+        Ok(_) => Err(Error::Refused(format!(
+            "{} already exists and is not followup's; add this line to it: git diff --cached --name-only -z -- '{customers_dir}/*.md' | xargs -0 -r followup check",
+            path.display()
+        ))),
+        Err(_) => {
+            fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, &e))?;
+            write_new(&path, &script)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
+                    .map_err(|e| Error::io(&path, &e))?;
+            }
+            Ok("installed pre-commit hook (followup check on staged customer files)".into())
+        }
+    }
 }
 
 /// Adds a line to a text file unless it is there.

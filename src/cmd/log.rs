@@ -243,11 +243,11 @@ impl Plan {
                 continue;
             }
             changes.push(Change::Set(key.into(), Value::from(new.as_str())));
-            let value = match old {
-                Some(old) => format!("{old} -> {new}"),
-                None => new.clone(),
-            };
-            fields.push((key.into(), value, false));
+            fields.push((
+                key.into(),
+                crate::schema::change_text(key, old.as_deref(), new, config),
+                false,
+            ));
         }
         if let Some(amount) = &self.amount {
             changes.push(Change::Set("deal.amount".into(), amount.clone()));

@@ -77,8 +77,12 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
                 (Some(o), None) => format!("{} -> (removed)", masked(o)),
                 (None, None) => continue,
             };
-            if key == "stage" || key == "status" {
-                fields.push((key.clone(), value, false));
+            if let ("stage" | "status", Some(n)) = (key.as_str(), &new) {
+                fields.push((
+                    key.clone(),
+                    crate::schema::change_text(key, old.as_deref(), n, config),
+                    false,
+                ));
             } else {
                 fields.push(("set".to_string(), format!("{key}: {value}"), false));
             }
