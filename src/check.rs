@@ -177,31 +177,35 @@ fn heading_column(time: Option<&str>) -> usize {
     4 + 11 + time.map_or(0, |t| t.len() + 1)
 }
 
-/// A warning on every file after the first that holds the same customer name.
-pub fn duplicate_names(records: &[&Record]) -> Vec<(PathBuf, Diagnostic)> {
-    let mut first: HashMap<String, &Record> = HashMap::new();
-    let mut out = Vec::new();
-    let mut sorted: Vec<&&Record> = records.iter().collect();
+/// A customer's name and where it is written: all `check` keeps of a file to find two files of
+/// one customer.
+#[derive(Debug, Clone)]
+pub struct NameAt {
+    pub name: String,
+    pub line: usize,
+    pub path: PathBuf,
+}
+
+/// A warning on every file after the first (in path order) that holds the same customer name.
+pub fn duplicate_names(names: &[NameAt]) -> Vec<(PathBuf, Diagnostic)> {
+    let mut sorted: Vec<&NameAt> = names.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    for r in sorted {
-        let key = r.customer.name.trim().to_lowercase();
-        match first.get(&key) {
+    let mut first: HashMap<String, &NameAt> = HashMap::new();
+    let mut out = Vec::new();
+    for n in sorted {
+        match first.get(&n.name.trim().to_lowercase()) {
             Some(original) => out.push((
-                r.path.clone(),
+                n.path.clone(),
                 Diagnostic::warning(
-                    r.customer.name_line,
+                    n.line,
                     1,
                     "duplicate-customer",
-                    format!(
-                        "`{}` is also in {}",
-                        r.customer.name,
-                        original.path.display()
-                    ),
+                    format!("`{}` is also in {}", n.name, original.path.display()),
                 )
                 .with_hint("merge the two files into one, or rename one customer"),
             )),
             None => {
-                first.insert(key, r);
+                first.insert(n.name.trim().to_lowercase(), n);
             }
         }
     }

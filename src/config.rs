@@ -229,9 +229,11 @@ impl Config {
         if let Some((_, en)) = CHANNEL_ALIASES.iter().find(|(zh, _)| *zh == t) {
             return (*en).to_string();
         }
-        let lower = t.to_lowercase();
-        if self.channels.iter().any(|c| c.to_lowercase() == lower) || lower == "note" {
-            return lower;
+        if let Some(c) = self.channels.iter().find(|c| c.eq_ignore_ascii_case(t)) {
+            return c.to_lowercase();
+        }
+        if t.eq_ignore_ascii_case("note") {
+            return "note".to_string();
         }
         t.to_string()
     }

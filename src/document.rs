@@ -178,50 +178,61 @@ pub fn to_newline(text: &str, newline: &str) -> String {
 
 /// Lines that are git conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`, `|||||||`), 1-based.
 pub fn conflict_marker_lines(text: &str) -> Vec<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| {
-            let l = line.trim_end();
-            l == "======="
-                || ["<<<<<<<", ">>>>>>>", "|||||||"]
-                    .iter()
-                    .any(|m| l.starts_with(m) && (l.len() == 7 || l.as_bytes()[7] == b' '))
-        })
-        .map(|(i, _)| i + 1)
+    let b = text.as_bytes();
+    let is_marker = |at: usize| {
+        let line = &b[at..];
+        let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
+        let l = text[at..at + end].trim_end();
+        l == "======="
+            || ["<<<<<<<", ">>>>>>>", "|||||||"]
+                .iter()
+                .any(|m| l.starts_with(m) && (l.len() == 7 || l.as_bytes()[7] == b' '))
+    };
+    // Only lines that start with one of the marker characters can be markers: one memchr pass
+    // finds the few candidates instead of walking every line.
+    let mut starts: Vec<usize> = memchr::memchr3_iter(b'<', b'=', b'>', b)
+        .chain(memchr::memchr_iter(b'|', b))
+        .filter(|&i| (i == 0 || b[i - 1] == b'\n') && is_marker(i))
+        .collect();
+    starts.sort_unstable();
+    starts
+        .into_iter()
+        .map(|i| memchr::memchr_iter(b'\n', &b[..i]).count() + 1)
         .collect()
 }
 
 /// Maps byte offsets of a text to 1-based line and column (columns count characters).
+/// Positions are computed on demand: they are only needed for the rare diagnostic, so reading a
+/// file never pays for an index of its lines.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex { text }
     }
 
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|s| *s <= offset) - 1;
-        let start = self.starts[line];
-        let mut col_end = offset;
-        while !self.text.is_char_boundary(col_end) {
-            col_end -= 1;
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
         }
-        (line + 1, self.text[start..col_end].chars().count() + 1)
+        let before = &self.text[..offset];
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        (
+            before.matches('\n').count() + 1,
+            before[start..].chars().count() + 1,
+        )
     }
 
     /// The text of a 1-based line without its line ending.
     pub fn line_text(&self, line: usize) -> &'a str {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
-            return "";
-        };
-        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        self.text
+            .split_inclusive('\n')
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }
 

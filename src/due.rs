@@ -4,8 +4,7 @@
 use crate::config::{Config, Lang};
 use crate::customer::Status;
 use crate::dates::{Duration, days_between};
-use crate::entry::{due_date, split_due};
-use crate::record::Record;
+use crate::summary::Summary;
 use chrono::NaiveDate;
 
 /// One reason a customer is due, with the date it falls due.
@@ -134,7 +133,7 @@ fn ago(date: NaiveDate, today: NaiveDate, lang: Lang) -> String {
 /// A customer that is due, with every reason that holds.
 #[derive(Debug, Clone)]
 pub struct DueItem<'a> {
-    pub record: &'a Record,
+    pub summary: &'a Summary,
     pub due: NaiveDate,
     /// today − due: positive when overdue, negative when upcoming.
     pub overdue_days: i64,
@@ -143,9 +142,19 @@ pub struct DueItem<'a> {
     pub unanswered_streak: Option<usize>,
 }
 
-/// Every reason a customer falls due on or before `until` (all reasons, before filtering).
-pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason> {
-    let c = &record.customer;
+/// Every reason a customer falls due, from its summary as of `today`.
+pub fn reasons(summary: &Summary, config: &Config, today: NaiveDate) -> Vec<Reason> {
+    reasons_with_last_contact(summary, summary.last_contact, config, today)
+}
+
+/// The reasons with another last contact (the review asks as of each period's end).
+pub fn reasons_with_last_contact(
+    summary: &Summary,
+    last_contact: Option<NaiveDate>,
+    config: &Config,
+    today: NaiveDate,
+) -> Vec<Reason> {
+    let c = &summary.customer;
     let status = c.status();
     if status == Status::Lost {
         return Vec::new();
@@ -161,7 +170,7 @@ pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason
                 .map(|s| s.cadence)
         })
         .unwrap_or(config.stages[0].cadence);
-    let cadence_reason = match record.last_contact_by(today) {
+    let cadence_reason = match last_contact {
         Some(last) => Reason::Cadence {
             date: cadence.after(last),
             cadence,
@@ -194,12 +203,12 @@ pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason
         out.push(Reason::NextAction { date });
     }
     if !paused {
-        for (_, field) in record.open_items() {
-            let Some(date) = due_date(&field.value) else {
+        for item in &summary.open_items {
+            let Some(date) = item.due else {
                 continue;
             };
-            let text = split_due(&field.value).0.to_string();
-            out.push(if field.key == "promised" {
+            let text = item.text.clone();
+            out.push(if item.kind == "promised" {
                 Reason::Promise { date, text }
             } else {
                 Reason::Assist { date, text }
@@ -211,13 +220,13 @@ pub fn reasons(record: &Record, config: &Config, today: NaiveDate) -> Vec<Reason
 
 /// The customers due on or before `until`, most overdue first, then priority, then name.
 pub fn due_items<'a>(
-    records: &'a [Record],
+    summaries: &'a [Summary],
     config: &Config,
     today: NaiveDate,
     until: NaiveDate,
     owner: Option<&str>,
 ) -> Vec<DueItem<'a>> {
-    let mut items: Vec<DueItem<'a>> = records
+    let mut items: Vec<DueItem<'a>> = summaries
         .iter()
         .filter(|r| {
             owner.is_none_or(|o| {
@@ -227,16 +236,16 @@ pub fn due_items<'a>(
                     .is_some_and(|x| x.eq_ignore_ascii_case(o))
             })
         })
-        .filter_map(|record| {
-            let mut reasons: Vec<Reason> = reasons(record, config, today)
+        .filter_map(|summary| {
+            let mut reasons: Vec<Reason> = reasons(summary, config, today)
                 .into_iter()
                 .filter(|r| r.date() <= until)
                 .collect();
             reasons.sort_by_key(Reason::date);
             let due = reasons.first()?.date();
-            let streak = record.unanswered_streak_by(today);
+            let streak = summary.unanswered_streak;
             Some(DueItem {
-                record,
+                summary,
                 due,
                 overdue_days: days_between(due, today),
                 reasons,
@@ -249,19 +258,19 @@ pub fn due_items<'a>(
         a.due
             .cmp(&b.due)
             .then(
-                a.record
+                a.summary
                     .customer
                     .priority()
-                    .cmp(&b.record.customer.priority()),
+                    .cmp(&b.summary.customer.priority()),
             )
             .then_with(|| {
-                a.record
+                a.summary
                     .customer
                     .name
                     .to_lowercase()
-                    .cmp(&b.record.customer.name.to_lowercase())
+                    .cmp(&b.summary.customer.name.to_lowercase())
             })
-            .then_with(|| a.record.path.cmp(&b.record.path))
+            .then_with(|| a.summary.path.cmp(&b.summary.path))
     });
     items
 }

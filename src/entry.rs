@@ -18,7 +18,16 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn parse(text: &str) -> Outcome {
-        match text.trim().to_lowercase().as_str() {
+        let t = text.trim();
+        // Values are almost always written in lower case already: no allocation then.
+        let lower;
+        let t = if t.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = t.to_lowercase();
+            lower.as_str()
+        } else {
+            t
+        };
+        match t {
             "reached" | "接通" | "已接通" => Outcome::Reached,
             "no-answer" | "no answer" | "noanswer" | "未接" | "未接通" => Outcome::NoAnswer,
             "voicemail" | "语音信箱" | "留言" => Outcome::Voicemail,
@@ -59,10 +68,10 @@ const FIELD_KEYS: [(&str, &str); 9] = [
 
 /// The canonical key of a field key or its alias; `None` for a key the tool does not know.
 pub fn field_key(raw: &str) -> Option<&'static str> {
-    let lower = raw.trim().to_lowercase();
+    let key = raw.trim();
     FIELD_KEYS
         .iter()
-        .find(|(en, zh)| *en == lower || *zh == lower)
+        .find(|(en, zh)| en.eq_ignore_ascii_case(key) || *zh == key)
         .map(|(en, _)| *en)
 }
 
@@ -121,7 +130,7 @@ impl Entry {
 
     /// A `note` entry records a change made with `followup set`; it is not a contact.
     pub fn is_contact(&self) -> bool {
-        self.channel != "note"
+        !self.channel.eq_ignore_ascii_case("note")
     }
 
     /// The stage change this entry records, as (old, new) raw values.
@@ -195,7 +204,7 @@ fn parse_heading(
         None => return Ok(None),
     };
     let mut time = None;
-    let mut channel = Vec::new();
+    let mut channel = String::new();
     let mut author = None;
     for word in words {
         if time.is_none() && channel.is_empty() && is_time(word) {
@@ -203,10 +212,13 @@ fn parse_heading(
         } else if let Some(a) = word.strip_prefix('@') {
             author = Some(a.to_string());
         } else {
-            channel.push(word);
+            if !channel.is_empty() {
+                channel.push(' ');
+            }
+            channel.push_str(word);
         }
     }
-    Ok(Some((date, time, channel.join(" "), author)))
+    Ok(Some((date, time, channel, author)))
 }
 
 fn is_time(word: &str) -> bool {
@@ -218,8 +230,10 @@ fn is_time(word: &str) -> bool {
         && word[3..].parse::<u8>().is_ok_and(|m| m < 60)
 }
 
-/// Parses `- key: value`, `- [ ] key: value`, `- [x] key: value` (also `*`, and `：`).
-fn parse_field_line(line: &str) -> Option<(String, String, Option<bool>, usize)> {
+/// Parses `- key: value`, `- [ ] key: value`, `- [x] key: value` (also `*`, and `：`) into the
+/// key (canonical when known), the value, the task box and the value's column — borrowing, so
+/// a field the caller does not keep costs no allocation.
+fn parse_field_line(line: &str) -> Option<(FieldKey<'_>, &str, Option<bool>, usize)> {
     let t = line.trim_start();
     let rest = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))?;
     let (task, rest) = if let Some(r) = rest.strip_prefix("[ ] ") {
@@ -246,13 +260,54 @@ fn parse_field_line(line: &str) -> Option<(String, String, Option<bool>, usize)>
     let raw_value = &rest[colon + sep_len..];
     let value_start = line.len() - raw_value.trim_start().len();
     let column = line[..value_start].chars().count() + 1;
-    let value = raw_value.trim().to_string();
-    let key = field_key(key).map_or_else(|| key.to_lowercase(), str::to_string);
-    Some((key, value, task, column))
+    let key = field_key(key).map_or(FieldKey::Other(key), FieldKey::Known);
+    Some((key, raw_value.trim(), task, column))
+}
+
+/// A field key as read: one the tool knows (canonical), or another one as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKey<'a> {
+    Known(&'static str),
+    Other(&'a str),
+}
+
+impl FieldKey<'_> {
+    fn to_key(self) -> String {
+        match self {
+            FieldKey::Known(k) => k.to_string(),
+            FieldKey::Other(k) => k.to_lowercase(),
+        }
+    }
+}
+
+/// How much of the log to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: discussion text and every field.
+    Full,
+    /// What `due`, `list` and `stats` need: entry headings, outcomes, objections, stage and
+    /// status changes, and open promises and assists — no discussion text.
+    Lean,
+}
+
+impl Detail {
+    fn keeps(self, key: FieldKey<'_>, task: Option<bool>) -> bool {
+        match (self, key) {
+            (Detail::Full, _) => true,
+            (Detail::Lean, FieldKey::Known("outcome" | "objection" | "stage" | "status")) => true,
+            (Detail::Lean, FieldKey::Known("promised" | "assist")) => task != Some(true),
+            (Detail::Lean, _) => false,
+        }
+    }
 }
 
 /// Scans a body that starts at byte `offset` and line `first_line` of the file text.
 pub fn parse_log(body: &str, offset: usize, first_line: usize) -> Log {
+    parse_log_with(body, offset, first_line, Detail::Full)
+}
+
+/// Scans a body, keeping what `detail` asks for.
+pub fn parse_log_with(body: &str, offset: usize, first_line: usize, detail: Detail) -> Log {
     let mut log = Log::default();
     let mut in_fence = false;
     let mut current: Option<Entry> = None;
@@ -315,14 +370,19 @@ pub fn parse_log(body: &str, offset: usize, first_line: usize) -> Log {
         }
         entry.end = line_start + line.len();
         match (in_fence, parse_field_line(line)) {
-            (false, Some((key, value, task, column))) => entry.fields.push(Field {
-                key,
-                value,
-                line: line_no,
-                line_start,
-                column,
-                task,
-            }),
+            (false, Some((key, value, task, column))) => {
+                if detail.keeps(key, task) {
+                    entry.fields.push(Field {
+                        key: key.to_key(),
+                        value: value.to_string(),
+                        line: line_no,
+                        line_start,
+                        column,
+                        task,
+                    });
+                }
+            }
+            _ if detail == Detail::Lean => {}
             _ => {
                 if !entry.text.is_empty() {
                     entry.text.push('\n');

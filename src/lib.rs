@@ -26,6 +26,8 @@ mod robustness;
 pub mod schema;
 pub mod stats;
 pub mod store;
+pub mod summary;
+pub mod synth;
 
 use chrono::NaiveDate;
 use clap::Parser;
@@ -61,12 +63,17 @@ pub struct Ctx {
     pub interactive: bool,
     /// `-C DIR` / FOLLOWUP_DIR, else the working directory.
     pub start: PathBuf,
+    /// FOLLOWUP_FULL_PARSE=1: read every file in full even where a summary would do (the
+    /// straightforward path, kept to prove the fast one gives the same output).
+    pub full_parse: bool,
 }
 
 impl Ctx {
     /// Opens the sales folder found from `-C`, FOLLOWUP_DIR or the working directory.
     pub fn store(&self) -> Result<Store> {
-        Store::open(store::find_root(&self.start)?)
+        let mut store = Store::open(store::find_root(&self.start)?)?;
+        store.full_parse = self.full_parse;
+        Ok(store)
     }
 
     pub fn lang(&self, store: &Store) -> Lang {
@@ -145,5 +152,6 @@ fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
             && std::io::stdin().is_terminal()
             && std::io::stderr().is_terminal(),
         start,
+        full_parse: std::env::var_os("FOLLOWUP_FULL_PARSE").is_some_and(|v| v == "1"),
     })
 }

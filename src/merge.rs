@@ -7,7 +7,7 @@ use crate::customer::lookup;
 use crate::document::{Document, conflict_marker_lines, to_newline};
 use crate::edit;
 use crate::entry::{Block, split_blocks};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 
 /// The merged file and how many conflicts it holds.
@@ -371,7 +371,7 @@ fn merge_body(base: &str, ours: &str, theirs: &str, nl: &str) -> (String, usize)
     let b: HashMap<(String, usize), &Block> = keyed(&b_blocks).into_iter().collect();
     let t: HashMap<(String, usize), &Block> = keyed(&t_blocks).into_iter().collect();
     let o_keyed = keyed(&o_blocks);
-    let o_keys: Vec<&(String, usize)> = o_keyed.iter().map(|(k, _)| k).collect();
+    let o_keys: HashSet<&(String, usize)> = o_keyed.iter().map(|(k, _)| k).collect();
     let mut conflicts = 0;
     let mut result: Vec<Block> = Vec::new();
     for (key, ob) in &o_keyed {
@@ -394,37 +394,79 @@ fn merge_body(base: &str, ours: &str, theirs: &str, nl: &str) -> (String, usize)
         result.push(block);
     }
     // Theirs: blocks ours does not have — added by them, or removed by us (never dropped).
-    let ours_texts: Vec<String> = o_blocks.iter().map(|x| normalized(&x.text)).collect();
-    for (key, tb) in keyed(&t_blocks) {
-        let ours_has_key = o_keys.contains(&&key);
-        let in_base = b.contains_key(&key);
-        if ours_has_key && (in_base || tb.heading.is_none()) {
-            continue;
-        }
-        if ours_texts.contains(&normalized(&tb.text)) {
-            continue;
-        }
-        let at = match tb.date {
-            Some(date) => result
-                .iter()
-                .rposition(|x| x.date.is_some_and(|d| d <= date))
-                .map(|i| i + 1)
-                .or_else(|| result.iter().position(|x| x.date.is_some()))
-                .unwrap_or(result.len()),
+    let ours_texts: HashSet<String> = o_blocks.iter().map(|x| normalized(&x.text)).collect();
+    let added: Vec<Block> = keyed(&t_blocks)
+        .into_iter()
+        .filter(|(key, tb)| {
+            let ours_has_key = o_keys.contains(key);
+            !(ours_has_key && (b.contains_key(key) || tb.heading.is_none()))
+                && !ours_texts.contains(&normalized(&tb.text))
+        })
+        .map(|(_, tb)| tb.clone())
+        .collect();
+    (interleave(result, added, nl), conflicts)
+}
+
+/// Puts each added entry after the last entry dated on or before it (before the first entry when
+/// none is; other sections go last), in one pass: "the last index with date ≤ d" only grows
+/// with d, so a prefix maximum over the entries sorted by date answers each in O(log n).
+fn interleave(result: Vec<Block>, added: Vec<Block>, nl: &str) -> String {
+    let mut by_date: Vec<(chrono::NaiveDate, usize)> = result
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| x.date.map(|d| (d, i)))
+        .collect();
+    by_date.sort_unstable();
+    let prefix_max: Vec<usize> = by_date
+        .iter()
+        .scan(0, |max, (_, i)| {
+            *max = (*max).max(*i);
+            Some(*max)
+        })
+        .collect();
+    let first_entry = result.iter().position(|x| x.date.is_some());
+    let mut at: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
+    for block in added {
+        let position = match block.date {
+            Some(d) => match by_date.partition_point(|(date, _)| *date <= d) {
+                0 => first_entry.unwrap_or(result.len()),
+                n => prefix_max[n - 1] + 1,
+            },
             None => result.len(),
         };
-        if at > 0 {
-            ensure_blank_line_after(&mut result[at - 1].text, nl);
-        }
-        let mut block = tb.clone();
-        if at < result.len() {
-            ensure_blank_line_after(&mut block.text, nl);
-        } else if !block.text.ends_with('\n') {
-            block.text.push_str(nl);
-        }
-        result.insert(at, block);
+        at.entry(position).or_default().push(block);
     }
-    (result.into_iter().map(|x| x.text).collect(), conflicts)
+    for blocks in at.values_mut() {
+        blocks.sort_by_key(|x| x.date.is_none()); // stable: entries by their order, sections last
+        blocks.sort_by_key(|x| x.date.unwrap_or(chrono::NaiveDate::MAX));
+    }
+    let mut out: Vec<Block> = Vec::with_capacity(result.len() + at.len());
+    let mut inserted_last = false;
+    let total = result.len();
+    let mut result = result.into_iter();
+    for i in 0..=total {
+        for block in at.remove(&i).unwrap_or_default() {
+            if let Some(prev) = out.last_mut() {
+                ensure_blank_line_after(&mut prev.text, nl);
+            }
+            out.push(block);
+            inserted_last = true;
+        }
+        if let Some(next) = result.next() {
+            if inserted_last && let Some(prev) = out.last_mut() {
+                ensure_blank_line_after(&mut prev.text, nl);
+            }
+            out.push(next);
+            inserted_last = false;
+        }
+    }
+    if let Some(last) = out.last_mut()
+        && !last.text.is_empty()
+        && !last.text.ends_with('\n')
+    {
+        last.text.push_str(nl);
+    }
+    out.into_iter().map(|x| x.text).collect()
 }
 
 #[cfg(test)]

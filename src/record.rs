@@ -5,7 +5,8 @@ use crate::config::Config;
 use crate::customer::{Customer, Locator, missing_required, read_customer};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, LineIndex, conflict_marker_lines};
-use crate::entry::{Entry, Field, parse_log};
+use crate::entry::{Detail, Entry, Field, parse_log_with};
+pub use crate::summary::Summary;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -42,6 +43,31 @@ pub fn parse_document(
     path: PathBuf,
     bytes: &[u8],
     config: &Config,
+) -> Result<(Record, Document), Unreadable> {
+    parse_with(path, bytes, config, Detail::Full)
+}
+
+/// Reads a file with its log scanned leanly (no discussion text; see [`Detail::Lean`]).
+pub fn parse_lean(path: PathBuf, bytes: &[u8], config: &Config) -> Result<Record, Unreadable> {
+    parse_with(path, bytes, config, Detail::Lean).map(|(record, _)| record)
+}
+
+/// Reads a file into the summary `due` and `list` need, keeping only what that takes: the log
+/// is scanned leanly and the file's text is dropped before returning.
+pub fn parse_summary(
+    path: PathBuf,
+    bytes: &[u8],
+    config: &Config,
+    as_of: NaiveDate,
+) -> Result<Summary, Unreadable> {
+    parse_with(path, bytes, config, Detail::Lean).map(|(record, _)| Summary::of(&record, as_of))
+}
+
+fn parse_with(
+    path: PathBuf,
+    bytes: &[u8],
+    config: &Config,
+    detail: Detail,
 ) -> Result<(Record, Document), Unreadable> {
     let doc = match Document::parse(bytes) {
         Ok(doc) => doc,
@@ -81,18 +107,21 @@ pub fn parse_document(
     let empty = toml_edit::Table::new();
     let table = table.unwrap_or(&empty);
     let mut customer = read_customer(table, config, &loc, &mut diagnostics);
-    diagnostics.extend(
-        missing_required(table, config, &loc)
-            .into_iter()
-            .filter(|d| {
-                !recovered
-                    .blanked_keys
-                    .iter()
-                    .any(|k| d.message.contains(&format!("`{k}`")))
-            }),
-    );
+    if detail == Detail::Full {
+        diagnostics.extend(
+            missing_required(table, config, &loc)
+                .into_iter()
+                .filter(|d| {
+                    !recovered
+                        .blanked_keys
+                        .iter()
+                        .any(|k| d.message.contains(&format!("`{k}`")))
+                }),
+        );
+    }
     let confidential = config
         .confidential_keys()
+        .filter(|_| detail == Detail::Full)
         .filter_map(|k| {
             let item = crate::customer::lookup(table, k)?;
             let (line, col) = loc.at(item.span());
@@ -105,7 +134,7 @@ pub fn parse_document(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
     }
-    let log = parse_log(doc.body(), doc.body_start, doc.body_line());
+    let log = parse_log_with(doc.body(), doc.body_start, doc.body_line(), detail);
     for p in log.problems {
         let code = if p.is_error {
             "bad-heading"

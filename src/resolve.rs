@@ -3,15 +3,30 @@
 
 use crate::error::{Error, Result};
 use crate::store::Store;
+use chrono::NaiveDate;
 use std::path::{Component, Path, PathBuf};
 
 /// Resolves CUSTOMER: file stem, then exact name (case-insensitive), then a unique substring of
 /// name or stem. A path (`east/acme`, `customers/acme.md`) must stay inside the customers folder.
-/// Stems are tried before any file is read, so `followup log acme` reads one file.
+/// Stems are tried before any file is read, and the shallowest match wins: `customers/acme.md`,
+/// then `customers/*/acme.md`, then a walk of the whole folder — so `followup log acme` on ten
+/// thousand customers reads one file and lists one folder.
 pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
     let q = query.trim();
     if q.is_empty() {
         return Err(Error::Usage("name a customer (file name or name)".into()));
+    }
+    // The common case — a file name — is answered by a few lookups, without reading the folder.
+    let shallow = store.shallow_stem_matches(q)?;
+    match shallow.as_slice() {
+        [one] => return Ok(one.clone()),
+        [] => {}
+        many => {
+            return Err(Error::AmbiguousCustomer {
+                query: q.to_string(),
+                candidates: many.iter().map(|p| p.display().to_string()).collect(),
+            });
+        }
     }
     let paths = store.customer_paths()?;
     if q.contains(['/', '\\']) || q.ends_with(".md") {
@@ -31,11 +46,11 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
     // Unreadable files still take part by their stem, so a broken file is never silently
     // passed over for a readable one; `log` then reports why it cannot be written.
     let candidates: Vec<Candidate> = store
-        .load_all()?
+        .load_summaries_all(NaiveDate::MIN)?
         .into_iter()
         .map(|loaded| match loaded {
             Ok(r) => Candidate {
-                name: r.customer.name.clone(),
+                name: r.customer.name,
                 path: r.path,
             },
             Err(u) => Candidate {

@@ -22,7 +22,12 @@ fn read_everything(bytes: &[u8]) {
     match parse_document(PathBuf::from("customers/x.md"), bytes, &config) {
         Ok((record, doc)) => {
             let _ = entry_diagnostics(&record, &config, today());
-            let _ = crate::due::reasons(&record, &config, today());
+            let _ = crate::due::reasons(
+                &crate::summary::Summary::of(&record, today()),
+                &config,
+                today(),
+            );
+            let _ = crate::record::parse_summary(PathBuf::from("x.md"), bytes, &config, today());
             let _ = crate::stats::stage_at(&record, &config, today());
             let _ = record.unanswered_streak_by(today());
             let changes = [

@@ -5,9 +5,10 @@
 use crate::config::Config;
 use crate::customer::Status;
 use crate::dates::{Duration, add_days};
-use crate::due::reasons;
+use crate::due::reasons_with_last_contact;
 use crate::entry::{Entry, Outcome, parse_change, split_objection};
 use crate::record::Record;
+use crate::summary::Summary;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -213,10 +214,27 @@ fn named(r: &Record, n: i64) -> Named {
     }
 }
 
+/// A customer as the review reads it: its record and, summarised once, its open items.
+pub struct Subject<'a> {
+    pub record: &'a Record,
+    pub summary: Summary,
+}
+
+/// The review's view of each record, as of `today`.
+pub fn subjects(records: &[Record], today: NaiveDate) -> Vec<Subject<'_>> {
+    records
+        .iter()
+        .map(|record| Subject {
+            record,
+            summary: Summary::of(record, today),
+        })
+        .collect()
+}
+
 /// Computes the metrics over the entries dated in [start, end]; states (streaks, stale,
 /// overdue) are taken as of `end` (or today, if earlier).
 pub fn metrics(
-    records: &[&Record],
+    subjects: &[&Subject<'_>],
     config: &Config,
     start: NaiveDate,
     end: NaiveDate,
@@ -240,7 +258,7 @@ pub fn metrics(
     let threshold = config
         .stage_rank("intent")
         .unwrap_or(1.min(config.stages.len().saturating_sub(1)));
-    for r in records {
+    for Subject { record: r, summary } in subjects {
         let in_range: Vec<&Entry> = r
             .contacts()
             .filter(|e| e.date >= start && e.date <= end)
@@ -292,10 +310,11 @@ pub fn metrics(
         if let Some(n) = stale_days(r, config.rules.stale_after, as_of) {
             stale.push(named(r, n));
         }
-        if let Some(first) = reasons(r, config, as_of)
-            .iter()
-            .map(crate::due::Reason::date)
-            .min()
+        if let Some(first) =
+            reasons_with_last_contact(summary, r.last_contact_by(as_of), config, as_of)
+                .iter()
+                .map(crate::due::Reason::date)
+                .min()
             && first < as_of
         {
             overdue.push(named(r, (as_of - first).num_days()));
@@ -402,7 +421,7 @@ pub struct Review {
 }
 
 pub fn review(
-    records: &[&Record],
+    subjects: &[&Subject<'_>],
     config: &Config,
     period: Period,
     since: NaiveDate,
@@ -411,7 +430,7 @@ pub fn review(
 ) -> Review {
     let periods = periods(period, since, until)
         .into_iter()
-        .map(|(start, end)| metrics(records, config, start, end, today))
+        .map(|(start, end)| metrics(subjects, config, start, end, today))
         .collect();
     Review {
         since: since.to_string(),
@@ -423,7 +442,7 @@ pub fn review(
             Period::All => "all",
         },
         periods,
-        total: metrics(records, config, since, until, today),
+        total: metrics(subjects, config, since, until, today),
     }
 }
 

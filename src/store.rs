@@ -4,7 +4,8 @@
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::overlay::Overlay;
-use crate::record::{Record, Unreadable, parse_record};
+use crate::record::{Record, Summary, Unreadable, parse_lean, parse_record, parse_summary};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::Write;
@@ -17,6 +18,8 @@ pub const CONFIG_FILE: &str = "followup.toml";
 pub struct Store {
     pub root: PathBuf,
     pub config: Config,
+    /// Summaries from full records instead of the lean scan (see `Ctx::full_parse`).
+    pub full_parse: bool,
 }
 
 /// The nearest folder at or above `start` that holds followup.toml.
@@ -50,7 +53,11 @@ impl Store {
             message,
             hint: Some("fix followup.toml; every key is optional".into()),
         })?;
-        Ok(Store { root, config })
+        Ok(Store {
+            root,
+            config,
+            full_parse: false,
+        })
     }
 
     pub fn customers_dir(&self) -> PathBuf {
@@ -90,6 +97,44 @@ impl Store {
         Ok(paths)
     }
 
+    /// Customer files named `STEM.md` directly in the customers folder, else in its first-level
+    /// sub-folders — found by lookups, not by walking the folder. Hidden names never match.
+    pub fn shallow_stem_matches(&self, stem: &str) -> Result<Vec<PathBuf>> {
+        let plain = !stem.is_empty()
+            && !stem.starts_with('.')
+            && !stem.contains(['/', '\\'])
+            && stem != "..";
+        if !plain {
+            return Ok(Vec::new());
+        }
+        let dir = self.customers_dir();
+        let file = format!("{stem}.md");
+        let is_file = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+        let rel = |p: PathBuf| {
+            p.strip_prefix(&self.root)
+                .map(Path::to_path_buf)
+                .unwrap_or(p)
+        };
+        if is_file(&dir.join(&file)) {
+            return Ok(vec![rel(dir.join(&file))]);
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(std::result::Result::ok)
+            .filter(|e| {
+                e.file_type().is_ok_and(|t| t.is_dir())
+                    && !e.file_name().to_string_lossy().starts_with('.')
+            })
+            .map(|e| e.path().join(&file))
+            .filter(|p| is_file(p))
+            .map(rel)
+            .collect();
+        found.sort();
+        Ok(found)
+    }
+
     pub fn read(&self, rel: &Path) -> Result<Vec<u8>> {
         let path = self.root.join(rel);
         std::fs::read(&path).map_err(|e| Error::io(rel, &e))
@@ -111,6 +156,56 @@ impl Store {
             .collect()
     }
 
+    /// Every readable customer, its log read leanly (what `stats` needs), in path order; with
+    /// FOLLOWUP_FULL_PARSE=1 in full.
+    pub fn load_lean(&self) -> Result<Vec<Record>> {
+        let paths = self.customer_paths()?;
+        let loaded: Vec<std::result::Result<Record, Unreadable>> = paths
+            .par_iter()
+            .map(|rel| {
+                let bytes = self.read(rel)?;
+                Ok(if self.full_parse {
+                    parse_record(rel.clone(), &bytes, &self.config)
+                } else {
+                    parse_lean(rel.clone(), &bytes, &self.config)
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(loaded
+            .into_iter()
+            .filter_map(|l| l.map_err(|u| warn_skipped(&u)).ok())
+            .collect())
+    }
+
+    /// Every readable customer's summary as of a date, in path order, read in parallel in one
+    /// pass; unreadable files are reported on stderr and skipped.
+    pub fn load_summaries(&self, as_of: NaiveDate) -> Result<Vec<Summary>> {
+        Ok(self
+            .load_summaries_all(as_of)?
+            .into_iter()
+            .filter_map(|l| l.map_err(|u| warn_skipped(&u)).ok())
+            .collect())
+    }
+
+    /// Every customer file's summary, or why it cannot be read, in path order.
+    pub fn load_summaries_all(
+        &self,
+        as_of: NaiveDate,
+    ) -> Result<Vec<std::result::Result<Summary, Unreadable>>> {
+        let paths = self.customer_paths()?;
+        paths
+            .par_iter()
+            .map(|rel| {
+                let bytes = self.read(rel)?;
+                Ok(if self.full_parse {
+                    parse_record(rel.clone(), &bytes, &self.config).map(|r| Summary::of(&r, as_of))
+                } else {
+                    parse_summary(rel.clone(), &bytes, &self.config, as_of)
+                })
+            })
+            .collect()
+    }
+
     /// Reads every customer file, silently skipping unreadable ones (their caller reports them).
     pub fn load_readable_quietly(&self) -> Result<Vec<Record>> {
         Ok(self
@@ -123,22 +218,11 @@ impl Store {
     /// Reads every customer file; unreadable ones are reported on stderr and skipped, so one
     /// broken file does not hide the whole team's day. `followup check` names the problem.
     pub fn load_readable(&self) -> Result<Vec<Record>> {
-        let mut records = Vec::new();
-        for loaded in self.load_all()? {
-            match loaded {
-                Ok(r) => records.push(r),
-                Err(u) => {
-                    let d = u.first();
-                    eprintln!(
-                        "warning: skipped {}:{}: {}; run `followup check` to see every problem",
-                        u.path.display(),
-                        d.line,
-                        d.message
-                    );
-                }
-            }
-        }
-        Ok(records)
+        Ok(self
+            .load_all()?
+            .into_iter()
+            .filter_map(|l| l.map_err(|u| warn_skipped(&u)).ok())
+            .collect())
     }
 
     /// Reads `rel`, lets `edit` compute the new bytes, and writes them atomically — all under
@@ -207,6 +291,16 @@ impl Store {
         write_atomic(&path, overlay.to_string().as_bytes()).map_err(|e| Error::io(&path, &e))?;
         Ok(value)
     }
+}
+
+fn warn_skipped(u: &Unreadable) {
+    let d = u.first();
+    eprintln!(
+        "warning: skipped {}:{}: {}; run `followup check` to see every problem",
+        u.path.display(),
+        d.line,
+        d.message
+    );
 }
 
 /// Temporary file in the same folder, fsync, rename over the target, fsync the folder.

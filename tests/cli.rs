@@ -1714,3 +1714,42 @@ fn the_pre_commit_hook_blocks_a_broken_customer_file() {
             .contains("kept      pre-commit hook")
     );
 }
+
+// ---------------------------------------------------------------- fast path = straightforward path
+
+#[test]
+fn the_lean_reading_path_gives_the_same_output_as_the_full_one() {
+    let generated = tempfile::tempdir().unwrap();
+    followup::synth::generate(generated.path(), 300, 20, 7, TODAY).unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+    for dir in [
+        demo.as_path(),
+        generated.path(),
+        &fixture("due"),
+        &fixture("stats"),
+    ] {
+        for args in [
+            vec!["due", "--json", "--within", "30d"],
+            vec!["due"],
+            vec!["list", "--json"],
+            vec!["list", "--csv"],
+            vec!["stats", "--json", "--period", "week"],
+            vec!["stats", "--json", "--period", "month", "--by", "owner"],
+        ] {
+            let fast = finish(followup(dir).args(["--today", TODAY]).args(&args)).ok();
+            let full = finish(
+                followup(dir)
+                    .env("FOLLOWUP_FULL_PARSE", "1")
+                    .args(["--today", TODAY])
+                    .args(&args),
+            )
+            .ok();
+            assert_eq!(fast.stdout, full.stdout, "{args:?} in {}", dir.display());
+            assert!(
+                fast.stdout.len() > 100,
+                "{args:?} printed little: {}",
+                fast.stdout
+            );
+        }
+    }
+}

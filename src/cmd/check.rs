@@ -1,10 +1,9 @@
 //! `followup check`: reads every customer file (or the given ones), reports all problems at once
 //! as `PATH:LINE:COL: error[CODE]: message` with the source line and a caret. Never writes.
 
-use crate::check::{duplicate_names, entry_diagnostics};
+use crate::check::{NameAt, duplicate_names, entry_diagnostics};
 use crate::cli::CheckArgs;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::LineIndex;
 use crate::error::{Error, Result};
 use crate::record::parse_record;
 use crate::render::{Tone, json, paint, width};
@@ -12,12 +11,12 @@ use crate::store::Store;
 use crate::{Ctx, Output};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// One file's findings, with its text for showing source lines.
+/// One file's findings (its text is read again only to print them).
 struct FileReport {
     path: PathBuf,
-    text: String,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -43,27 +42,36 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         .load_overlay()?
         .is_some()
         .then(|| store.config.private_file.clone());
-    let mut reports: Vec<(FileReport, Option<crate::record::Record>)> = paths
+    let checked: Vec<(FileReport, Option<NameAt>)> = paths
         .par_iter()
         .map(|rel| check_file(&store, rel, ctx, private.as_deref()))
         .collect();
+    let (mut reports, names): (Vec<FileReport>, Vec<Option<NameAt>>) = checked.into_iter().unzip();
     // Duplicate names are found across every customer file, not only the ones given.
-    let all = if args.paths.is_empty() {
-        None
+    let names: Vec<NameAt> = if args.paths.is_empty() {
+        names.into_iter().flatten().collect()
     } else {
-        Some(store.load_readable_quietly()?)
+        store
+            .load_summaries_all(ctx.today)?
+            .into_iter()
+            .flatten()
+            .map(|s| NameAt {
+                line: s.customer.name_line,
+                name: s.customer.name,
+                path: s.path,
+            })
+            .collect()
     };
-    let records: Vec<&crate::record::Record> = match &all {
-        Some(all) => all.iter().collect(),
-        None => reports.iter().filter_map(|(_, r)| r.as_ref()).collect(),
-    };
-    let duplicates = duplicate_names(&records);
-    for (path, d) in duplicates {
-        if let Some((report, _)) = reports.iter_mut().find(|(r, _)| r.path == path) {
-            report.diagnostics.push(d);
+    let index: HashMap<PathBuf, usize> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.path.clone(), i))
+        .collect();
+    for (path, d) in duplicate_names(&names) {
+        if let Some(&i) = index.get(&path) {
+            reports[i].diagnostics.push(d);
         }
     }
-    let mut reports: Vec<FileReport> = reports.into_iter().map(|(r, _)| r).collect();
     for r in &mut reports {
         r.diagnostics
             .sort_by_key(|d| (d.line, d.column, d.severity));
@@ -100,9 +108,16 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         )
     } else {
         let mut out = String::new();
-        for r in &reports {
+        for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
+            // The source lines are read again here, for the few files that have findings.
+            let bytes = store.read(&r.path).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            let lines: Vec<&str> = text
+                .trim_start_matches('\u{feff}')
+                .split_inclusive('\n')
+                .collect();
             for d in &r.diagnostics {
-                out.push_str(&render(&r.path, &r.text, d, ctx.color));
+                out.push_str(&render(&r.path, &lines, d, ctx.color));
             }
         }
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -129,59 +144,41 @@ fn check_file(
     rel: &Path,
     ctx: &Ctx,
     private: Option<&str>,
-) -> (FileReport, Option<crate::record::Record>) {
+) -> (FileReport, Option<NameAt>) {
+    let report = |diagnostics| FileReport {
+        path: rel.to_path_buf(),
+        diagnostics,
+    };
     let bytes = match store.read(rel) {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(1, 1, "unreadable", format!("cannot read the file: {e}"));
-            return (
-                FileReport {
-                    path: rel.to_path_buf(),
-                    text: String::new(),
-                    diagnostics: vec![d],
-                },
-                None,
-            );
+            return (report(vec![d]), None);
         }
     };
-    let text = String::from_utf8_lossy(&bytes)
-        .trim_start_matches('\u{feff}')
-        .to_string();
-    match parse_record(rel.to_path_buf(), &bytes, &store.config) {
+    let (mut diagnostics, record) = match parse_record(rel.to_path_buf(), &bytes, &store.config) {
         Ok(record) => {
             let mut diagnostics = record.diagnostics.clone();
-            diagnostics.extend(entry_diagnostics(&record, &store.config, ctx.today));
             if let Some(file) = private {
                 diagnostics.extend(record.confidential.iter().map(|(key, line, col)| {
                     Diagnostic::warning(*line, *col, "confidential-in-shared", format!("`{key}` is confidential but stored in the shared file"))
                         .with_hint(format!("move it to {file} with `followup set {} {key}=…`, or run `followup init --private`", record.stem()))
                 }));
             }
-            (
-                FileReport {
-                    path: rel.to_path_buf(),
-                    text,
-                    diagnostics,
-                },
-                Some(record),
-            )
+            (diagnostics, Some(record))
         }
-        Err(u) => {
-            let mut diagnostics = u.diagnostics;
-            let partial = u.partial.map(|p| *p);
-            if let Some(p) = &partial {
-                diagnostics.extend(entry_diagnostics(p, &store.config, ctx.today));
-            }
-            (
-                FileReport {
-                    path: rel.to_path_buf(),
-                    text,
-                    diagnostics,
-                },
-                partial,
-            )
-        }
-    }
+        Err(u) => (u.diagnostics, u.partial.map(|p| *p)),
+    };
+    let Some(record) = record else {
+        return (report(diagnostics), None);
+    };
+    diagnostics.extend(entry_diagnostics(&record, &store.config, ctx.today));
+    let name = NameAt {
+        line: record.customer.name_line,
+        name: record.customer.name,
+        path: record.path,
+    };
+    (report(diagnostics), Some(name))
 }
 
 /// Files and folders named on the command line, as paths relative to the root.
@@ -233,7 +230,7 @@ fn relative(store: &Store, abs: &Path) -> PathBuf {
 }
 
 /// `path:line:col: error[code]: message`, the source line, and a caret with the hint.
-fn render(path: &Path, text: &str, d: &Diagnostic, color: bool) -> String {
+fn render(path: &Path, lines: &[&str], d: &Diagnostic, color: bool) -> String {
     let (label, tone) = match d.severity {
         Severity::Error => ("error", Tone::Overdue),
         Severity::Warning => ("warning", Tone::Today),
@@ -246,11 +243,12 @@ fn render(path: &Path, text: &str, d: &Diagnostic, color: bool) -> String {
         paint(&format!("{label}[{}]", d.code), tone, color),
         d.message
     );
-    let index = LineIndex::new(text);
-    let source = index.line_text(d.line);
+    let source = lines
+        .get(d.line.saturating_sub(1))
+        .map_or("", |l| l.trim_end_matches(['\n', '\r']));
     let number = d.line.to_string();
     let gutter = " ".repeat(number.len());
-    if !text.is_empty() {
+    if !lines.is_empty() {
         let before: String = source.chars().take(d.column.saturating_sub(1)).collect();
         let source = source.replace('\t', " ");
         out.push_str(&format!(

@@ -52,7 +52,7 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
             .after(ctx.today),
         None => ctx.today,
     };
-    let records = store.load_readable()?;
+    let records = store.load_summaries(ctx.today)?;
     let items = due_items(&records, config, ctx.today, until, args.owner.as_deref());
     if ctx.json {
         let items = items.iter().map(|i| item_json(i, ctx.today)).collect();
@@ -106,10 +106,10 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
 }
 
 fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
-    let c = &i.record.customer;
+    let c = &i.summary.customer;
     ItemJson {
         customer: &c.name,
-        file: i.record.path.display().to_string(),
+        file: i.summary.path.display().to_string(),
         owner: c.owner.as_deref(),
         stage: c.stage.as_deref(),
         status: c.status().key(),
@@ -126,7 +126,7 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
                 }
                 v
             }),
-        last_contact: i.record.last_contact_by(today).map(|d| d.to_string()),
+        last_contact: i.summary.last_contact.map(|d| d.to_string()),
         next_action: c.next_action.as_deref(),
         hints: i
             .unanswered_streak
@@ -172,7 +172,7 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> Strin
         &[Align::Left],
     );
     for i in items {
-        let c = &i.record.customer;
+        let c = &i.summary.customer;
         let tone = match i.overdue_days {
             d if d > 0 => Tone::Overdue,
             0 => Tone::Today,

@@ -6,8 +6,8 @@ use crate::cmd::due::stage_label;
 use crate::customer::{Priority, Status};
 use crate::error::{Error, Result};
 use crate::i18n::t;
-use crate::record::Record;
 use crate::render::{Align, Table, Tone, csv, json, mask, truncate};
+use crate::summary::Summary;
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -64,8 +64,8 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .transpose()?;
-    let mut records: Vec<Record> = store
-        .load_readable()?
+    let mut records: Vec<Summary> = store
+        .load_summaries(ctx.today)?
         .into_iter()
         .filter(|r| {
             let c = &r.customer;
@@ -110,7 +110,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                         n
                     }
                 }),
-                last_contact: r.last_contact().map(|d| d.to_string()),
+                last_contact: r.last_contact.map(|d| d.to_string()),
                 next_action: c.next_action.clone(),
                 next_due: c.next_due.map(|d| d.to_string()),
                 amount: c.deal_amount.map(|a| {

@@ -42,7 +42,7 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
             args.name
         )));
     }
-    let records = store.load_readable()?;
+    let records = store.load_summaries(ctx.today)?;
     if let Some(r) = records
         .iter()
         .find(|r| r.customer.name.trim().eq_ignore_ascii_case(name))

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::i18n::t;
 use crate::record::Record;
 use crate::render::{Align, Table, Tone, csv, json, paint};
-use crate::stats::{Metrics, Period, Review, metrics, owners, review};
+use crate::stats::{Metrics, Period, Review, Subject, metrics, owners, review, subjects};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -39,7 +39,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         CliPeriod::All => Period::All,
     };
     let records: Vec<Record> = store
-        .load_readable()?
+        .load_lean()?
         .into_iter()
         .filter(|r| {
             args.owner.as_ref().is_none_or(|o| {
@@ -65,15 +65,16 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             "--since {since} is after --until {until}"
         )));
     }
-    let refs: Vec<&Record> = records.iter().collect();
+    let subjects = subjects(&records, ctx.today);
+    let refs: Vec<&Subject<'_>> = subjects.iter().collect();
     let review = review(&refs, config, period, since, until, ctx.today);
     let by_owner = args.by.map(|StatsBy::Owner| {
         owners(&records)
             .into_iter()
             .map(|owner| {
-                let mine: Vec<&Record> = records
+                let mine: Vec<&Subject<'_>> = subjects
                     .iter()
-                    .filter(|r| r.customer.owner.clone().unwrap_or_default() == owner)
+                    .filter(|s| s.record.customer.owner.clone().unwrap_or_default() == owner)
                     .collect();
                 OwnerMetrics {
                     metrics: metrics(&mine, config, since, until, ctx.today),

@@ -1,0 +1,64 @@
+//! What `due`, `list` and name resolution need of a customer — its profile, last contact,
+//! unanswered streak and open items — computed in the reading pass, so the file's text and log
+//! can be dropped at once and ten thousand customers fit in a few megabytes.
+
+use crate::customer::Customer;
+use crate::entry::{due_date, split_due};
+use crate::record::Record;
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// An open promise or assist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenItem {
+    /// `promised` or `assist`.
+    pub kind: String,
+    /// The text without its `(due …)`.
+    pub text: String,
+    pub due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub customer: Customer,
+    /// The latest contact on or before `as_of`.
+    pub last_contact: Option<NaiveDate>,
+    pub first_contact: Option<NaiveDate>,
+    /// Unanswered contacts in a row, up to `as_of`.
+    pub unanswered_streak: usize,
+    pub open_items: Vec<OpenItem>,
+    pub entry_count: usize,
+}
+
+impl Summary {
+    /// Summarises a record as of a date; the one definition both the lean and the full
+    /// reading paths go through.
+    pub fn of(record: &Record, as_of: NaiveDate) -> Summary {
+        let open_items = record
+            .open_items()
+            .map(|(_, f)| OpenItem {
+                kind: f.key.clone(),
+                text: split_due(&f.value).0.to_string(),
+                due: due_date(&f.value),
+            })
+            .collect();
+        Summary {
+            last_contact: record.last_contact_by(as_of),
+            first_contact: record.first_contact(),
+            unanswered_streak: record.unanswered_streak_by(as_of),
+            open_items,
+            entry_count: record.entries.len(),
+            customer: record.customer.clone(),
+            path: record.path.clone(),
+        }
+    }
+
+    /// File stem, the customer's short handle (`acme`).
+    pub fn stem(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
