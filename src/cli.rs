@@ -104,6 +104,14 @@ pub enum Command {
         after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner"
     )]
     Stats(StatsArgs),
+    /// Shell completions: bash, zsh, fish, powershell or elvish
+    #[command(
+        after_help = "Install, e.g.:\n  followup completions bash > ~/.local/share/bash-completion/completions/followup\n  followup completions zsh > ~/.zfunc/_followup\n  followup completions fish > ~/.config/fish/completions/followup.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(after_help = "Install, e.g.:\n  followup man > ~/.local/share/man/man1/followup.1")]
+    Man,
     /// Git merge driver for customer files (set up by `followup init`)
     #[command(name = "merge-driver", hide = true)]
     MergeDriver(MergeArgs),
@@ -291,6 +299,12 @@ pub struct StatsArgs {
     /// Write CSV (UTF-8 with BOM, opens in Excel)
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -60,7 +60,7 @@ const STAGE_ALIASES: [(&str, &str); 4] = [
     ("维护", "maintenance"),
 ];
 
-const CHANNEL_ALIASES: [(&str, &str); 5] = [
+pub const CHANNEL_ALIASES: [(&str, &str); 5] = [
     ("电话", "phone"),
     ("邮件", "email"),
     ("拜访", "visit"),

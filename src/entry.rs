@@ -54,7 +54,7 @@ impl Outcome {
 }
 
 /// The known field keys and their Chinese aliases.
-const FIELD_KEYS: [(&str, &str); 9] = [
+pub const FIELD_KEYS: [(&str, &str); 9] = [
     ("outcome", "结果"),
     ("feedback", "反馈"),
     ("objection", "异议"),

@@ -68,3 +68,25 @@ pub fn t(lang: Lang, en: &'static str) -> &'static str {
         Lang::Zh => ZH.iter().find(|(k, _)| *k == en).map_or(en, |(_, zh)| zh),
     }
 }
+
+/// A log field's key as shown: `feedback`, or 反馈 in Chinese.
+pub fn field(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Zh => crate::entry::FIELD_KEYS
+            .iter()
+            .find(|(en, _)| *en == key)
+            .map_or_else(|| key.to_string(), |(_, zh)| (*zh).to_string()),
+        Lang::En => key.to_string(),
+    }
+}
+
+/// A channel as shown: `phone`, or 电话 in Chinese.
+pub fn channel(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Zh => crate::config::CHANNEL_ALIASES
+            .iter()
+            .find(|(_, en)| *en == key)
+            .map_or_else(|| key.to_string(), |(zh, _)| (*zh).to_string()),
+        Lang::En => key.to_string(),
+    }
+}

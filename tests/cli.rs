@@ -1753,3 +1753,278 @@ fn the_lean_reading_path_gives_the_same_output_as_the_full_one() {
         }
     }
 }
+
+// ---------------------------------------------------------------- at home in a terminal
+
+#[test]
+fn completions_and_man_page() {
+    let s = Sandbox::new("due");
+    let bash = s.run(&["completions", "bash"]).ok().stdout;
+    assert!(
+        bash.contains("_followup()") && bash.contains("stats") && bash.contains("--within"),
+        "{bash}"
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        let out = s.run(&["completions", shell]).ok().stdout;
+        assert!(
+            out.contains("merge-driver") || out.contains("due"),
+            "{shell}"
+        );
+    }
+    s.run(&["completions", "tcsh"]).code(2);
+    let man = s.run(&["man"]).ok().stdout;
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH followup 1") && man.contains("\\-\\-today"),
+        "{man}"
+    );
+    let help = s.run(&["log", "--help"]).ok().stdout;
+    assert!(
+        help.contains("Example:") && help.contains("followup log acme"),
+        "{help}"
+    );
+}
+
+#[test]
+fn csv_opens_in_excel_with_chinese_intact_and_secrets_masked() {
+    let s = Sandbox::new("due");
+    s.write(
+        "customers/east/华东机械.md",
+        s.read("customers/east/华东机械.md")
+            .replace("[contact]\n", "[contact]\nemail = \"wang@hd.example\"\n"),
+    );
+    for args in [
+        vec!["list", "--csv"],
+        vec!["due", "--csv", "--within", "30d"],
+        vec!["stats", "--csv"],
+    ] {
+        let bytes = finish(followup(s.path()).args(["--today", TODAY]).args(&args))
+            .ok()
+            .stdout;
+        assert!(bytes.starts_with('\u{feff}'), "{args:?} has a BOM");
+        assert!(
+            !bytes.contains("wang@hd.example") && !bytes.contains("0000 1234"),
+            "{args:?}: {bytes}"
+        );
+    }
+    let list = s.run(&["list", "--csv"]).ok().stdout;
+    let row = list
+        .lines()
+        .find(|l| l.starts_with("华东机械,"))
+        .expect(&list);
+    assert_eq!(
+        row,
+        "华东机械,customers/east/华东机械.md,amy,机械,won,won,high,王芳,2026-11-26,,,,"
+    );
+    let due = s.run(&["due", "--csv"]).ok().stdout;
+    assert!(due.lines().next().unwrap().ends_with("customer,file,owner,stage,status,priority,due,overdue_days,reasons,last_contact,next_action,hints"));
+    assert_eq!(
+        due.lines().nth(1).unwrap(),
+        "Streak Co,customers/streak.md,bob,potential,active,medium,2026-11-21,5,\"cadence 7d, last contact 12 days ago\",2026-11-14,,change channel: the last 3 contacts went unanswered"
+    );
+    assert!(
+        due.contains(",\"assist \"\"presales-zhou: demo environment\"\" due 4 days ago\","),
+        "CSV quoting: {due}"
+    );
+}
+
+#[test]
+fn chinese_labels_everywhere_a_person_reads() {
+    let s = Sandbox::new("due");
+    s.write("followup.toml", "lang = \"zh\"\n");
+    let due = s.run(&["due"]).ok().stdout;
+    assert!(
+        due.starts_with("到期")
+            && due.contains("负责人")
+            && due.contains("逾期 5 天")
+            && due.contains("换个渠道"),
+        "{due}"
+    );
+    assert!(
+        due.contains("潜在") && !due.contains("potential"),
+        "stage labels: {due}"
+    );
+    let list = s.run(&["list"]).ok().stdout;
+    assert!(
+        list.starts_with("客户") && list.contains("已成交") && list.contains("高"),
+        "{list}"
+    );
+    let show = s.run(&["show", "华东机械"]).ok().stdout;
+    assert!(
+        show.contains("客户档案")
+            && show.contains("待办事项")
+            && show.contains("电话")
+            && show.contains("反馈: 很满意"),
+        "{show}"
+    );
+    assert!(
+        s.run(&["check"])
+            .ok()
+            .stdout
+            .contains("已检查 14 个文件：没有问题")
+    );
+    assert!(
+        s.run(&["log", "cadence", "-m", "好"])
+            .ok()
+            .stdout
+            .starts_with("已记录 Cadence Co 的 2026-11-26 phone 跟进")
+    );
+    // JSON stays English and stable whatever the language.
+    assert_eq!(
+        s.run(&["due", "--json"]).ok().json()["items"][0]["stage"],
+        "potential"
+    );
+    // --lang overrides the file.
+    assert!(
+        s.run(&["due", "--lang", "en"])
+            .ok()
+            .stdout
+            .starts_with("Due")
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_no_color_and_pipes() {
+    let s = Sandbox::new("due");
+    let esc = |run: Run| run.ok().stdout.contains('\u{1b}');
+    assert!(!esc(s.run(&["due"])), "a pipe gets no colour");
+    assert!(esc(s.run(&["due", "--color", "always"])));
+    assert!(!esc(s.run(&["due", "--color", "never"])));
+    let always_despite_no_color = finish(
+        followup(s.path())
+            .env("NO_COLOR", "1")
+            .args(["--today", TODAY, "due", "--color", "always"]),
+    );
+    assert!(
+        esc(always_despite_no_color),
+        "an explicit --color always wins"
+    );
+    let colored = s.run(&["due", "--color", "always"]).ok().stdout;
+    assert!(
+        colored.contains("\u{1b}[31moverdue 5d"),
+        "overdue rows are red: {colored:?}"
+    );
+    assert!(
+        colored.contains("\u{1b}[33mtoday"),
+        "due-today rows are yellow: {colored:?}"
+    );
+    let upcoming = s
+        .run(&["due", "--within", "3d", "--color", "always"])
+        .ok()
+        .stdout;
+    assert!(
+        upcoming.contains("\u{1b}[2min 2 days"),
+        "upcoming rows are dim: {upcoming:?}"
+    );
+    // At a terminal, NO_COLOR turns colour off; without it, colour is on.
+    let tty = |no_color: bool| {
+        let mut cmd = Command::new("script");
+        cmd.args([
+            "-qec",
+            &format!("{} --today {TODAY} due", env!("CARGO_BIN_EXE_followup")),
+            "/dev/null",
+        ])
+        .current_dir(s.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("FOLLOWUP_DIR")
+        .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        finish(&mut cmd)
+    };
+    assert!(tty(false).stdout.contains('\u{1b}'), "colour at a terminal");
+    assert!(
+        !tty(true).stdout.contains("\u{1b}[3"),
+        "NO_COLOR at a terminal"
+    );
+}
+
+/// Runs followup at a pseudo-terminal (util-linux `script`), feeding `input` to it.
+fn at_terminal(dir: &Path, args: &str, input: &str, editor: Option<&Path>) -> Run {
+    let mut cmd = Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("{} --today {TODAY} {args}", env!("CARGO_BIN_EXE_followup")),
+        "/dev/null",
+    ])
+    .current_dir(dir)
+    .env("GIT_CONFIG_GLOBAL", "/dev/null")
+    .env_remove("FOLLOWUP_DIR")
+    .env_remove("VISUAL")
+    .env_remove("EDITOR")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    if let Some(e) = editor {
+        cmd.env("EDITOR", e);
+    }
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn prompts_and_the_editor_appear_only_at_a_terminal() {
+    let s = Sandbox::new("due");
+    // At a terminal, `new` asks for the required fields it was not given.
+    let run = at_terminal(
+        s.path(),
+        "new 'Prompted Ltd' --owner amy",
+        "Machinery\nMs. Lin\n",
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("Industry: ") && run.stdout.contains("Contact name: "),
+        "{run:?}"
+    );
+    let text = s.read("customers/prompted-ltd.md");
+    assert!(
+        text.contains("industry = \"Machinery\"") && text.contains("name = \"Ms. Lin\""),
+        "{text}"
+    );
+    // Without a terminal: no prompt, the file is created with what was given, and a warning says what is missing.
+    let run = s.run(&["new", "Quiet Ltd", "--owner", "amy"]).ok();
+    assert!(
+        !run.stderr.contains("Industry:")
+            && run
+                .stderr
+                .contains("missing required fields: industry, contact.name"),
+        "{}",
+        run.stderr
+    );
+    // --no-input turns prompting off even at a terminal.
+    let run = at_terminal(
+        s.path(),
+        "--no-input new 'Silent Ltd' --owner amy",
+        "",
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains("Industry:"), "{run:?}");
+    // `log` without -m opens $EDITOR on a template at a terminal, like `git commit`.
+    let editor = s.path().join("fake-editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\ngrep -q 'Log a follow-up for customers/cadence.md' \"$1\" || exit 3\nprintf 'Discussed the rollout.\\n\\n- feedback: wants it in March\\n- [ ] promised: send the plan (due 2026-12-01)\\n' > \"$1\"\n").unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let run = at_terminal(s.path(), "log cadence", "", Some(&editor));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        s.read("customers/cadence.md").ends_with("## 2026-11-26 phone @amy\n\nDiscussed the rollout.\n\n- feedback: wants it in March\n- [ ] promised: send the plan (due 2026-12-01)\n"),
+        "{}",
+        s.read("customers/cadence.md")
+    );
+    let run = at_terminal(s.path(), "--no-input log cadence", "", Some(&editor));
+    assert_eq!(run.code, 2, "{run:?}");
+}

@@ -121,7 +121,16 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
             }
         }
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        if errors + warnings == 0 {
+        if ctx.lang(&store) == crate::config::Lang::Zh {
+            out.push_str(&if errors + warnings == 0 {
+                format!("已检查 {} 个文件：没有问题\n", reports.len())
+            } else {
+                format!(
+                    "已检查 {} 个文件：{errors} 个错误，{warnings} 个警告\n",
+                    reports.len()
+                )
+            });
+        } else if errors + warnings == 0 {
             out.push_str(&format!(
                 "checked {}: no problems\n",
                 plural(reports.len(), "file")

@@ -59,5 +59,8 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
         let new_doc = doc.splice(at..at + remove, insert);
         Ok((new_doc.to_bytes(), describe(item)))
     })?;
-    Ok(Output::text(format!("Done: {ticked}\n")))
+    Ok(Output::text(match ctx.lang(&store) {
+        crate::config::Lang::En => format!("Done: {ticked}\n"),
+        crate::config::Lang::Zh => format!("已完成：{ticked}\n"),
+    }))
 }

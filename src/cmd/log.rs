@@ -68,12 +68,20 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
             "line": line,
         }))
     } else {
-        format!(
-            "Logged {} {} for {name} ({}:{line})\n",
-            plan.date,
-            plan.channel,
-            rel.display()
-        )
+        match ctx.lang(&store) {
+            crate::config::Lang::En => format!(
+                "Logged {} {} for {name} ({}:{line})\n",
+                plan.date,
+                plan.channel,
+                rel.display()
+            ),
+            crate::config::Lang::Zh => format!(
+                "已记录 {name} 的 {} {} 跟进（{}:{line}）\n",
+                plan.date,
+                plan.channel,
+                rel.display()
+            ),
+        }
     };
     Ok(Output::text(out))
 }

@@ -31,7 +31,28 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Check(a) => check::run(&a, ctx),
         Command::Stats(a) => stats::run(&a, ctx),
         Command::MergeDriver(a) => merge::run(&a),
+        Command::Completions(a) => Ok(Output::text(completions(a.shell))),
+        Command::Man => man(),
     }
+}
+
+fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut <crate::cli::Cli as clap::CommandFactory>::command(),
+        "followup",
+        &mut out,
+    );
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn man() -> Result<Output> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<crate::cli::Cli as clap::CommandFactory>::command())
+        .render(&mut out)
+        .map_err(|e| Error::Refused(format!("cannot render the man page: {e}")))?;
+    Ok(Output::text(String::from_utf8_lossy(&out).into_owned()))
 }
 
 /// The error for a file a command must read but cannot parse: file, line, what to do.

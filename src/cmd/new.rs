@@ -82,7 +82,12 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let (_, changes) = crate::cmd::set::split_private(&store, &rel, changes)?;
     let text = render(name, args, &fields, &changes, config, ctx)?;
     store.create(&rel, text.as_bytes())?;
-    let mut out = format!("Created {}\n", rel.display());
+    let zh = ctx.lang(&store) == crate::config::Lang::Zh;
+    let mut out = if zh {
+        format!("已创建 {}\n", rel.display())
+    } else {
+        format!("Created {}\n", rel.display())
+    };
     let missing = missing_required(&text, config);
     if !missing.is_empty() {
         eprintln!(
@@ -92,7 +97,8 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
         );
     }
     out.push_str(&format!(
-        "Next: followup log {stem} -m \"…\" --next \"…\" --due fri\n"
+        "{}: followup log {stem} -m \"…\" --next \"…\" --due fri\n",
+        if zh { "下一步" } else { "Next" }
     ));
     Ok(Output::text(out))
 }

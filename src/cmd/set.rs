@@ -121,7 +121,9 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         }
         Ok((new_doc.to_bytes(), Some(fields)))
     })?;
+    let zh = ctx.lang(&store) == crate::config::Lang::Zh;
     let out = match summary {
+        None if zh => format!("{}：没有需要修改的内容\n", rel.display()),
         None => format!("{}: nothing to change\n", rel.display()),
         Some(fields) => {
             let list: Vec<String> = fields
@@ -134,7 +136,11 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
                     }
                 })
                 .collect();
-            format!("Updated {}: {}\n", rel.display(), list.join("; "))
+            if zh {
+                format!("已更新 {}：{}\n", rel.display(), list.join("；"))
+            } else {
+                format!("Updated {}: {}\n", rel.display(), list.join("; "))
+            }
         }
     };
     Ok(Output::text(out))

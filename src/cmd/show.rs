@@ -115,7 +115,11 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             .as_deref()
             .map(|a| format!(" @{a}"))
             .unwrap_or_default();
-        out.push_str(&format!("  {} {}{author}\n", e.date, e.channel));
+        out.push_str(&format!(
+            "  {} {}{author}\n",
+            e.date,
+            crate::i18n::channel(lang, &e.channel)
+        ));
         for line in e.text.lines() {
             out.push_str(&format!("      {line}\n"));
         }
@@ -125,13 +129,22 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 Some(false) => "[ ] ",
                 None => "",
             };
-            out.push_str(&format!("      - {mark}{}: {}\n", f.key, f.value));
+            out.push_str(&format!(
+                "      - {mark}{}: {}\n",
+                crate::i18n::field(lang, &f.key),
+                f.value
+            ));
         }
     }
     if record.entries.len() > recent.len() {
         out.push_str(&format!(
-            "  … {} earlier entries in {}\n",
+            "  … {} {} {}\n",
             record.entries.len() - recent.len(),
+            if lang == crate::config::Lang::Zh {
+                "条更早的记录见"
+            } else {
+                "earlier entries in"
+            },
             rel.display()
         ));
     }
