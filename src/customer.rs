@@ -61,10 +61,6 @@ impl Status {
     pub fn key(self) -> &'static str {
         STATUSES.iter().find(|s| s.2 == self).map_or("", |s| s.0)
     }
-
-    pub fn label_zh(self) -> &'static str {
-        STATUSES.iter().find(|s| s.2 == self).map_or("", |s| s.1[0])
-    }
 }
 
 impl Priority {
@@ -74,13 +70,6 @@ impl Priority {
 
     pub fn key(self) -> &'static str {
         PRIORITIES.iter().find(|p| p.2 == self).map_or("", |p| p.0)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        PRIORITIES
-            .iter()
-            .find(|p| p.2 == self)
-            .map_or("", |p| p.1[0])
     }
 }
 

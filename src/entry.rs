@@ -137,10 +137,6 @@ impl Entry {
     pub fn stage_change(&self) -> Option<(Option<String>, String)> {
         self.field("stage").map(|f| parse_change(&f.value))
     }
-
-    pub fn status_change(&self) -> Option<(Option<String>, String)> {
-        self.field("status").map(|f| parse_change(&f.value))
-    }
 }
 
 /// A heading problem found while scanning: (line, column, message).
@@ -506,10 +502,29 @@ pub fn resolve_due_in_text(value: &str, today: NaiveDate) -> Result<String, Stri
     }
 }
 
+/// Refuses discussion text that would not stay inside its entry: a level-1 or level-2 heading
+/// ends the entry, and an unclosed code fence would swallow what follows.
+pub fn check_discussion(text: &str) -> Result<(), String> {
+    let mut fences = 0;
+    for line in text.lines() {
+        if is_fence(line) {
+            fences += 1;
+        } else if fences % 2 == 0 && heading_level(line).is_some_and(|(level, _)| level <= 2) {
+            return Err(format!(
+                "the line `{}` would start a new section and end the entry; use ### for a heading inside an entry",
+                line.trim()
+            ));
+        }
+    }
+    if fences % 2 == 1 {
+        return Err("the text opens a ``` code block without closing it".into());
+    }
+    Ok(())
+}
+
 /// A new entry as the tool writes it.
 #[derive(Debug, Clone, Default)]
 pub struct NewEntry {
-    pub date: Option<NaiveDate>,
     pub channel: String,
     pub author: Option<String>,
     pub paragraphs: Vec<String>,
@@ -522,11 +537,9 @@ impl NewEntry {
     /// ends with `newline`.
     pub fn render(&self, date: NaiveDate, newline: &str) -> String {
         let mut out = format!("## {date}");
-        for word in [self.channel.as_str()] {
-            if !word.is_empty() {
-                out.push(' ');
-                out.push_str(word);
-            }
+        if !self.channel.is_empty() {
+            out.push(' ');
+            out.push_str(&self.channel);
         }
         if let Some(a) = &self.author {
             out.push_str(" @");

@@ -27,6 +27,10 @@ const ZH: &[(&str, &str)] = &[
     ("Other fields", "其他字段"),
     ("Nothing is due.", "今天没有需要跟进的客户。"),
     ("No customers match.", "没有符合条件的客户。"),
+    (
+        "No customers yet; add one with `followup new \"Name\"`.",
+        "还没有客户；用 `followup new \"客户名称\"` 新建一个。",
+    ),
     ("high", "高"),
     ("medium", "中"),
     ("low", "低"),

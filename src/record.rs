@@ -6,7 +6,7 @@ use crate::customer::{Customer, Locator, missing_required, read_customer};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, LineIndex, conflict_marker_lines};
 use crate::entry::{Detail, Entry, Field, parse_log_with};
-pub use crate::summary::Summary;
+use crate::summary::Summary;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -32,7 +32,7 @@ pub struct Unreadable {
 }
 
 impl Unreadable {
-    /// The first problem as one sentence for an error message.
+    /// The first cause, for a one-sentence error (an `Unreadable` always has at least one).
     pub fn first(&self) -> &Diagnostic {
         &self.diagnostics[0]
     }

@@ -4,7 +4,8 @@
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::overlay::Overlay;
-use crate::record::{Record, Summary, Unreadable, parse_lean, parse_record, parse_summary};
+use crate::record::{Record, Unreadable, parse_lean, parse_record, parse_summary};
+use crate::summary::Summary;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fs::File;
@@ -140,89 +141,56 @@ impl Store {
         std::fs::read(&path).map_err(|e| Error::io(rel, &e))
     }
 
-    /// Reads and parses every customer file in parallel, in path order.
-    pub fn load_all(&self) -> Result<Vec<std::result::Result<Record, Unreadable>>> {
-        let paths = self.customer_paths()?;
-        self.load(&paths)
-    }
-
-    pub fn load(&self, paths: &[PathBuf]) -> Result<Vec<std::result::Result<Record, Unreadable>>> {
-        paths
-            .par_iter()
+    /// Reads and parses every customer file in parallel (in path order) with `parse`.
+    fn parse_all<T: Send>(
+        &self,
+        parse: impl Fn(PathBuf, &[u8]) -> std::result::Result<T, Unreadable> + Sync,
+    ) -> Result<Vec<std::result::Result<T, Unreadable>>> {
+        self.customer_paths()?
+            .into_par_iter()
             .map(|rel| {
-                let bytes = self.read(rel)?;
-                Ok(parse_record(rel.clone(), &bytes, &self.config))
+                let bytes = self.read(&rel)?;
+                Ok(parse(rel, &bytes))
             })
             .collect()
     }
 
-    /// Every readable customer, its log read leanly (what `stats` needs), in path order; with
-    /// FOLLOWUP_FULL_PARSE=1 in full.
+    /// Every customer file, parsed in full, or why it cannot be read.
+    pub fn load_all(&self) -> Result<Vec<std::result::Result<Record, Unreadable>>> {
+        self.parse_all(|rel, bytes| parse_record(rel, bytes, &self.config))
+    }
+
+    /// Every readable customer, its log read leanly (what `stats` needs); with
+    /// FOLLOWUP_FULL_PARSE=1 in full. Unreadable files are reported on stderr and skipped.
     pub fn load_lean(&self) -> Result<Vec<Record>> {
-        let paths = self.customer_paths()?;
-        let loaded: Vec<std::result::Result<Record, Unreadable>> = paths
-            .par_iter()
-            .map(|rel| {
-                let bytes = self.read(rel)?;
-                Ok(if self.full_parse {
-                    parse_record(rel.clone(), &bytes, &self.config)
-                } else {
-                    parse_lean(rel.clone(), &bytes, &self.config)
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(loaded
-            .into_iter()
-            .filter_map(|l| l.map_err(|u| warn_skipped(&u)).ok())
-            .collect())
+        let loaded = self.parse_all(|rel, bytes| {
+            if self.full_parse {
+                parse_record(rel, bytes, &self.config)
+            } else {
+                parse_lean(rel, bytes, &self.config)
+            }
+        })?;
+        Ok(readable(loaded))
     }
 
-    /// Every readable customer's summary as of a date, in path order, read in parallel in one
-    /// pass; unreadable files are reported on stderr and skipped.
+    /// Every readable customer's summary as of a date, read in one parallel pass; unreadable
+    /// files are reported on stderr and skipped.
     pub fn load_summaries(&self, as_of: NaiveDate) -> Result<Vec<Summary>> {
-        Ok(self
-            .load_summaries_all(as_of)?
-            .into_iter()
-            .filter_map(|l| l.map_err(|u| warn_skipped(&u)).ok())
-            .collect())
+        Ok(readable(self.load_summaries_all(as_of)?))
     }
 
-    /// Every customer file's summary, or why it cannot be read, in path order.
+    /// Every customer file's summary, or why it cannot be read.
     pub fn load_summaries_all(
         &self,
         as_of: NaiveDate,
     ) -> Result<Vec<std::result::Result<Summary, Unreadable>>> {
-        let paths = self.customer_paths()?;
-        paths
-            .par_iter()
-            .map(|rel| {
-                let bytes = self.read(rel)?;
-                Ok(if self.full_parse {
-                    parse_record(rel.clone(), &bytes, &self.config).map(|r| Summary::of(&r, as_of))
-                } else {
-                    parse_summary(rel.clone(), &bytes, &self.config, as_of)
-                })
-            })
-            .collect()
-    }
-
-    /// Reads every customer file, silently skipping unreadable ones (their caller reports them).
-    pub fn load_readable_quietly(&self) -> Result<Vec<Record>> {
-        Ok(self
-            .load_all()?
-            .into_iter()
-            .filter_map(std::result::Result::ok)
-            .collect())
-    }
-
-    /// Reads every customer file; unreadable ones are reported on stderr and skipped, so one
-    /// broken file does not hide the whole team's day. `followup check` names the problem.
-    pub fn load_readable(&self) -> Result<Vec<Record>> {
-        Ok(self
-            .load_all()?
-            .into_iter()
-            .filter_map(|l| l.map_err(|u| warn_skipped(&u)).ok())
-            .collect())
+        self.parse_all(|rel, bytes| {
+            if self.full_parse {
+                parse_record(rel, bytes, &self.config).map(|r| Summary::of(&r, as_of))
+            } else {
+                parse_summary(rel, bytes, &self.config, as_of)
+            }
+        })
     }
 
     /// Reads `rel`, lets `edit` compute the new bytes, and writes them atomically — all under
@@ -293,14 +261,25 @@ impl Store {
     }
 }
 
-fn warn_skipped(u: &Unreadable) {
-    let d = u.first();
-    eprintln!(
-        "warning: skipped {}:{}: {}; run `followup check` to see every problem",
-        u.path.display(),
-        d.line,
-        d.message
-    );
+/// The parsed files, each unreadable one reported on stderr (one broken file must not hide the
+/// team's day; `followup check` shows its problems in full).
+fn readable<T>(loaded: Vec<std::result::Result<T, Unreadable>>) -> Vec<T> {
+    loaded
+        .into_iter()
+        .filter_map(|l| match l {
+            Ok(t) => Some(t),
+            Err(u) => {
+                let d = u.first();
+                eprintln!(
+                    "warning: skipped {}:{}: {}; run `followup check` to see every problem",
+                    u.path.display(),
+                    d.line,
+                    d.message
+                );
+                None
+            }
+        })
+        .collect()
 }
 
 /// Temporary file in the same folder, fsync, rename over the target, fsync the folder.

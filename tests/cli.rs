@@ -2028,3 +2028,23 @@ fn prompts_and_the_editor_appear_only_at_a_terminal() {
     let run = at_terminal(s.path(), "--no-input log cadence", "", Some(&editor));
     assert_eq!(run.code, 2, "{run:?}");
 }
+
+#[test]
+fn log_refuses_text_that_would_break_out_of_its_entry() {
+    let s = Sandbox::new("due");
+    let before = s.snapshot();
+    for text in ["## Not a heading here", "# Big news", "```\nunclosed code"] {
+        let run = s
+            .run(&["log", "cadence", "-m", text, "--feedback", "ok"])
+            .code(2);
+        assert!(run.stderr.starts_with("error: -m: "), "{}", run.stderr);
+    }
+    assert_eq!(s.snapshot(), before);
+    s.run(&[
+        "log",
+        "cadence",
+        "-m",
+        "### A sub-heading is fine\n```\ncode\n```",
+    ])
+    .ok();
+}

@@ -168,10 +168,20 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         return Ok(Output::text(csv(&headers, &rows)));
     }
     if rows.is_empty() {
-        return Ok(Output::text(format!(
-            "{}\n",
+        let filtered = args.stage.is_some()
+            || args.status.is_some()
+            || args.priority.is_some()
+            || args.owner.is_some()
+            || args.tag.is_some();
+        let text = if filtered {
             t(lang, "No customers match.")
-        )));
+        } else {
+            t(
+                lang,
+                "No customers yet; add one with `followup new \"Name\"`.",
+            )
+        };
+        return Ok(Output::text(format!("{text}\n")));
     }
     let mut table = Table::new(
         &[

@@ -23,6 +23,9 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let rel = crate::resolve::resolve(&store, &args.customer)?;
     let plan = Plan::from_args(args, config, ctx.today)?;
     let mut paragraphs = args.message.clone();
+    for p in &paragraphs {
+        crate::entry::check_discussion(p).map_err(|e| Error::Usage(format!("-m: {e}")))?;
+    }
     let mut extra_fields = Vec::new();
     if paragraphs.is_empty() && plan.is_empty() {
         if !ctx.interactive {
@@ -267,7 +270,6 @@ impl Plan {
         }
         let edited = apply(doc, &changes).map_err(Error::Refused)?;
         let entry = NewEntry {
-            date: Some(self.date),
             channel: self.channel.clone(),
             author,
             paragraphs,
@@ -390,6 +392,8 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, Vec<(String, String, bool)
         .filter(|l| !l.starts_with('#'))
         .collect::<Vec<_>>()
         .join("\n");
+    crate::entry::check_discussion(&kept)
+        .map_err(|e| Error::Refused(format!("{e}; nothing was logged")))?;
     let log = crate::entry::parse_log(&format!("## 2000-01-01 x\n{kept}\n"), 0, 1);
     let Some(entry) = log.entries.into_iter().next() else {
         return Err(Error::Refused("empty message; nothing was logged".into()));
@@ -406,6 +410,5 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, Vec<(String, String, bool)
             (f.key, f.value, task)
         })
         .collect();
-    let paragraphs = entry.text.split("\n\n").map(str::to_string).collect();
-    Ok((paragraphs, fields))
+    Ok((vec![entry.text], fields))
 }

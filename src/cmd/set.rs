@@ -92,7 +92,6 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         }
         let edited = apply(&doc, &effective).map_err(Error::Usage)?;
         let entry = NewEntry {
-            date: Some(ctx.today),
             channel: "note".into(),
             author: author(args.by.as_deref(), &root, record.customer.owner.as_deref()),
             paragraphs: Vec::new(),
