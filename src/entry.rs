@@ -680,7 +680,6 @@ mod tests {
                 ("outcome".into(), "reached".into(), false),
                 ("promised".into(), "send X".into(), true),
             ],
-            ..NewEntry::default()
         };
         let date = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
         assert_eq!(
