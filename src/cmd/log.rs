@@ -38,12 +38,11 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         paragraphs = text;
         extra_fields = fields;
     }
-    let root = store.root.clone();
-    let by = args.by.clone();
+    let writer = crate::cmd::writer(args.by.as_deref(), &store.root);
     let (record, line) = store.update(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
-        let author = author(by.as_deref(), &root, record.customer.owner.as_deref());
+        let author = author(writer.as_deref(), record.customer.owner.as_deref());
         let (new_doc, line) =
             plan.apply(&doc, &record, config, paragraphs, extra_fields, author)?;
         let after = parse_document(rel.clone(), &new_doc.to_bytes(), config).map_err(|u| {

@@ -73,11 +73,17 @@ pub fn unreadable(u: &Unreadable, writing: bool) -> Error {
     }
 }
 
-/// Author of a new entry: `--by`, else `git config user.name`, else the file's owner.
-pub fn author(by: Option<&str>, root: &Path, owner: Option<&str>) -> Option<String> {
+/// Who writes, asked before any lock is taken: `--by`, else `git config user.name`.
+pub fn writer(by: Option<&str>, root: &Path) -> Option<String> {
     by.map(str::to_string)
         .or_else(|| crate::git::user_name(root))
-        .or_else(|| owner.map(str::to_string))
+}
+
+/// Author of a new entry: the writer, else the file's owner; one word (`li.wei`).
+pub fn author(writer: Option<&str>, owner: Option<&str>) -> Option<String> {
+    writer
+        .or(owner)
+        .map(str::to_string)
         .map(|a| a.split_whitespace().collect::<Vec<_>>().join("."))
         .filter(|a| !a.is_empty())
 }

@@ -27,7 +27,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         .map_err(Error::Usage)?;
     // With a private overlay, confidential values go there and never into the shared file.
     let (private, changes) = split_private(&store, &rel, changes)?;
-    let root = store.root.clone();
+    let writer = crate::cmd::writer(args.by.as_deref(), &store.root);
     let summary = store.update(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
@@ -93,7 +93,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         let edited = apply(&doc, &effective).map_err(Error::Usage)?;
         let entry = NewEntry {
             channel: "note".into(),
-            author: author(args.by.as_deref(), &root, record.customer.owner.as_deref()),
+            author: author(writer.as_deref(), record.customer.owner.as_deref()),
             paragraphs: Vec::new(),
             fields: fields.clone(),
         };
