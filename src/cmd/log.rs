@@ -224,7 +224,12 @@ impl Plan {
                 .next
                 .clone()
                 .or_else(|| raw("next.action"))
-                .unwrap_or_default();
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--due needs a next action: {} has none; add --next \"what happens next\"",
+                        record.customer.name
+                    ))
+                })?;
             if let Some(next) = &self.next {
                 changes.push(Change::Set(
                     "next.action".into(),
@@ -306,7 +311,7 @@ pub fn append_entry(
         if !ends_blank {
             insert.push_str(nl);
         }
-        let line = (text.to_string() + &insert).matches('\n').count() + 1;
+        let line = text.matches('\n').count() + insert.matches('\n').count() + 1;
         insert.push_str(&rendered);
         (doc.splice(text.len()..text.len(), &insert), line)
     } else {
