@@ -111,7 +111,10 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         })?;
         if let Some(d) = reparsed.0.diagnostics.iter().find(|d| {
             d.severity == crate::diagnostic::Severity::Error
-                && !record.diagnostics.iter().any(|o| o.code == d.code && o.message == d.message)
+                && !record
+                    .diagnostics
+                    .iter()
+                    .any(|o| o.code == d.code && o.message == d.message)
         }) {
             return Err(Error::Refused(format!(
                 "{}: {}; nothing was written",
