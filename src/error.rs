@@ -82,4 +82,33 @@ fn describe_io(err: &std::io::Error) -> String {
     }
 }
 
+impl Error {
+    /// The one line printed on stderr, in the team's language. The common errors are fully
+    /// translated; others keep their English details behind the Chinese label.
+    pub fn line(&self, lang: crate::config::Lang) -> String {
+        use crate::config::Lang;
+        match (lang, self) {
+            (Lang::En, e) => format!("error: {e}"),
+            (Lang::Zh, Error::NoRoot { start }) => format!(
+                "错误：在 {} 及其上级目录中找不到 followup.toml；运行 `followup init` 新建销售目录，或用 -C 指定目录",
+                start.display()
+            ),
+            (Lang::Zh, Error::UnknownCustomer { query, candidates }) if candidates.is_empty() => {
+                format!("错误：没有匹配 `{query}` 的客户；运行 `followup list` 查看客户")
+            }
+            (Lang::Zh, Error::UnknownCustomer { query, candidates }) => {
+                format!(
+                    "错误：没有匹配 `{query}` 的客户：你是不是要找 {}",
+                    candidates.join("、")
+                )
+            }
+            (Lang::Zh, Error::AmbiguousCustomer { query, candidates }) => format!(
+                "错误：`{query}` 匹配到多个客户：{}；请写出其中一个的完整名称",
+                candidates.join("、")
+            ),
+            (Lang::Zh, e) => format!("错误：{e}"),
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -91,7 +91,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             return code;
         }
     };
-    let result = context(&cli.global).and_then(|ctx| cmd::dispatch(cli.command, &ctx));
+    let ctx = context(&cli.global);
+    let lang = ctx.as_ref().map_or(Lang::En, error_lang);
+    let result = ctx.and_then(|ctx| cmd::dispatch(cli.command, &ctx));
     match result {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -108,10 +110,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", e.line(lang));
             2
         }
     }
+}
+
+/// The language for an error: `--lang`, else the folder's followup.toml, else English.
+fn error_lang(ctx: &Ctx) -> Lang {
+    ctx.lang_override.unwrap_or_else(|| {
+        store::find_root(&ctx.start)
+            .ok()
+            .and_then(|root| std::fs::read_to_string(root.join(store::CONFIG_FILE)).ok())
+            .and_then(|text| config::Config::parse(&text).ok())
+            .map_or(Lang::En, |c| c.lang)
+    })
 }
 
 fn context(g: &cli::GlobalArgs) -> Result<Ctx> {

@@ -2048,3 +2048,40 @@ fn log_refuses_text_that_would_break_out_of_its_entry() {
     ])
     .ok();
 }
+
+#[test]
+fn write_commands_speak_json_too() {
+    let s = Sandbox::new("due");
+    let new = s
+        .run(&["new", "Json Ltd", "--owner", "amy", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        new,
+        serde_json::json!({"customer": "Json Ltd", "file": "customers/json-ltd.md", "missing": ["industry", "contact.name"]})
+    );
+    let set = s
+        .run(&[
+            "set",
+            "json",
+            "industry=Software",
+            "priority=high",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        set,
+        serde_json::json!({"file": "customers/json-ltd.md", "changes": ["industry: Software", "priority: medium -> high"]})
+    );
+    let done = s.run(&["done", "promise", "deck", "--json"]).ok().json();
+    assert_eq!(
+        done,
+        serde_json::json!({"file": "customers/promise.md", "line": 17, "kind": "promised", "text": "send the deck (due 2026-11-26)"})
+    );
+    let log = s.run(&["log", "json", "-m", "hi", "--json"]).ok().json();
+    assert_eq!(
+        (log["file"].as_str(), log["date"].as_str()),
+        (Some("customers/json-ltd.md"), Some(TODAY))
+    );
+}

@@ -57,8 +57,18 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
             (item.line_start + bullet + 2, 0, "[x] ")
         };
         let new_doc = doc.splice(at..at + remove, insert);
-        Ok((new_doc.to_bytes(), describe(item)))
+        Ok((
+            new_doc.to_bytes(),
+            (item.line, item.key.clone(), item.value.clone()),
+        ))
     })?;
+    let (line, kind, text) = ticked;
+    if ctx.json {
+        return Ok(Output::text(crate::render::json(&serde_json::json!({
+            "file": rel.display().to_string(), "line": line, "kind": kind, "text": text,
+        }))));
+    }
+    let ticked = format!("{}:{line}: {kind}: {text}", rel.display());
     Ok(Output::text(match ctx.lang(&store) {
         crate::config::Lang::En => format!("Done: {ticked}\n"),
         crate::config::Lang::Zh => format!("已完成：{ticked}\n"),

@@ -82,6 +82,11 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let (_, changes) = crate::cmd::set::split_private(&store, &rel, changes)?;
     let text = render(name, args, &fields, &changes, config, ctx)?;
     store.create(&rel, text.as_bytes())?;
+    if ctx.json {
+        return Ok(Output::text(crate::render::json(&serde_json::json!({
+            "customer": name, "file": rel.display().to_string(), "missing": missing_required(&text, config),
+        }))));
+    }
     let zh = ctx.lang(&store) == crate::config::Lang::Zh;
     let mut out = if zh {
         format!("已创建 {}\n", rel.display())

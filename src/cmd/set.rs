@@ -124,6 +124,22 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         }
         Ok((new_doc.to_bytes(), Some(fields)))
     })?;
+    if ctx.json {
+        let changes: Vec<String> = summary
+            .iter()
+            .flatten()
+            .map(|(k, v, _)| {
+                if k == "set" {
+                    v.clone()
+                } else {
+                    format!("{k}: {v}")
+                }
+            })
+            .collect();
+        return Ok(Output::text(crate::render::json(&serde_json::json!({
+            "file": rel.display().to_string(), "changes": changes,
+        }))));
+    }
     let zh = ctx.lang(&store) == crate::config::Lang::Zh;
     let out = match summary {
         None if zh => format!("{}：没有需要修改的内容\n", rel.display()),
