@@ -1880,6 +1880,14 @@ fn chinese_labels_everywhere_a_person_reads() {
             .stdout
             .starts_with("Due")
     );
+    // The common errors speak Chinese too.
+    let err = s.run(&["log", "pause", "-m", "x"]).code(2).stderr;
+    assert!(err.starts_with("错误：`pause` 匹配到多个客户："), "{err}");
+    let err = s.run(&["show", "cadense"]).code(2).stderr;
+    assert!(
+        err.starts_with("错误：没有匹配 `cadense` 的客户：你是不是要找 Cadence Co"),
+        "{err}"
+    );
 }
 
 #[test]
