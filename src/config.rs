@@ -112,7 +112,6 @@ impl Default for Config {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     customers_dir: Option<String>,
     lang: Option<String>,
@@ -127,7 +126,6 @@ struct RawConfig {
 /// `channels`, `objections` and `confidential` are accepted inside `[rules]` too: in the
 /// SPEC's example they follow the `[rules]` table, so TOML puts them there.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawRules {
     required: Option<Vec<String>>,
     log_within: Option<String>,
@@ -194,6 +192,50 @@ impl Config {
             config.private_file = v;
         }
         Ok(config)
+    }
+
+    /// Keys of a followup.toml that this version does not know (they are ignored, with a
+    /// warning, so a typo is seen and a newer file still works).
+    pub fn unknown_keys(text: &str) -> Vec<String> {
+        const TOP: [&str; 9] = [
+            "customers_dir",
+            "lang",
+            "stages",
+            "rules",
+            "channels",
+            "objections",
+            "confidential",
+            "private_file",
+            "$schema",
+        ];
+        const RULES: [&str; 9] = [
+            "required",
+            "log_within",
+            "max_contacts_per_day",
+            "unanswered_streak",
+            "stale_after",
+            "vague_phrases",
+            "channels",
+            "objections",
+            "confidential",
+        ];
+        let Ok(table) = text.parse::<toml::Table>() else {
+            return Vec::new();
+        };
+        let mut unknown: Vec<String> = table
+            .keys()
+            .filter(|k| !TOP.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        if let Some(toml::Value::Table(rules)) = table.get("rules") {
+            unknown.extend(
+                rules
+                    .keys()
+                    .filter(|k| !RULES.contains(&k.as_str()))
+                    .map(|k| format!("rules.{k}")),
+            );
+        }
+        unknown
     }
 
     /// The canonical stage key for a key, a label or a built-in Chinese alias.
@@ -357,6 +399,14 @@ mod tests {
         let keys: Vec<_> = c.stages.iter().map(|s| s.key.as_str()).collect();
         assert_eq!(keys, ["lead", "deal"]);
         assert_eq!(c.stage_rank("deal"), Some(1));
+    }
+
+    #[test]
+    fn unknown_keys_are_named_not_fatal() {
+        let text = "team = \"east\"\n[rules]\nstale_afer = \"10d\"\n";
+        assert!(Config::parse(text).is_ok());
+        assert_eq!(Config::unknown_keys(text), ["team", "rules.stale_afer"]);
+        assert!(Config::unknown_keys(&template(Lang::En)).is_empty());
     }
 
     #[test]

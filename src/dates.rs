@@ -23,9 +23,9 @@ impl Duration {
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(text.len());
         let (number, unit) = text.split_at(split);
-        let n: u32 = number.parse().map_err(|_| {
+        let n: u32 = number.parse().ok().filter(|n| *n <= 100_000).ok_or_else(|| {
             format!(
-                "`{text}` is not a duration; write a number and a unit, like 3d, 2w, 1m, 5b or 24h"
+                "`{text}` is not a duration; write a number (up to 100000) and a unit, like 3d, 2w, 1m, 5b or 24h"
             )
         })?;
         match unit.trim() {
@@ -58,17 +58,7 @@ impl Duration {
             Duration::Days(d) => add_days(date, -i64::from(d)),
             Duration::Weeks(w) => add_days(date, -7 * i64::from(w)),
             Duration::Months(m) => date.checked_sub_months(Months::new(m)).unwrap_or(date),
-            Duration::BusinessDays(b) => {
-                let mut d = date;
-                let mut left = b;
-                while left > 0 {
-                    d = add_days(d, -1);
-                    if !is_weekend(d) {
-                        left -= 1;
-                    }
-                }
-                d
-            }
+            Duration::BusinessDays(b) => step_business_days(date, b, -1),
         }
     }
 
@@ -110,10 +100,16 @@ fn is_weekend(date: NaiveDate) -> bool {
 }
 
 fn add_business_days(date: NaiveDate, n: u32) -> NaiveDate {
-    let mut d = date;
-    let mut left = n;
+    step_business_days(date, n, 1)
+}
+
+/// Moves `n` business days forward (`dir` 1) or back (-1): whole weeks at once, then day by
+/// day for the rest, so any `n` costs at most a few steps.
+fn step_business_days(date: NaiveDate, n: u32, dir: i64) -> NaiveDate {
+    let mut d = add_days(date, dir * 7 * i64::from(n / 5));
+    let mut left = n % 5;
     while left > 0 {
-        d = add_days(d, 1);
+        d = add_days(d, dir);
         if !is_weekend(d) {
             left -= 1;
         }
@@ -235,6 +231,17 @@ mod tests {
             Duration::parse("1b").unwrap().after(d("2024-01-05")),
             d("2024-01-08")
         );
+        assert_eq!(
+            Duration::parse("6b").unwrap().after(d("2024-01-05")),
+            d("2024-01-15")
+        );
+        assert_eq!(
+            Duration::parse("5b").unwrap().before(d("2024-01-08")),
+            d("2024-01-01")
+        );
+        // A huge span costs a few steps, not one per day; an absurd one is refused.
+        let _ = Duration::parse("100000b").unwrap().after(jan31);
+        assert!(Duration::parse("4000000000b").is_err());
         assert!(Duration::parse("3x").is_err());
         assert!(Duration::parse("d").is_err());
     }

@@ -239,10 +239,9 @@ fn mark_conflicts(text: &str, conflicts: &[Conflict]) -> String {
             };
             let key_span = table.key(leaf)?.span()?;
             let value_span = table.get(leaf)?.span()?;
-            Some((
-                line_of(key_span.start),
-                line_of(value_span.end.saturating_sub(1)),
-            ))
+            let first = line_of(key_span.start);
+            let last = line_of(value_span.end.saturating_sub(1)).max(first);
+            (last < lines.len()).then_some((first, last))
         });
         match (span, &c.ours) {
             (

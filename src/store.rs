@@ -54,6 +54,12 @@ impl Store {
             message,
             hint: Some("fix followup.toml; every key is optional".into()),
         })?;
+        for key in Config::unknown_keys(&text) {
+            eprintln!(
+                "warning: {}: unknown key `{key}` is ignored",
+                path.display()
+            );
+        }
         Ok(Store {
             root,
             config,
