@@ -66,7 +66,6 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let head = format!("{}  ({})", record.customer.name, rel.display());
     out.push_str(&paint(&head, Tone::Header, ctx.color));
     out.push('\n');
-    section(&mut out, t(lang, "Profile"), ctx.color);
     let mut lines = Vec::new();
     flatten(&front, "", &mut lines);
     let width = lines
@@ -74,18 +73,51 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         .map(|(k, _)| crate::render::width(k))
         .max()
         .unwrap_or(0);
-    for (k, v) in &lines {
-        out.push_str(&format!(
-            "  {k}{}  {v}\n",
-            " ".repeat(width - crate::render::width(k))
-        ));
-    }
-    if let Some(last) = record.last_contact() {
-        out.push_str(&format!(
-            "  {}: {last} ({})\n",
-            t(lang, "Last contact"),
-            crate::due::relative(last, ctx.today, lang)
-        ));
+    for (title, group) in [
+        ("Profile", Group::Profile),
+        ("Decision chain", Group::DecisionChain),
+        ("Plan", Group::Plan),
+        ("Other fields", Group::Other),
+    ] {
+        let mine: Vec<&(String, String)> =
+            lines.iter().filter(|(k, _)| group_of(k) == group).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        section(&mut out, t(lang, title), ctx.color);
+        if group == Group::DecisionChain
+            && let Some(people) = front.get("decision_chain").and_then(Json::as_array)
+        {
+            for p in people {
+                let field = |k: &str| p.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+                let title = field("title");
+                let title = if title.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {title}")
+                };
+                out.push_str(&format!("  {}{title} — {}\n", field("name"), field("role")));
+            }
+            continue;
+        }
+        for (k, v) in mine {
+            out.push_str(&format!(
+                "  {k}{}  {v}\n",
+                " ".repeat(width - crate::render::width(k))
+            ));
+        }
+        if group == Group::Plan
+            || (group == Group::Profile && !lines.iter().any(|(k, _)| group_of(k) == Group::Plan))
+        {
+            if let Some(last) = record.last_contact() {
+                let label = t(lang, "Last contact");
+                out.push_str(&format!(
+                    "  {label}{}  {last} ({})\n",
+                    " ".repeat(width.saturating_sub(crate::render::width(label))),
+                    crate::due::relative(last, ctx.today, lang)
+                ));
+            }
+        }
     }
     section(&mut out, t(lang, "Open items"), ctx.color);
     if open.is_empty() {
@@ -149,6 +181,26 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         ));
     }
     Ok(Output::text(out))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Profile,
+    DecisionChain,
+    Plan,
+    Other,
+}
+
+/// Which section of `show` a front-matter key belongs to.
+fn group_of(key: &str) -> Group {
+    let top = key.split(['.', '[']).next().unwrap_or(key);
+    match top {
+        "name" | "industry" | "owner" | "stage" | "status" | "priority" | "created" | "size"
+        | "budget" | "pain_points" | "tags" | "contact" => Group::Profile,
+        "decision_chain" => Group::DecisionChain,
+        "cadence" | "next" | "deal" | "paused_until" | "obstacle" => Group::Plan,
+        _ => Group::Other,
+    }
 }
 
 fn section(out: &mut String, title: &str, color: bool) {
