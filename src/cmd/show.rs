@@ -73,6 +73,12 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         .map(|(k, _)| crate::render::width(k))
         .max()
         .unwrap_or(0);
+    // The last contact closes the plan, or the profile when there is no plan.
+    let last_contact_in = if lines.iter().any(|(k, _)| group_of(k) == Group::Plan) {
+        Group::Plan
+    } else {
+        Group::Profile
+    };
     for (title, group) in [
         ("Profile", Group::Profile),
         ("Decision chain", Group::DecisionChain),
@@ -106,17 +112,15 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 " ".repeat(width - crate::render::width(k))
             ));
         }
-        if group == Group::Plan
-            || (group == Group::Profile && !lines.iter().any(|(k, _)| group_of(k) == Group::Plan))
+        if group == last_contact_in
+            && let Some(last) = record.last_contact()
         {
-            if let Some(last) = record.last_contact() {
-                let label = t(lang, "Last contact");
-                out.push_str(&format!(
-                    "  {label}{}  {last} ({})\n",
-                    " ".repeat(width.saturating_sub(crate::render::width(label))),
-                    crate::due::relative(last, ctx.today, lang)
-                ));
-            }
+            let label = t(lang, "Last contact");
+            out.push_str(&format!(
+                "  {label}{}  {last} ({})\n",
+                " ".repeat(width.saturating_sub(crate::render::width(label))),
+                crate::due::relative(last, ctx.today, lang)
+            ));
         }
     }
     section(&mut out, t(lang, "Open items"), ctx.color);
