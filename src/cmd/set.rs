@@ -124,10 +124,10 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         }
         Ok((new_doc.to_bytes(), Some(fields)))
     })?;
-    if ctx.json {
-        let changes: Vec<String> = summary
+    // Each change as one phrase: `priority: high -> low`.
+    let changes: Option<Vec<String>> = summary.map(|fields| {
+        fields
             .iter()
-            .flatten()
             .map(|(k, v, _)| {
                 if k == "set" {
                     v.clone()
@@ -135,32 +135,19 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
                     format!("{k}: {v}")
                 }
             })
-            .collect();
+            .collect()
+    });
+    if ctx.json {
         return Ok(Output::text(crate::render::json(&serde_json::json!({
-            "file": rel.display().to_string(), "changes": changes,
+            "file": rel.display().to_string(), "changes": changes.unwrap_or_default(),
         }))));
     }
     let zh = ctx.lang(&store) == crate::config::Lang::Zh;
-    let out = match summary {
-        None if zh => format!("{}：没有需要修改的内容\n", rel.display()),
-        None => format!("{}: nothing to change\n", rel.display()),
-        Some(fields) => {
-            let list: Vec<String> = fields
-                .iter()
-                .map(|(k, v, _)| {
-                    if k == "set" {
-                        v.clone()
-                    } else {
-                        format!("{k}: {v}")
-                    }
-                })
-                .collect();
-            if zh {
-                format!("已更新 {}：{}\n", rel.display(), list.join("；"))
-            } else {
-                format!("Updated {}: {}\n", rel.display(), list.join("; "))
-            }
-        }
+    let out = match (changes, zh) {
+        (None, true) => format!("{}：没有需要修改的内容\n", rel.display()),
+        (None, false) => format!("{}: nothing to change\n", rel.display()),
+        (Some(list), true) => format!("已更新 {}：{}\n", rel.display(), list.join("；")),
+        (Some(list), false) => format!("Updated {}: {}\n", rel.display(), list.join("; ")),
     };
     Ok(Output::text(out))
 }
