@@ -177,12 +177,17 @@ fn is_fence(line: &str) -> bool {
     t.starts_with("```") || t.starts_with("~~~")
 }
 
+/// What an entry heading says.
+struct Heading {
+    date: NaiveDate,
+    time: Option<String>,
+    channel: String,
+    author: Option<String>,
+}
+
 /// Parses a heading's text after `## `: `DATE [HH:MM] CHANNEL… [@author]`.
-/// `Ok(None)`: not an entry heading. `Err`: looks like one but is malformed.
-#[allow(clippy::type_complexity)]
-fn parse_heading(
-    text: &str,
-) -> Result<Option<(NaiveDate, Option<String>, String, Option<String>)>, (usize, String)> {
+/// `Ok(None)`: not an entry heading. `Err`: looks like one but is malformed (the message).
+fn parse_heading(text: &str) -> Result<Option<Heading>, String> {
     let mut words = text.split_whitespace();
     let Some(first) = words.next() else {
         return Ok(None);
@@ -192,9 +197,8 @@ fn parse_heading(
         None if first.starts_with(|c: char| c.is_ascii_digit())
             && first.contains(['-', '/', '.']) =>
         {
-            return Err((
-                0,
-                format!("entry heading date `{first}` is not a valid YYYY-MM-DD date"),
+            return Err(format!(
+                "entry heading date `{first}` is not a valid YYYY-MM-DD date"
             ));
         }
         None => return Ok(None),
@@ -214,7 +218,12 @@ fn parse_heading(
             channel.push_str(word);
         }
     }
-    Ok(Some((date, time, channel, author)))
+    Ok(Some(Heading {
+        date,
+        time,
+        channel,
+        author,
+    }))
 }
 
 fn is_time(word: &str) -> bool {
@@ -325,7 +334,12 @@ pub fn parse_log_with(body: &str, offset: usize, first_line: usize, detail: Deta
             }
             if level == 2 {
                 match parse_heading(text) {
-                    Ok(Some((date, time, channel, author))) => {
+                    Ok(Some(Heading {
+                        date,
+                        time,
+                        channel,
+                        author,
+                    })) => {
                         if channel.is_empty() {
                             log.problems.push(HeadingProblem {
                                 line: line_no,
@@ -348,7 +362,7 @@ pub fn parse_log_with(body: &str, offset: usize, first_line: usize, detail: Deta
                         });
                     }
                     Ok(None) => {}
-                    Err((_, message)) => log.problems.push(HeadingProblem {
+                    Err(message) => log.problems.push(HeadingProblem {
                         line: line_no,
                         column: line.find(text).map_or(1, |c| line[..c].chars().count() + 1),
                         message,
@@ -424,7 +438,7 @@ pub fn split_blocks(body: &str) -> Vec<Block> {
             && level <= 2
         {
             let date = if level == 2 {
-                parse_heading(text).ok().flatten().map(|h| h.0)
+                parse_heading(text).ok().flatten().map(|h| h.date)
             } else {
                 None
             };

@@ -106,18 +106,21 @@ fn date(days_from_epoch: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn days(iso: &str) -> i64 {
+fn days(iso: &str) -> Option<i64> {
     let p: Vec<i64> = iso
         .split('-')
-        .map(|x| x.parse().expect("YYYY-MM-DD"))
-        .collect();
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    if p.len() != 3 {
+        return None;
+    }
     let (y, m, d) = (p[0] - i64::from(p[1] <= 2), p[1], p[2]);
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
     let mp = (m + 9) % 12;
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(era * 146_097 + doe - 719_468)
 }
 
 fn customer(rng: &mut Rng, i: usize, entries: usize, today: i64) -> (String, String) {
@@ -239,7 +242,12 @@ pub fn generate(
     seed: u64,
     today: &str,
 ) -> std::io::Result<()> {
-    let today = days(today);
+    let today = days(today).ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("`{today}` is not YYYY-MM-DD"),
+        )
+    })?;
     std::fs::create_dir_all(dir.join("customers"))?;
     std::fs::write(dir.join("followup.toml"), "")?;
     let mut rng = Rng(seed.max(1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);

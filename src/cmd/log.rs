@@ -357,9 +357,11 @@ fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
     }
 }
 
+/// Fields as `NewEntry` takes them: (key, value, open task box).
+type NewFields = Vec<(String, String, bool)>;
+
 /// Opens $VISUAL / $EDITOR on a template, like `git commit`; returns paragraphs and fields.
-#[allow(clippy::type_complexity)]
-fn editor_message(rel: &Path) -> Result<(Vec<String>, Vec<(String, String, bool)>)> {
+fn editor_message(rel: &Path) -> Result<(Vec<String>, NewFields)> {
     let template = format!(
         "\n# Log a follow-up for {}.\n# Write what was discussed. Lines starting with '#' are ignored; an empty message aborts.\n# Fields, one per line:\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due 2024-01-12)\n#   - outcome: no-answer\n",
         rel.display()
