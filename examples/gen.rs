@@ -19,7 +19,10 @@ fn main() {
         }
     }
     let dir = dir.expect("usage: gen [--customers N] [--entries N] [--seed N] [--today DATE] DIR");
-    followup::synth::generate(&dir, customers, entries, seed, &today).expect("write the folder");
+    if let Err(e) = followup::synth::generate(&dir, customers, entries, seed, &today) {
+        eprintln!("gen: {}: {e}", dir.display());
+        std::process::exit(2);
+    }
     eprintln!(
         "generated {customers} customers x {entries} entries in {}",
         dir.display()
