@@ -279,13 +279,25 @@ impl Plan {
             paragraphs,
             fields,
         };
-        // The front matter may have grown or shrunk: shift the body offsets by as much.
-        let last_end = record
-            .entries
-            .last()
-            .map(|e| (e.end + edited.body_start).saturating_sub(doc.body_start));
-        Ok(append_entry(&edited, last_end, &entry, self.date))
+        Ok(append_after_edit(doc, &edited, record, &entry, self.date))
     }
+}
+
+/// Appends `entry` to `edited` — `original` after its front-matter edits — after the record's
+/// last entry. The front matter may have grown or shrunk, so the offsets read from `original`
+/// shift by as much.
+pub fn append_after_edit(
+    original: &Document,
+    edited: &Document,
+    record: &Record,
+    entry: &NewEntry,
+    date: NaiveDate,
+) -> (Document, usize) {
+    let last_end = record
+        .entries
+        .last()
+        .map(|e| (e.end + edited.body_start).saturating_sub(original.body_start));
+    append_entry(edited, last_end, entry, date)
 }
 
 /// Splices a rendered entry in after the last entry (or at the end of the file when there is no

@@ -2,7 +2,7 @@
 //! one-line diff), recorded as a `note` entry in the log so the history says who changed what.
 
 use crate::cli::SetArgs;
-use crate::cmd::log::append_entry;
+use crate::cmd::log::append_after_edit;
 use crate::cmd::{author, unreadable};
 use crate::customer::lookup;
 use crate::edit::{Change, apply};
@@ -97,11 +97,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             paragraphs: Vec::new(),
             fields: fields.clone(),
         };
-        let last_end = record
-            .entries
-            .last()
-            .map(|e| (e.end + edited.body_start).saturating_sub(doc.body_start));
-        let (new_doc, _) = append_entry(&edited, last_end, &entry, ctx.today);
+        let (new_doc, _) = append_after_edit(&doc, &edited, &record, &entry, ctx.today);
         let reparsed = parse_document(rel.clone(), &new_doc.to_bytes(), config).map_err(|u| {
             Error::Refused(format!(
                 "{}: the change would leave the file unreadable ({}); nothing was written",
