@@ -302,7 +302,7 @@ pub fn append_after_edit(
 
 /// Splices a rendered entry in after the last entry (or at the end of the file when there is no
 /// entry or only blank lines follow it), with one blank line before it.
-pub fn append_entry(
+fn append_entry(
     doc: &Document,
     last_entry_end: Option<usize>,
     entry: &NewEntry,
