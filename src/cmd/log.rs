@@ -337,6 +337,12 @@ fn append_entry(
 
 fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
     let late_days = days_between(plan.date, today);
+    if late_days < 0 {
+        eprintln!(
+            "warning: this entry is dated {}, after today ({today}); log a contact once it has happened",
+            plan.date
+        );
+    }
     if late_days > 0 && late_days as u64 * 24 > config.rules.log_within.approx_hours() {
         eprintln!(
             "warning: this contact was {late_days} days ago; the team logs within {} of a contact",
