@@ -1,7 +1,7 @@
 //! `followup done`: ticks an open promise or assist in place (`- [ ]` → `- [x]`), a one-line change.
 
 use crate::cli::DoneArgs;
-use crate::cmd::unreadable;
+use crate::cmd::{unreadable, verified};
 use crate::error::{Error, Result};
 use crate::record::parse_document;
 use crate::{Ctx, Output};
@@ -56,11 +56,14 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
             let bullet = line.find(['-', '*']).unwrap_or(0);
             (item.line_start + bullet + 2, 0, "[x] ")
         };
-        let new_doc = doc.splice(at..at + remove, insert);
-        Ok((
-            new_doc.to_bytes(),
-            (item.line, item.key.clone(), item.value.clone()),
-        ))
+        let (bytes, _) = verified(
+            &rel,
+            &record,
+            &doc.splice(at..at + remove, insert),
+            0,
+            config,
+        )?;
+        Ok((bytes, (item.line, item.key.clone(), item.value.clone())))
     })?;
     let (line, kind, text) = ticked;
     if ctx.json {

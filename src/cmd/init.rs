@@ -7,6 +7,7 @@ use crate::customer::lookup;
 use crate::edit::{Change, apply};
 use crate::error::{Error, Result};
 use crate::overlay::customer_key;
+use crate::record::parse_document;
 use crate::store::CONFIG_FILE;
 use crate::{Ctx, Output, git};
 use std::fs;
@@ -142,10 +143,11 @@ fn make_private(dir: &Path) -> Result<Vec<String>> {
             .map(|(k, _)| Change::Remove(k.clone()))
             .collect();
         store.update(path, |bytes| {
-            let doc = crate::document::Document::parse(bytes)
-                .map_err(|e| Error::Refused(format!("{}: {}", path.display(), e.message())))?;
+            let (record, doc) = parse_document(path.clone(), bytes, &store.config)
+                .map_err(|u| crate::cmd::unreadable(&u, true))?;
             let edited = apply(&doc, &removals).map_err(Error::Refused)?;
-            Ok((edited.to_bytes(), ()))
+            let (bytes, _) = crate::cmd::verified(path, &record, &edited, 0, &store.config)?;
+            Ok((bytes, ()))
         })?;
     }
     done.push(format!(

@@ -2,7 +2,7 @@
 //! next action, stage, status and amount — one atomic, locked write; nothing else is touched.
 
 use crate::cli::LogArgs;
-use crate::cmd::{author, unreadable};
+use crate::cmd::{author, unreadable, verified};
 use crate::config::Config;
 use crate::customer::lookup;
 use crate::dates::{days_between, parse_date_arg};
@@ -45,20 +45,8 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         let author = author(writer.as_deref(), record.customer.owner.as_deref());
         let (new_doc, line) =
             plan.apply(&doc, &record, config, paragraphs, extra_fields, author)?;
-        let after = parse_document(rel.clone(), &new_doc.to_bytes(), config).map_err(|u| {
-            Error::Refused(format!(
-                "{}: the new entry would not parse ({}); nothing was written",
-                rel.display(),
-                u.first().message
-            ))
-        })?;
-        if after.0.entries.len() != record.entries.len() + 1 {
-            return Err(Error::Refused(format!(
-                "{}: the new entry would not be read back as one entry; nothing was written",
-                rel.display()
-            )));
-        }
-        Ok((new_doc.to_bytes(), (after.0, line)))
+        let (bytes, after) = verified(&rel, &record, &new_doc, 1, config)?;
+        Ok((bytes, (after, line)))
     })?;
     warn_about(&record, &plan, config, ctx.today);
     let name = &record.customer.name;

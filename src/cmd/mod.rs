@@ -13,8 +13,11 @@ pub mod show;
 pub mod stats;
 
 use crate::cli::Command;
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::record::Unreadable;
+use crate::record::{Record, Unreadable, parse_document};
 use crate::{Ctx, Output};
 use std::path::Path;
 
@@ -71,6 +74,44 @@ pub fn unreadable(u: &Unreadable, writing: bool) -> Error {
             |h| format!("{h}, then run `followup check`"),
         )),
     }
+}
+
+/// The last guard before any write: the edited document must read back as a customer file,
+/// with `before`'s entries plus `added`, and without an error `before` did not have. Returns
+/// the bytes to write and the record they read back as.
+pub fn verified(
+    rel: &Path,
+    before: &Record,
+    after: &Document,
+    added: usize,
+    config: &Config,
+) -> Result<(Vec<u8>, Record)> {
+    let refuse =
+        |why: String| Error::Refused(format!("{}: {why}; nothing was written", rel.display()));
+    let bytes = after.to_bytes();
+    let (record, _) = parse_document(rel.to_path_buf(), &bytes, config).map_err(|u| {
+        refuse(format!(
+            "the change would leave the file unreadable ({})",
+            u.first().message
+        ))
+    })?;
+    if record.entries.len() != before.entries.len() + added {
+        return Err(refuse(format!(
+            "the change would not read back with {added} new entr{}",
+            if added == 1 { "y" } else { "ies" }
+        )));
+    }
+    let new_error = record.diagnostics.iter().find(|d| {
+        d.severity == Severity::Error
+            && !before
+                .diagnostics
+                .iter()
+                .any(|o| o.code == d.code && o.message == d.message)
+    });
+    if let Some(d) = new_error {
+        return Err(refuse(d.message.clone()));
+    }
+    Ok((bytes, record))
 }
 
 /// Who writes, asked before any lock is taken: `--by`, else `git config user.name`.

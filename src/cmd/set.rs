@@ -3,7 +3,7 @@
 
 use crate::cli::SetArgs;
 use crate::cmd::log::append_after_edit;
-use crate::cmd::{author, unreadable};
+use crate::cmd::{author, unreadable, verified};
 use crate::customer::lookup;
 use crate::edit::{Change, apply};
 use crate::entry::NewEntry;
@@ -98,27 +98,8 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             fields: fields.clone(),
         };
         let (new_doc, _) = append_after_edit(&doc, &edited, &record, &entry, ctx.today);
-        let reparsed = parse_document(rel.clone(), &new_doc.to_bytes(), config).map_err(|u| {
-            Error::Refused(format!(
-                "{}: the change would leave the file unreadable ({}); nothing was written",
-                rel.display(),
-                u.first().message
-            ))
-        })?;
-        if let Some(d) = reparsed.0.diagnostics.iter().find(|d| {
-            d.severity == crate::diagnostic::Severity::Error
-                && !record
-                    .diagnostics
-                    .iter()
-                    .any(|o| o.code == d.code && o.message == d.message)
-        }) {
-            return Err(Error::Refused(format!(
-                "{}: {}; nothing was written",
-                rel.display(),
-                d.message
-            )));
-        }
-        Ok((new_doc.to_bytes(), Some(fields)))
+        let (bytes, _) = verified(&rel, &record, &new_doc, 1, config)?;
+        Ok((bytes, Some(fields)))
     })?;
     // Each change as one phrase: `priority: high -> low`.
     let changes: Option<Vec<String>> = summary.map(|fields| {
