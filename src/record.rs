@@ -129,10 +129,7 @@ fn parse_with(
         })
         .collect();
     if customer.name.trim().is_empty() {
-        customer.name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        customer.name = file_stem(&path);
     }
     let log = parse_log_with(doc.body(), doc.body_start, doc.body_line(), detail);
     for p in log.problems {
@@ -330,9 +327,13 @@ impl Record {
 
     /// File stem, the customer's short handle (`acme`).
     pub fn stem(&self) -> String {
-        self.path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        file_stem(&self.path)
     }
+}
+
+/// A customer file's stem: `customers/east/acme.md` → `acme`.
+pub fn file_stem(path: &std::path::Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -2,6 +2,7 @@
 //! into exactly one customer file — or a clear error listing the candidates.
 
 use crate::error::{Error, Result};
+use crate::record::file_stem;
 use crate::store::Store;
 use chrono::NaiveDate;
 use std::path::{Component, Path, PathBuf};
@@ -32,7 +33,7 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
     if q.contains(['/', '\\']) || q.ends_with(".md") {
         return resolve_path(store, &paths, q);
     }
-    let by_stem: Vec<&PathBuf> = paths.iter().filter(|p| stem(p) == q).collect();
+    let by_stem: Vec<&PathBuf> = paths.iter().filter(|p| file_stem(p) == q).collect();
     match by_stem.as_slice() {
         [one] => return Ok((*one).clone()),
         [] => {}
@@ -62,14 +63,14 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
     let lower = q.to_lowercase();
     let exact: Vec<&Candidate> = candidates
         .iter()
-        .filter(|c| c.name.to_lowercase() == lower || stem(&c.path).to_lowercase() == lower)
+        .filter(|c| c.name.to_lowercase() == lower || file_stem(&c.path).to_lowercase() == lower)
         .collect();
     let matches: Vec<&Candidate> = if exact.is_empty() {
         candidates
             .iter()
             .filter(|c| {
                 c.name.to_lowercase().contains(&lower)
-                    || stem(&c.path).to_lowercase().contains(&lower)
+                    || file_stem(&c.path).to_lowercase().contains(&lower)
             })
             .collect()
     } else {
@@ -104,17 +105,11 @@ impl Candidate {
     }
 }
 
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 /// Up to three customers whose name, stem or a word of either is close to the query.
 fn closest(candidates: &[Candidate], lower: &str) -> Vec<String> {
     let score = |c: &Candidate| {
         let name = c.name.to_lowercase();
-        let stem = stem(&c.path).to_lowercase();
+        let stem = file_stem(&c.path).to_lowercase();
         std::iter::once(name.as_str())
             .chain(std::iter::once(stem.as_str()))
             .chain(name.split_whitespace())

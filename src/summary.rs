@@ -24,11 +24,9 @@ pub struct Summary {
     pub customer: Customer,
     /// The latest contact on or before `as_of`.
     pub last_contact: Option<NaiveDate>,
-    pub first_contact: Option<NaiveDate>,
     /// Unanswered contacts in a row, up to `as_of`.
     pub unanswered_streak: usize,
     pub open_items: Vec<OpenItem>,
-    pub entry_count: usize,
 }
 
 impl Summary {
@@ -45,10 +43,8 @@ impl Summary {
             .collect();
         Summary {
             last_contact: record.last_contact_by(as_of),
-            first_contact: record.first_contact(),
             unanswered_streak: record.unanswered_streak_by(as_of),
             open_items,
-            entry_count: record.entries.len(),
             customer: record.customer.clone(),
             path: record.path.clone(),
         }
@@ -56,9 +52,6 @@ impl Summary {
 
     /// File stem, the customer's short handle (`acme`).
     pub fn stem(&self) -> String {
-        self.path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        crate::record::file_stem(&self.path)
     }
 }
