@@ -172,36 +172,23 @@ pub fn stage_at(record: &Record, config: &Config, date: NaiveDate) -> Option<Str
     record.customer.stage.clone()
 }
 
-/// The first entry in [start, end] whose stage change ends in `won`.
-fn won_entry<'a>(
+/// The first entry in [start, end] whose `key` change (`OLD -> NEW`) moves into a value that
+/// `is_target` accepts from one it does not.
+fn change_into<'a>(
     record: &'a Record,
-    config: &Config,
     start: NaiveDate,
     end: NaiveDate,
+    key: &str,
+    is_target: impl Fn(&str) -> bool,
 ) -> Option<&'a Entry> {
     record
         .entries
         .iter()
         .filter(|e| e.date >= start && e.date <= end)
         .find(|e| {
-            e.field("stage").is_some_and(|f| {
+            e.field(key).is_some_and(|f| {
                 let (old, new) = parse_change(&f.value);
-                config.stage_key(&new) == Some("won")
-                    && old.as_deref().and_then(|o| config.stage_key(o)) != Some("won")
-            })
-        })
-}
-
-fn became_lost(record: &Record, start: NaiveDate, end: NaiveDate) -> bool {
-    record
-        .entries
-        .iter()
-        .filter(|e| e.date >= start && e.date <= end)
-        .any(|e| {
-            e.field("status").is_some_and(|f| {
-                let (old, new) = parse_change(&f.value);
-                Status::parse(&new) == Some(Status::Lost)
-                    && old.as_deref().and_then(Status::parse) != Some(Status::Lost)
+                is_target(&new) && !old.as_deref().is_some_and(&is_target)
             })
         })
 }
@@ -290,14 +277,20 @@ pub fn metrics(
                 }
             }
         }
-        if let Some(won) = won_entry(r, config, start, end) {
+        if let Some(won) = change_into(r, start, end, "stage", |v| {
+            config.stage_key(v) == Some("won")
+        }) {
             won_customers.push(r.customer.name.clone());
             won_amount += r.customer.deal_amount.unwrap_or(0.0);
             if let Some(first) = r.first_contact() {
                 cycles.push((won.date - first).num_days() as f64);
             }
         }
-        if became_lost(r, start, end) {
+        if change_into(r, start, end, "status", |v| {
+            Status::parse(v) == Some(Status::Lost)
+        })
+        .is_some()
+        {
             lost_customers.push(r.customer.name.clone());
         }
         if r.customer.status() == Status::Lost {
