@@ -85,8 +85,8 @@ fn describe_io(err: &std::io::Error) -> String {
 impl Error {
     /// The one line printed on stderr, in the team's language. The common errors are fully
     /// translated; others keep their English details behind the Chinese label.
-    pub fn line(&self, lang: crate::config::Lang) -> String {
-        use crate::config::Lang;
+    pub fn line(&self, lang: crate::model::config::Lang) -> String {
+        use crate::model::config::Lang;
         match (lang, self) {
             (Lang::En, e) => format!("error: {e}"),
             (Lang::Zh, Error::NoRoot { start }) => format!(

@@ -2,45 +2,29 @@
 //! (TOML front matter for the profile and plan, an append-only log for every contact), shared
 //! through git. The library holds the pure logic; [`run`] is the whole command-line program.
 
-pub mod check;
-pub mod cli;
-pub mod cmd;
-pub mod config;
-pub mod customer;
-pub mod dates;
-pub mod diagnostic;
-pub mod document;
-pub mod due;
-pub mod edit;
-pub mod entry;
-pub mod error;
-pub mod git;
-pub mod i18n;
-pub mod merge;
-pub mod overlay;
-pub mod record;
-pub mod render;
-pub mod resolve;
+mod cli;
+mod cmd;
+mod engine;
+mod error;
+mod io;
+mod model;
+mod present;
 #[cfg(test)]
 mod robustness;
-pub mod schema;
-pub mod stats;
-pub mod store;
-pub mod summary;
 pub mod synth;
 
 use chrono::NaiveDate;
 use clap::Parser;
-use config::Lang;
 use error::{Error, Result};
+use io::store::{self, Store};
+use model::config::{self, Lang};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use store::Store;
 
 /// What a command leaves for the user: text for stdout and an exit code.
 #[derive(Debug, Default)]
-pub struct Output {
+pub(crate) struct Output {
     pub stdout: String,
     pub code: u8,
 }
@@ -53,7 +37,7 @@ impl Output {
 
 /// Everything a command needs from the outside world, read once at the edge.
 #[derive(Debug, Clone)]
-pub struct Ctx {
+pub(crate) struct Ctx {
     pub today: NaiveDate,
     pub json: bool,
     pub color: bool,
@@ -129,7 +113,7 @@ fn error_lang(ctx: &Ctx) -> Lang {
 
 fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
     let today = match &g.today {
-        Some(t) => dates::parse_iso(t).ok_or_else(|| {
+        Some(t) => model::dates::parse_iso(t).ok_or_else(|| {
             Error::Usage(format!(
                 "--today `{t}` is not a date; write it as YYYY-MM-DD"
             ))

@@ -2,10 +2,10 @@
 //! document splitter, the customer and log readers, `check`'s rules, the editor, the merge
 //! driver, date and duration arguments, followup.toml and the private overlay.
 
-use crate::check::entry_diagnostics;
-use crate::config::Config;
-use crate::edit::{Change, apply};
-use crate::record::parse_document;
+use crate::engine::check::entry_diagnostics;
+use crate::model::config::Config;
+use crate::model::edit::{Change, apply};
+use crate::model::record::parse_document;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use std::path::PathBuf;
@@ -22,16 +22,17 @@ fn read_everything(bytes: &[u8]) {
     match parse_document(PathBuf::from("customers/x.md"), bytes, &config) {
         Ok((record, doc)) => {
             let _ = entry_diagnostics(&record, &config, today());
-            let _ = crate::due::reasons(
-                &crate::summary::Summary::of(&record, today()),
+            let _ = crate::engine::due::reasons(
+                &crate::model::summary::Summary::of(&record, today()),
                 &config,
                 today(),
             );
-            let _ = crate::record::parse_summary(PathBuf::from("x.md"), bytes, &config, today());
-            let _ = crate::stats::stage_at(&record, &config, today());
+            let _ =
+                crate::model::record::parse_summary(PathBuf::from("x.md"), bytes, &config, today());
+            let _ = crate::engine::stats::stage_at(&record, &config, today());
             let _ = record.unanswered_streak_by(today());
             let changes = [
-                Change::Set("next.due".into(), crate::edit::date_value(today())),
+                Change::Set("next.due".into(), crate::model::edit::date_value(today())),
                 Change::Set("stage".into(), "won".into()),
                 Change::Remove("contact.phone".into()),
             ];
@@ -45,15 +46,15 @@ fn read_everything(bytes: &[u8]) {
             }
         }
     }
-    let _ = crate::merge::merge(SEED.as_bytes(), bytes, SEED.as_bytes());
-    let _ = crate::merge::merge(bytes, SEED.as_bytes(), bytes);
+    let _ = crate::engine::merge::merge(SEED.as_bytes(), bytes, SEED.as_bytes());
+    let _ = crate::engine::merge::merge(bytes, SEED.as_bytes(), bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
-        let _ = crate::entry::split_blocks(text);
-        let _ = crate::dates::parse_date_arg(text, today());
-        let _ = crate::dates::Duration::parse(text);
+        let _ = crate::model::entry::split_blocks(text);
+        let _ = crate::model::dates::parse_date_arg(text, today());
+        let _ = crate::model::dates::Duration::parse(text);
         let _ = Config::parse(text);
-        let _ = crate::overlay::Overlay::parse(text);
-        let _ = crate::schema::parse_assignment(text, &config, today());
+        let _ = crate::io::overlay::Overlay::parse(text);
+        let _ = crate::model::schema::parse_assignment(text, &config, today());
     }
 }
 

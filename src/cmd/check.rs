@@ -1,13 +1,13 @@
 //! `followup check`: reads every customer file (or the given ones), reports all problems at once
 //! as `PATH:LINE:COL: error[CODE]: message` with the source line and a caret. Never writes.
 
-use crate::check::{NameAt, duplicate_names, entry_diagnostics};
 use crate::cli::CheckArgs;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::check::{NameAt, duplicate_names, entry_diagnostics};
 use crate::error::{Error, Result};
-use crate::record::parse_record;
-use crate::render::{Tone, json, paint, width};
-use crate::store::Store;
+use crate::io::store::Store;
+use crate::model::diagnostic::{Diagnostic, Severity};
+use crate::model::record::parse_record;
+use crate::present::render::{Tone, json, paint, width};
 use crate::{Ctx, Output};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -121,7 +121,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
             }
         }
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        if ctx.lang(&store) == crate::config::Lang::Zh {
+        if ctx.lang(&store) == crate::model::config::Lang::Zh {
             out.push_str(&if errors + warnings == 0 {
                 format!("已检查 {} 个文件：没有问题\n", reports.len())
             } else {

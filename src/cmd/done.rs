@@ -3,13 +3,13 @@
 use crate::cli::DoneArgs;
 use crate::cmd::{unreadable, verified};
 use crate::error::{Error, Result};
-use crate::record::parse_document;
+use crate::model::record::parse_document;
 use crate::{Ctx, Output};
 
 pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
-    let rel = crate::resolve::resolve(&store, &args.customer)?;
+    let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let needle = args.text.as_deref().map(str::to_lowercase);
     let ticked = store.update(&rel, |bytes| {
         let (record, doc) =
@@ -23,7 +23,7 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
             })
             .map(|(_, f)| f.clone())
             .collect();
-        let describe = |f: &crate::entry::Field| {
+        let describe = |f: &crate::model::entry::Field| {
             format!("{}:{}: {}: {}", rel.display(), f.line, f.key, f.value)
         };
         let item = match open.as_slice() {
@@ -67,13 +67,15 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
     })?;
     let (line, kind, text) = ticked;
     if ctx.json {
-        return Ok(Output::text(crate::render::json(&serde_json::json!({
-            "file": rel.display().to_string(), "line": line, "kind": kind, "text": text,
-        }))));
+        return Ok(Output::text(crate::present::render::json(
+            &serde_json::json!({
+                "file": rel.display().to_string(), "line": line, "kind": kind, "text": text,
+            }),
+        )));
     }
     let ticked = format!("{}:{line}: {kind}: {text}", rel.display());
     Ok(Output::text(match ctx.lang(&store) {
-        crate::config::Lang::En => format!("Done: {ticked}\n"),
-        crate::config::Lang::Zh => format!("已完成：{ticked}\n"),
+        crate::model::config::Lang::En => format!("Done: {ticked}\n"),
+        crate::model::config::Lang::Zh => format!("已完成：{ticked}\n"),
     }))
 }

@@ -1,12 +1,12 @@
 //! `followup due`: the morning list — who must be contacted by today (or within a span) and why.
 
 use crate::cli::DueArgs;
-use crate::config::{Config, Lang};
-use crate::dates::Duration;
-use crate::due::{DueItem, channel_hint, due_items, relative};
+use crate::engine::due::{DueItem, channel_hint, due_items, relative};
 use crate::error::{Error, Result};
-use crate::i18n::t;
-use crate::render::{Align, Table, Tone, csv, json, truncate};
+use crate::model::config::{Config, Lang};
+use crate::model::dates::Duration;
+use crate::present::i18n::t;
+use crate::present::render::{Align, Table, Tone, csv, json, truncate};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -116,16 +116,15 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
         priority: c.priority().key(),
         due: i.due.to_string(),
         overdue_days: i.overdue_days,
-        reasons: i
-            .reasons
-            .iter()
-            .map(crate::due::Reason::kind)
-            .fold(Vec::new(), |mut v, k| {
+        reasons: i.reasons.iter().map(crate::engine::due::Reason::kind).fold(
+            Vec::new(),
+            |mut v, k| {
                 if !v.contains(&k) {
                     v.push(k);
                 }
                 v
-            }),
+            },
+        ),
         last_contact: i.summary.last_contact.map(|d| d.to_string()),
         next_action: c.next_action.as_deref(),
         hints: i

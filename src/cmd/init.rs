@@ -2,14 +2,15 @@
 //! registers the merge driver in the clone. Idempotent; never overwrites a file.
 
 use crate::cli::InitArgs;
-use crate::config::{Lang, template};
-use crate::customer::lookup;
-use crate::edit::{Change, apply};
 use crate::error::{Error, Result};
-use crate::overlay::customer_key;
-use crate::record::parse_document;
-use crate::store::CONFIG_FILE;
-use crate::{Ctx, Output, git};
+use crate::io::git;
+use crate::io::overlay::customer_key;
+use crate::io::store::CONFIG_FILE;
+use crate::model::config::{Lang, template};
+use crate::model::customer::lookup;
+use crate::model::edit::{Change, apply};
+use crate::model::record::parse_document;
+use crate::{Ctx, Output};
 use std::fs;
 use std::path::Path;
 use toml_edit::Value;
@@ -33,7 +34,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         write_new(&config, &template(lang))?;
         done.push(format!("created   {CONFIG_FILE}"));
     }
-    let customers_dir = crate::config::Config::parse(
+    let customers_dir = crate::model::config::Config::parse(
         &fs::read_to_string(&config).map_err(|e| Error::io(&config, &e))?,
     )
     .map_or_else(|_| "customers".to_string(), |c| c.customers_dir);
@@ -80,13 +81,13 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
-    crate::store::write_atomic(path, text.as_bytes()).map_err(|e| Error::io(path, &e))
+    crate::io::store::write_atomic(path, text.as_bytes()).map_err(|e| Error::io(path, &e))
 }
 
 /// Creates the git-ignored overlay and moves every confidential value of the shared customer
 /// files into it: the overlay is written first, then each file loses only those keys.
 fn make_private(dir: &Path) -> Result<Vec<String>> {
-    let store = crate::store::Store::open(dir.to_path_buf())?;
+    let store = crate::io::store::Store::open(dir.to_path_buf())?;
     let file = store.config.private_file.clone();
     let mut done = Vec::new();
     let overlay_path = store.overlay_path();
@@ -105,7 +106,7 @@ fn make_private(dir: &Path) -> Result<Vec<String>> {
     for loaded in store.load_all()? {
         let Ok(record) = loaded else { continue };
         let bytes = store.read(&record.path)?;
-        let Ok(doc) = crate::document::Document::parse(&bytes) else {
+        let Ok(doc) = crate::model::document::Document::parse(&bytes) else {
             continue;
         };
         let Ok(toml) = toml_edit::Document::parse(doc.front_matter()) else {

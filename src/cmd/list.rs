@@ -3,11 +3,11 @@
 
 use crate::cli::ListArgs;
 use crate::cmd::due::stage_label;
-use crate::customer::{Priority, Status};
 use crate::error::{Error, Result};
-use crate::i18n::t;
-use crate::render::{Align, Table, Tone, csv, json, mask, truncate};
-use crate::summary::Summary;
+use crate::model::customer::{Priority, Status};
+use crate::model::summary::Summary;
+use crate::present::i18n::t;
+use crate::present::render::{Align, Table, Tone, csv, json, mask, truncate};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -220,7 +220,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
     out.push_str(&format!(
         "\n{} {}\n",
         rows.len(),
-        if lang == crate::config::Lang::Zh {
+        if lang == crate::model::config::Lang::Zh {
             "位客户"
         } else {
             "customers"

@@ -3,15 +3,15 @@
 
 use crate::cli::LogArgs;
 use crate::cmd::{author, unreadable, verified};
-use crate::config::Config;
-use crate::customer::lookup;
-use crate::dates::{days_between, parse_date_arg};
-use crate::document::Document;
-use crate::edit::{Change, apply, date_value};
-use crate::entry::{NewEntry, Outcome, resolve_due_in_text, split_objection};
 use crate::error::{Error, Result};
-use crate::record::{Record, parse_document};
-use crate::schema::{check_stage, check_status, typed_value};
+use crate::model::config::Config;
+use crate::model::customer::lookup;
+use crate::model::dates::{days_between, parse_date_arg};
+use crate::model::document::Document;
+use crate::model::edit::{Change, apply, date_value};
+use crate::model::entry::{NewEntry, Outcome, resolve_due_in_text, split_objection};
+use crate::model::record::{Record, parse_document};
+use crate::model::schema::{check_stage, check_status, typed_value};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -20,11 +20,11 @@ use toml_edit::Value;
 pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
-    let rel = crate::resolve::resolve(&store, &args.customer)?;
+    let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let plan = Plan::from_args(args, config, ctx.today)?;
     let mut paragraphs = args.message.clone();
     for p in &paragraphs {
-        crate::entry::check_discussion(p).map_err(|e| Error::Usage(format!("-m: {e}")))?;
+        crate::model::entry::check_discussion(p).map_err(|e| Error::Usage(format!("-m: {e}")))?;
     }
     let mut extra_fields = Vec::new();
     if paragraphs.is_empty() && plan.is_empty() {
@@ -51,7 +51,7 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     warn_about(&record, &plan, config, ctx.today);
     let name = &record.customer.name;
     let out = if ctx.json {
-        crate::render::json(&serde_json::json!({
+        crate::present::render::json(&serde_json::json!({
             "customer": name,
             "file": rel.display().to_string(),
             "date": plan.date.to_string(),
@@ -59,13 +59,13 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         }))
     } else {
         match ctx.lang(&store) {
-            crate::config::Lang::En => format!(
+            crate::model::config::Lang::En => format!(
                 "Logged {} {} for {name} ({}:{line})\n",
                 plan.date,
                 plan.channel,
                 rel.display()
             ),
-            crate::config::Lang::Zh => format!(
+            crate::model::config::Lang::Zh => format!(
                 "已记录 {name} 的 {} {} 跟进（{}:{line}）\n",
                 plan.date,
                 plan.channel,
@@ -237,7 +237,7 @@ impl Plan {
         }
         let canonical = |key: &str, value: &str| match key {
             "stage" => config.stage_key(value).map(str::to_string),
-            _ => crate::customer::Status::parse(value).map(|x| x.key().to_string()),
+            _ => crate::model::customer::Status::parse(value).map(|x| x.key().to_string()),
         };
         for (key, new) in [("stage", &self.stage), ("status", &self.status)] {
             let Some(new) = new else { continue };
@@ -248,7 +248,7 @@ impl Plan {
             changes.push(Change::Set(key.into(), Value::from(new.as_str())));
             fields.push((
                 key.into(),
-                crate::schema::change_text(key, old.as_deref(), new, config),
+                crate::model::schema::change_text(key, old.as_deref(), new, config),
                 false,
             ));
         }
@@ -351,7 +351,7 @@ fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
         );
     }
     if let Some(next) = &plan.next
-        && let Some(v) = crate::customer::vague_phrase(next, config)
+        && let Some(v) = crate::model::customer::vague_phrase(next, config)
     {
         eprintln!("warning: next action `{next}` is vague (\"{v}\"); say what exactly, by when");
     }
@@ -404,9 +404,9 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, NewFields)> {
         .filter(|l| !l.starts_with('#'))
         .collect::<Vec<_>>()
         .join("\n");
-    crate::entry::check_discussion(&kept)
+    crate::model::entry::check_discussion(&kept)
         .map_err(|e| Error::Refused(format!("{e}; nothing was logged")))?;
-    let log = crate::entry::parse_log(&format!("## 2000-01-01 x\n{kept}\n"), 0, 1);
+    let log = crate::model::entry::parse_log(&format!("## 2000-01-01 x\n{kept}\n"), 0, 1);
     let Some(entry) = log.entries.into_iter().next() else {
         return Err(Error::Refused("empty message; nothing was logged".into()));
     };

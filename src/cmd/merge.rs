@@ -2,10 +2,11 @@
 //! Writes the merge into OURS; exits 0 when clean, 1 when conflicts remain (marked in the file).
 //! A side that cannot be parsed falls back to `git merge-file`, which never drops text.
 
+use crate::Output;
 use crate::cli::MergeArgs;
+use crate::engine::merge::merge;
 use crate::error::{Error, Result};
-use crate::merge::merge;
-use crate::{Output, store};
+use crate::io::store;
 use std::process::Command;
 
 pub fn run(args: &MergeArgs) -> Result<Output> {

@@ -13,11 +13,11 @@ pub mod show;
 pub mod stats;
 
 use crate::cli::Command;
-use crate::config::Config;
-use crate::diagnostic::Severity;
-use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::record::{Record, Unreadable, parse_document};
+use crate::model::config::Config;
+use crate::model::diagnostic::Severity;
+use crate::model::document::Document;
+use crate::model::record::{Record, Unreadable, parse_document};
 use crate::{Ctx, Output};
 use std::path::Path;
 
@@ -117,7 +117,7 @@ pub fn verified(
 /// Who writes, asked before any lock is taken: `--by`, else `git config user.name`.
 pub fn writer(by: Option<&str>, root: &Path) -> Option<String> {
     by.map(str::to_string)
-        .or_else(|| crate::git::user_name(root))
+        .or_else(|| crate::io::git::user_name(root))
 }
 
 /// Author of a new entry: the writer, else the file's owner; one word (`li.wei`).

@@ -1,12 +1,12 @@
 //! `followup new`: creates a customer file whose name is derived safely from the customer's name.
 
 use crate::cli::NewArgs;
-use crate::config::Config;
-use crate::customer::lookup;
-use crate::document::Document;
-use crate::edit::{Change, apply, date_value};
 use crate::error::{Error, Result};
-use crate::schema::{check_priority, check_stage, parse_assignment};
+use crate::model::config::Config;
+use crate::model::customer::lookup;
+use crate::model::document::Document;
+use crate::model::edit::{Change, apply, date_value};
+use crate::model::schema::{check_priority, check_stage, parse_assignment};
 use crate::{Ctx, Output};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -67,7 +67,7 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
         owner: args
             .owner
             .clone()
-            .or_else(|| crate::git::user_name(&store.root)),
+            .or_else(|| crate::io::git::user_name(&store.root)),
         contact: args.contact.clone(),
     };
     if ctx.interactive {
@@ -83,11 +83,13 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let text = render(name, args, &fields, &changes, config, ctx)?;
     store.create(&rel, text.as_bytes())?;
     if ctx.json {
-        return Ok(Output::text(crate::render::json(&serde_json::json!({
-            "customer": name, "file": rel.display().to_string(), "missing": missing_required(&text, config),
-        }))));
+        return Ok(Output::text(crate::present::render::json(
+            &serde_json::json!({
+                "customer": name, "file": rel.display().to_string(), "missing": missing_required(&text, config),
+            }),
+        )));
     }
-    let zh = ctx.lang(&store) == crate::config::Lang::Zh;
+    let zh = ctx.lang(&store) == crate::model::config::Lang::Zh;
     let mut out = if zh {
         format!("已创建 {}\n", rel.display())
     } else {

@@ -4,21 +4,21 @@
 use crate::cli::SetArgs;
 use crate::cmd::log::append_after_edit;
 use crate::cmd::{author, unreadable, verified};
-use crate::customer::lookup;
-use crate::edit::{Change, apply};
-use crate::entry::NewEntry;
 use crate::error::{Error, Result};
-use crate::overlay::customer_key;
-use crate::record::parse_document;
-use crate::schema::parse_assignment;
-use crate::store::Store;
+use crate::io::overlay::customer_key;
+use crate::io::store::Store;
+use crate::model::customer::lookup;
+use crate::model::edit::{Change, apply};
+use crate::model::entry::NewEntry;
+use crate::model::record::parse_document;
+use crate::model::schema::parse_assignment;
 use crate::{Ctx, Output};
 use std::path::Path;
 
 pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
-    let rel = crate::resolve::resolve(&store, &args.customer)?;
+    let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let changes: Vec<Change> = args
         .pairs
         .iter()
@@ -66,7 +66,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             effective.push(change.clone());
             let masked = |v: &str| {
                 if config.is_confidential(key) {
-                    crate::render::mask(v)
+                    crate::present::render::mask(v)
                 } else {
                     v.to_string()
                 }
@@ -80,7 +80,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             if let ("stage" | "status", Some(n)) = (key.as_str(), &new) {
                 fields.push((
                     key.clone(),
-                    crate::schema::change_text(key, old.as_deref(), n, config),
+                    crate::model::schema::change_text(key, old.as_deref(), n, config),
                     false,
                 ));
             } else {
@@ -115,11 +115,13 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             .collect()
     });
     if ctx.json {
-        return Ok(Output::text(crate::render::json(&serde_json::json!({
-            "file": rel.display().to_string(), "changes": changes.unwrap_or_default(),
-        }))));
+        return Ok(Output::text(crate::present::render::json(
+            &serde_json::json!({
+                "file": rel.display().to_string(), "changes": changes.unwrap_or_default(),
+            }),
+        )));
     }
-    let zh = ctx.lang(&store) == crate::config::Lang::Zh;
+    let zh = ctx.lang(&store) == crate::model::config::Lang::Zh;
     let out = match (changes, zh) {
         (None, true) => format!("{}：没有需要修改的内容\n", rel.display()),
         (None, false) => format!("{}: nothing to change\n", rel.display()),

@@ -4,9 +4,9 @@
 use crate::cli::ShowArgs;
 use crate::cmd::unreadable;
 use crate::error::{Error, Result};
-use crate::i18n::t;
-use crate::record::parse_document;
-use crate::render::{Tone, json, mask, paint};
+use crate::model::record::parse_document;
+use crate::present::i18n::t;
+use crate::present::render::{Tone, json, mask, paint};
 use crate::{Ctx, Output};
 use serde_json::{Map, Value as Json};
 use toml_edit::{Item, Value};
@@ -15,7 +15,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
     let lang = ctx.lang(&store);
-    let rel = crate::resolve::resolve(&store, &args.customer)?;
+    let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let bytes = store.read(&rel)?;
     let (record, doc) =
         parse_document(rel.clone(), &bytes, config).map_err(|u| unreadable(&u, false))?;
@@ -24,7 +24,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let masked = |key: &str| config.is_confidential(key) && !ctx.reveal;
     let mut front = table_json(toml.as_table().iter(), "", &masked);
     if let Some(overlay) = store.load_overlay()? {
-        let key = crate::overlay::customer_key(&rel, &config.customers_dir);
+        let key = crate::io::overlay::customer_key(&rel, &config.customers_dir);
         for (dotted, value) in overlay.values(&key) {
             insert_path(&mut front, &dotted, value_json(&value, &dotted, &masked));
         }
@@ -33,12 +33,12 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         .open_items()
         .map(|(e, f)| {
             serde_json::json!({
-                "kind": f.key, "text": f.value, "due": crate::entry::due_date(&f.value).map(|d| d.to_string()),
+                "kind": f.key, "text": f.value, "due": crate::model::entry::due_date(&f.value).map(|d| d.to_string()),
                 "entry_date": e.date.to_string(), "line": f.line,
             })
         })
         .collect();
-    let recent: Vec<&crate::entry::Entry> =
+    let recent: Vec<&crate::model::entry::Entry> =
         record.entries.iter().rev().take(args.entries).collect();
     if ctx.json {
         let entries: Vec<Json> = recent
@@ -70,7 +70,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     flatten(&front, "", &mut lines);
     let width = lines
         .iter()
-        .map(|(k, _)| crate::render::width(k))
+        .map(|(k, _)| crate::present::render::width(k))
         .max()
         .unwrap_or(0);
     // The last contact closes the plan, or the profile when there is no plan.
@@ -109,7 +109,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         for (k, v) in mine {
             out.push_str(&format!(
                 "  {k}{}  {v}\n",
-                " ".repeat(width - crate::render::width(k))
+                " ".repeat(width - crate::present::render::width(k))
             ));
         }
         if group == last_contact_in
@@ -118,8 +118,8 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             let label = t(lang, "Last contact");
             out.push_str(&format!(
                 "  {label}{}  {last} ({})\n",
-                " ".repeat(width.saturating_sub(crate::render::width(label))),
-                crate::due::relative(last, ctx.today, lang)
+                " ".repeat(width.saturating_sub(crate::present::render::width(label))),
+                crate::engine::due::relative(last, ctx.today, lang)
             ));
         }
     }
@@ -128,7 +128,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         out.push_str("  -\n");
     }
     for (e, f) in record.open_items() {
-        let overdue = crate::entry::due_date(&f.value).is_some_and(|d| d < ctx.today);
+        let overdue = crate::model::entry::due_date(&f.value).is_some_and(|d| d < ctx.today);
         let line = format!(
             "  [ ] {}: {}   ({} {}:{})",
             f.key,
@@ -154,7 +154,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         out.push_str(&format!(
             "  {} {}{author}\n",
             e.date,
-            crate::i18n::channel(lang, &e.channel)
+            crate::present::i18n::channel(lang, &e.channel)
         ));
         for line in e.text.lines() {
             out.push_str(&format!("      {line}\n"));
@@ -167,7 +167,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             };
             out.push_str(&format!(
                 "      - {mark}{}: {}\n",
-                crate::i18n::field(lang, &f.key),
+                crate::present::i18n::field(lang, &f.key),
                 f.value
             ));
         }
@@ -176,7 +176,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         out.push_str(&format!(
             "  … {} {} {}\n",
             record.entries.len() - recent.len(),
-            if lang == crate::config::Lang::Zh {
+            if lang == crate::model::config::Lang::Zh {
                 "条更早的记录见"
             } else {
                 "earlier entries in"

@@ -3,13 +3,13 @@
 
 use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy};
 use crate::cmd::list::format_amount;
-use crate::config::Lang;
-use crate::dates::parse_date_arg;
+use crate::engine::stats::{Metrics, Period, Review, Subject, metrics, owners, review, subjects};
 use crate::error::{Error, Result};
-use crate::i18n::t;
-use crate::record::Record;
-use crate::render::{Align, Table, Tone, csv, json, paint};
-use crate::stats::{Metrics, Period, Review, Subject, metrics, owners, review, subjects};
+use crate::model::config::Lang;
+use crate::model::dates::parse_date_arg;
+use crate::model::record::Record;
+use crate::present::i18n::t;
+use crate::present::render::{Align, Table, Tone, csv, json, paint};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -145,7 +145,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
 }
 
 fn parse(date: &str) -> chrono::NaiveDate {
-    crate::dates::parse_iso(date).unwrap_or_default()
+    crate::model::dates::parse_iso(date).unwrap_or_default()
 }
 
 fn zh_period(p: Period) -> &'static str {
@@ -281,7 +281,7 @@ fn details(m: &Metrics, lang: Lang, color: bool) -> String {
         }
         out.push_str(&indent(&table.render(color)));
     }
-    let lists: [(&str, &Vec<crate::stats::Named>, &str, &str); 3] = [
+    let lists: [(&str, &Vec<crate::engine::stats::Named>, &str, &str); 3] = [
         (
             "Unanswered streaks",
             &m.unanswered_customers,

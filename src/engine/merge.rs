@@ -3,10 +3,10 @@
 //! one by one, and only a key both sides changed differently becomes a conflict, marked with
 //! git's conflict markers at its line so `followup check` reports it. Pure: bytes in, bytes out.
 
-use crate::customer::lookup;
-use crate::document::{Document, conflict_marker_lines, to_newline};
-use crate::edit;
-use crate::entry::{Block, split_blocks};
+use crate::model::customer::lookup;
+use crate::model::document::{Document, conflict_marker_lines, to_newline};
+use crate::model::edit;
+use crate::model::entry::{Block, split_blocks};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 

@@ -2,11 +2,11 @@
 //! order and dates, channels and objection categories, over-contact, and duplicate customers.
 //! Pure: records, settings and today in, diagnostics out.
 
-use crate::config::Config;
-use crate::customer::vague_phrase;
-use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::entry::{Outcome, due_date, parse_change, split_due, split_objection};
-use crate::record::Record;
+use crate::model::config::Config;
+use crate::model::customer::vague_phrase;
+use crate::model::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::entry::{Outcome, due_date, parse_change, split_due, split_objection};
+use crate::model::record::Record;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -126,7 +126,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 "status" => {
                     let (old, new) = parse_change(&f.value);
                     for v in old.iter().chain(Some(&new)) {
-                        if crate::customer::Status::parse(v).is_none() {
+                        if crate::model::customer::Status::parse(v).is_none() {
                             out.push(
                                 Diagnostic::error(
                                     f.line,

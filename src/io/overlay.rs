@@ -7,8 +7,9 @@
 //! phone = "+86 138 0000 0000"
 //! ```
 
-use crate::customer::lookup;
-use crate::edit;
+#[cfg(test)]
+use crate::model::customer::lookup;
+use crate::model::edit;
 use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
@@ -46,6 +47,7 @@ impl Overlay {
         out
     }
 
+    #[cfg(test)]
     pub fn get(&self, key: &str, dotted: &str) -> Option<&Value> {
         lookup(self.customer(key)?, dotted)?.as_value()
     }

@@ -2,13 +2,13 @@
 //! history in the log, wins and cycle length, losses, objections, channels, streaks, stale and
 //! overdue customers. Pure: records, settings, the range and today in; numbers out.
 
-use crate::config::Config;
-use crate::customer::Status;
-use crate::dates::{Duration, add_days};
-use crate::due::reasons_with_last_contact;
-use crate::entry::{Entry, Outcome, parse_change, split_objection};
-use crate::record::Record;
-use crate::summary::Summary;
+use crate::engine::due::reasons_with_last_contact;
+use crate::model::config::Config;
+use crate::model::customer::Status;
+use crate::model::dates::{Duration, add_days};
+use crate::model::entry::{Entry, Outcome, parse_change, split_objection};
+use crate::model::record::Record;
+use crate::model::summary::Summary;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -306,7 +306,7 @@ pub fn metrics(
         if let Some(first) =
             reasons_with_last_contact(summary, r.last_contact_by(as_of), config, as_of)
                 .iter()
-                .map(crate::due::Reason::date)
+                .map(crate::engine::due::Reason::date)
                 .min()
             && first < as_of
         {
@@ -453,7 +453,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        crate::dates::parse_iso(s).unwrap()
+        crate::model::dates::parse_iso(s).unwrap()
     }
 
     #[test]

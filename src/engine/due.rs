@@ -1,10 +1,10 @@
 //! Who must be contacted by a date, and why (SPEC 5.1): cadence since the last contact, the
 //! next action's deadline, open promises and assists. Pure: records and today in, items out.
 
-use crate::config::{Config, Lang};
-use crate::customer::Status;
-use crate::dates::{Duration, days_between};
-use crate::summary::Summary;
+use crate::model::config::{Config, Lang};
+use crate::model::customer::Status;
+use crate::model::dates::{Duration, days_between};
+use crate::model::summary::Summary;
 use chrono::NaiveDate;
 
 /// One reason a customer is due, with the date it falls due.

@@ -2,9 +2,9 @@
 //! unanswered streak and open items — computed in the reading pass, so the file's text and log
 //! can be dropped at once and ten thousand customers fit in a few megabytes.
 
-use crate::customer::Customer;
-use crate::entry::{due_date, split_due};
-use crate::record::Record;
+use crate::model::customer::Customer;
+use crate::model::entry::{due_date, split_due};
+use crate::model::record::Record;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -52,6 +52,6 @@ impl Summary {
 
     /// File stem, the customer's short handle (`acme`).
     pub fn stem(&self) -> String {
-        crate::record::file_stem(&self.path)
+        crate::model::record::file_stem(&self.path)
     }
 }

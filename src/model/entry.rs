@@ -2,7 +2,7 @@
 //! `- key: value` fields (with Chinese aliases and task boxes) and discussion text — parsed by
 //! one line scan with line numbers, and rendered in the one shape the tool appends.
 
-use crate::dates::{parse_date_arg, parse_iso};
+use crate::model::dates::{parse_date_arg, parse_iso};
 use chrono::NaiveDate;
 
 /// What came of a contact; the middle three count as unanswered.
@@ -133,6 +133,7 @@ impl Entry {
         !self.channel.eq_ignore_ascii_case("note")
     }
 
+    #[cfg(test)]
     /// The stage change this entry records, as (old, new) raw values.
     pub fn stage_change(&self) -> Option<(Option<String>, String)> {
         self.field("stage").map(|f| parse_change(&f.value))
@@ -568,7 +569,10 @@ impl NewEntry {
             .collect();
         if !text.is_empty() {
             out.push_str(newline);
-            out.push_str(&crate::document::to_newline(&text.join("\n\n"), newline));
+            out.push_str(&crate::model::document::to_newline(
+                &text.join("\n\n"),
+                newline,
+            ));
             out.push_str(newline);
         }
         if !self.fields.is_empty() {

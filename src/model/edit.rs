@@ -1,7 +1,7 @@
 //! Format-preserving front-matter edits: only the keys a command means to change are touched;
 //! comments (same-line ones too), key order and spacing of everything else stay byte-for-byte.
 
-use crate::document::Document;
+use crate::model::document::Document;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// One change to a dotted front-matter key.

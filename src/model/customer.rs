@@ -1,10 +1,10 @@
 //! The front-matter model: a customer's profile and plan read from TOML (bare or quoted dates,
 //! Chinese aliases), with a positioned diagnostic for every value it cannot accept.
 
-use crate::config::Config;
-use crate::dates::{Duration, parse_iso};
-use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::document::LineIndex;
+use crate::model::config::Config;
+use crate::model::dates::{Duration, parse_iso};
+use crate::model::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::document::LineIndex;
 use chrono::NaiveDate;
 use std::ops::Range;
 use toml_edit::{Item, Table, Value};

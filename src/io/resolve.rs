@@ -2,8 +2,8 @@
 //! into exactly one customer file — or a clear error listing the candidates.
 
 use crate::error::{Error, Result};
-use crate::record::file_stem;
-use crate::store::Store;
+use crate::io::store::Store;
+use crate::model::record::file_stem;
 use chrono::NaiveDate;
 use std::path::{Component, Path, PathBuf};
 

@@ -12,7 +12,6 @@ pub enum Tone {
     Today,
     Upcoming,
     Header,
-    Good,
 }
 
 impl Tone {
@@ -23,7 +22,6 @@ impl Tone {
             Tone::Today => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
             Tone::Upcoming => Style::new().dimmed(),
             Tone::Header => Style::new().bold(),
-            Tone::Good => Style::new().fg_color(Some(AnsiColor::Green.into())),
         }
     }
 }
@@ -87,10 +85,6 @@ impl Table {
 
     pub fn row(&mut self, cells: Vec<String>, tone: Tone) {
         self.rows.push((cells, tone));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 
     /// Renders the table; a cell with several lines makes its row that many lines high.

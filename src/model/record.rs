@@ -1,12 +1,12 @@
 //! One customer file, parsed: its typed profile, its log entries and every problem found on the
 //! way. A file that cannot be parsed at all yields only diagnostics — and is never written.
 
-use crate::config::Config;
-use crate::customer::{Customer, Locator, missing_required, read_customer};
-use crate::diagnostic::Diagnostic;
-use crate::document::{Document, LineIndex, conflict_marker_lines};
-use crate::entry::{Detail, Entry, Field, parse_log_with};
-use crate::summary::Summary;
+use crate::model::config::Config;
+use crate::model::customer::{Customer, Locator, missing_required, read_customer};
+use crate::model::diagnostic::Diagnostic;
+use crate::model::document::{Document, LineIndex, conflict_marker_lines};
+use crate::model::entry::{Detail, Entry, Field, parse_log_with};
+use crate::model::summary::Summary;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -73,9 +73,9 @@ fn parse_with(
         Ok(doc) => doc,
         Err(e) => {
             let code = match e {
-                crate::document::SplitError::NotUtf8 { .. } => "not-utf8",
-                crate::document::SplitError::NoFrontMatter => "no-front-matter",
-                crate::document::SplitError::Unclosed => "unclosed-front-matter",
+                crate::model::document::SplitError::NotUtf8 { .. } => "not-utf8",
+                crate::model::document::SplitError::NoFrontMatter => "no-front-matter",
+                crate::model::document::SplitError::Unclosed => "unclosed-front-matter",
             };
             let mut diags =
                 vec![Diagnostic::error(e.line(), 1, code, e.message()).with_hint(e.hint())];
@@ -123,7 +123,7 @@ fn parse_with(
         .confidential_keys()
         .filter(|_| detail == Detail::Full)
         .filter_map(|k| {
-            let item = crate::customer::lookup(table, k)?;
+            let item = crate::model::customer::lookup(table, k)?;
             let (line, col) = loc.at(item.span());
             Some((k.to_string(), line, col))
         })

@@ -1,10 +1,10 @@
 //! What each known front-matter key holds, and turning `KEY=VALUE` text typed by a user into a
 //! checked TOML value — so `set`, `new --set` and `log` never write a value `check` rejects.
 
-use crate::config::Config;
-use crate::customer::{Priority, Status};
-use crate::dates::{Duration, parse_date_arg};
-use crate::edit::{Change, date_value};
+use crate::model::config::Config;
+use crate::model::customer::{Priority, Status};
+use crate::model::dates::{Duration, parse_date_arg};
+use crate::model::edit::{Change, date_value};
 use chrono::NaiveDate;
 use toml_edit::Value;
 

@@ -1,11 +1,11 @@
 //! The only code that touches the filesystem: finding the folder root, walking the customer
 //! files, reading them, and writing one atomically under an exclusive lock.
 
-use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::overlay::Overlay;
-use crate::record::{Record, Unreadable, parse_lean, parse_record, parse_summary};
-use crate::summary::Summary;
+use crate::io::overlay::Overlay;
+use crate::model::config::Config;
+use crate::model::record::{Record, Unreadable, parse_lean, parse_record, parse_summary};
+use crate::model::summary::Summary;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fs::File;

@@ -1,6 +1,6 @@
 //! `followup.toml`: the team's settings, with every key defaulted so an empty file works.
 
-use crate::dates::Duration;
+use crate::model::dates::Duration;
 use serde::Deserialize;
 
 /// Language of human-readable output.

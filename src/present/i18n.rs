@@ -1,6 +1,6 @@
 //! Labels and headers in the team's language (`lang = "zh"` or `--lang zh`); English is the key.
 
-use crate::config::Lang;
+use crate::model::config::Lang;
 
 const ZH: &[(&str, &str)] = &[
     ("Customer", "客户"),
@@ -76,7 +76,7 @@ pub fn t(lang: Lang, en: &'static str) -> &'static str {
 /// A log field's key as shown: `feedback`, or 反馈 in Chinese.
 pub fn field(lang: Lang, key: &str) -> String {
     match lang {
-        Lang::Zh => crate::entry::FIELD_KEYS
+        Lang::Zh => crate::model::entry::FIELD_KEYS
             .iter()
             .find(|(en, _)| *en == key)
             .map_or_else(|| key.to_string(), |(_, zh)| (*zh).to_string()),
@@ -87,7 +87,7 @@ pub fn field(lang: Lang, key: &str) -> String {
 /// A channel as shown: `phone`, or 电话 in Chinese.
 pub fn channel(lang: Lang, key: &str) -> String {
     match lang {
-        Lang::Zh => crate::config::CHANNEL_ALIASES
+        Lang::Zh => crate::model::config::CHANNEL_ALIASES
             .iter()
             .find(|(_, en)| *en == key)
             .map_or_else(|| key.to_string(), |(zh, _)| (*zh).to_string()),

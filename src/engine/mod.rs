@@ -1,0 +1,8 @@
+//! The engines: the rules of the product as pure functions over the model — who is due (`due`),
+//! the review's numbers (`stats`), the validator's rules (`check`) and the three-way merge of a
+//! customer file (`merge`). Records, settings and today in; results out.
+
+pub(crate) mod check;
+pub(crate) mod due;
+pub(crate) mod merge;
+pub(crate) mod stats;

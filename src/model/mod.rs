@@ -1,0 +1,15 @@
+//! The model: what a sales folder's files mean, as plain data. A customer file split into front
+//! matter and body (`document`), its log entries (`entry`), its typed profile (`customer`), the
+//! team's settings (`config`), dates and durations, and the changes a command can make to a file.
+//! Pure: bytes and text in, data out; nothing here touches the disk or the clock.
+
+pub(crate) mod config;
+pub(crate) mod customer;
+pub(crate) mod dates;
+pub(crate) mod diagnostic;
+pub(crate) mod document;
+pub(crate) mod edit;
+pub(crate) mod entry;
+pub(crate) mod record;
+pub(crate) mod schema;
+pub(crate) mod summary;

@@ -1,0 +1,5 @@
+//! Presentation: data in, text out — tables, colours, CSV and JSON (`render`) and the words in
+//! the team's language (`i18n`).
+
+pub(crate) mod i18n;
+pub(crate) mod render;
