@@ -1,7 +1,7 @@
 //! `followup done`: ticks an open promise or assist in place (`- [ ]` → `- [x]`), a one-line change.
 
 use crate::cli::DoneArgs;
-use crate::cmd::{unreadable, verified};
+use crate::cmd::shared::{unreadable, verified};
 use crate::error::{Error, Result};
 use crate::model::record::parse_document;
 use crate::{Ctx, Output};

@@ -5,7 +5,7 @@ use crate::engine::due::{DueItem, channel_hint, due_items, relative};
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::dates::Duration;
-use crate::present::i18n::t;
+use crate::present::i18n::{stage_label, t};
 use crate::present::render::{Align, Table, Tone, csv, json, truncate};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
@@ -141,17 +141,6 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
                 text: r.describe(today, Lang::En),
             })
             .collect(),
-    }
-}
-
-/// The stage as shown to people: the key, or its label in Chinese.
-pub fn stage_label(stage: Option<&str>, config: &Config, lang: Lang) -> String {
-    match (stage, lang) {
-        (None, _) => "?".into(),
-        (Some(s), Lang::Zh) => config
-            .stage(s)
-            .map_or_else(|| s.to_string(), |d| d.label.clone()),
-        (Some(s), Lang::En) => s.to_string(),
     }
 }
 

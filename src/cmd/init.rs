@@ -145,9 +145,10 @@ fn make_private(dir: &Path) -> Result<Vec<String>> {
             .collect();
         store.update(path, |bytes| {
             let (record, doc) = parse_document(path.clone(), bytes, &store.config)
-                .map_err(|u| crate::cmd::unreadable(&u, true))?;
+                .map_err(|u| crate::cmd::shared::unreadable(&u, true))?;
             let edited = apply(&doc, &removals).map_err(Error::Refused)?;
-            let (bytes, _) = crate::cmd::verified(path, &record, &edited, 0, &store.config)?;
+            let (bytes, _) =
+                crate::cmd::shared::verified(path, &record, &edited, 0, &store.config)?;
             Ok((bytes, ()))
         })?;
     }

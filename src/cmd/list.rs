@@ -2,12 +2,12 @@
 //! owner or tag.
 
 use crate::cli::ListArgs;
-use crate::cmd::due::stage_label;
 use crate::error::{Error, Result};
 use crate::model::customer::{Priority, Status};
 use crate::model::summary::Summary;
+use crate::present::i18n::stage_label;
 use crate::present::i18n::t;
-use crate::present::render::{Align, Table, Tone, csv, json, mask, truncate};
+use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask, truncate};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -227,13 +227,4 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         }
     ));
     Ok(Output::text(out))
-}
-
-/// 650000 → "650000", 1.5 → "1.5".
-pub fn format_amount(a: f64) -> String {
-    if a.fract() == 0.0 && a.abs() < 1e15 {
-        format!("{}", a as i64)
-    } else {
-        format!("{a}")
-    }
 }

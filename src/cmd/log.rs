@@ -2,7 +2,7 @@
 //! next action, stage, status and amount — one atomic, locked write; nothing else is touched.
 
 use crate::cli::LogArgs;
-use crate::cmd::{author, unreadable, verified};
+use crate::cmd::shared::{append_after_edit, author, unreadable, verified, writer};
 use crate::error::{Error, Result};
 use crate::model::config::Config;
 use crate::model::customer::lookup;
@@ -38,7 +38,7 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         paragraphs = text;
         extra_fields = fields;
     }
-    let writer = crate::cmd::writer(args.by.as_deref(), &store.root);
+    let writer = writer(args.by.as_deref(), &store.root);
     let (record, line) = store.update(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
@@ -268,58 +268,6 @@ impl Plan {
             fields,
         };
         Ok(append_after_edit(doc, &edited, record, &entry, self.date))
-    }
-}
-
-/// Appends `entry` to `edited` — `original` after its front-matter edits — after the record's
-/// last entry. The front matter may have grown or shrunk, so the offsets read from `original`
-/// shift by as much.
-pub fn append_after_edit(
-    original: &Document,
-    edited: &Document,
-    record: &Record,
-    entry: &NewEntry,
-    date: NaiveDate,
-) -> (Document, usize) {
-    let last_end = record
-        .entries
-        .last()
-        .map(|e| (e.end + edited.body_start).saturating_sub(original.body_start));
-    append_entry(edited, last_end, entry, date)
-}
-
-/// Splices a rendered entry in after the last entry (or at the end of the file when there is no
-/// entry or only blank lines follow it), with one blank line before it.
-fn append_entry(
-    doc: &Document,
-    last_entry_end: Option<usize>,
-    entry: &NewEntry,
-    date: NaiveDate,
-) -> (Document, usize) {
-    let nl = doc.newline;
-    let rendered = entry.render(date, nl);
-    let text = &doc.text;
-    let end = last_entry_end.filter(|&e| e <= text.len() && text.is_char_boundary(e));
-    let after_is_blank = end.is_none_or(|e| text[e..].trim().is_empty());
-    if after_is_blank {
-        let mut insert = String::new();
-        if !text.ends_with('\n') {
-            insert.push_str(nl);
-        }
-        let ends_blank =
-            text.ends_with(&format!("{nl}{nl}")) || text.ends_with("\n\n") || text.is_empty();
-        if !ends_blank {
-            insert.push_str(nl);
-        }
-        let line = text.matches('\n').count() + insert.matches('\n').count() + 1;
-        insert.push_str(&rendered);
-        (doc.splice(text.len()..text.len(), &insert), line)
-    } else {
-        let at = end.unwrap_or(text.len());
-        let body = rendered.strip_suffix(nl).unwrap_or(&rendered);
-        let insert = format!("{nl}{nl}{body}");
-        let line = text[..at].matches('\n').count() + 3;
-        (doc.splice(at..at, &insert), line)
     }
 }
 

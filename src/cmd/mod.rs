@@ -9,17 +9,13 @@ pub mod log;
 pub mod merge;
 pub mod new;
 pub mod set;
+pub(crate) mod shared;
 pub mod show;
 pub mod stats;
 
 use crate::cli::Command;
 use crate::error::{Error, Result};
-use crate::model::config::Config;
-use crate::model::diagnostic::Severity;
-use crate::model::document::Document;
-use crate::model::record::{Record, Unreadable, parse_document};
 use crate::{Ctx, Output};
-use std::path::Path;
 
 pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
     match command {
@@ -56,75 +52,4 @@ fn man() -> Result<Output> {
         .render(&mut out)
         .map_err(|e| Error::Refused(format!("cannot render the man page: {e}")))?;
     Ok(Output::text(String::from_utf8_lossy(&out).into_owned()))
-}
-
-/// The error for a file a command must read but cannot parse: file, line, what to do.
-pub fn unreadable(u: &Unreadable, writing: bool) -> Error {
-    let d = u.first();
-    Error::Parse {
-        path: u.path.clone(),
-        line: d.line,
-        message: if writing {
-            format!("{}; nothing was written", d.message)
-        } else {
-            d.message.clone()
-        },
-        hint: Some(d.hint.clone().map_or_else(
-            || "run `followup check` for details".into(),
-            |h| format!("{h}, then run `followup check`"),
-        )),
-    }
-}
-
-/// The last guard before any write: the edited document must read back as a customer file,
-/// with `before`'s entries plus `added`, and without an error `before` did not have. Returns
-/// the bytes to write and the record they read back as.
-pub fn verified(
-    rel: &Path,
-    before: &Record,
-    after: &Document,
-    added: usize,
-    config: &Config,
-) -> Result<(Vec<u8>, Record)> {
-    let refuse =
-        |why: String| Error::Refused(format!("{}: {why}; nothing was written", rel.display()));
-    let bytes = after.to_bytes();
-    let (record, _) = parse_document(rel.to_path_buf(), &bytes, config).map_err(|u| {
-        refuse(format!(
-            "the change would leave the file unreadable ({})",
-            u.first().message
-        ))
-    })?;
-    if record.entries.len() != before.entries.len() + added {
-        return Err(refuse(format!(
-            "the change would not read back with {added} new entr{}",
-            if added == 1 { "y" } else { "ies" }
-        )));
-    }
-    let new_error = record.diagnostics.iter().find(|d| {
-        d.severity == Severity::Error
-            && !before
-                .diagnostics
-                .iter()
-                .any(|o| o.code == d.code && o.message == d.message)
-    });
-    if let Some(d) = new_error {
-        return Err(refuse(d.message.clone()));
-    }
-    Ok((bytes, record))
-}
-
-/// Who writes, asked before any lock is taken: `--by`, else `git config user.name`.
-pub fn writer(by: Option<&str>, root: &Path) -> Option<String> {
-    by.map(str::to_string)
-        .or_else(|| crate::io::git::user_name(root))
-}
-
-/// Author of a new entry: the writer, else the file's owner; one word (`li.wei`).
-pub fn author(writer: Option<&str>, owner: Option<&str>) -> Option<String> {
-    writer
-        .or(owner)
-        .map(str::to_string)
-        .map(|a| a.split_whitespace().collect::<Vec<_>>().join("."))
-        .filter(|a| !a.is_empty())
 }

@@ -79,7 +79,7 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
         .map(|pair| parse_assignment(pair, config, ctx.today))
         .collect::<Result<_, _>>()
         .map_err(Error::Usage)?;
-    let (_, changes) = crate::cmd::set::split_private(&store, &rel, changes)?;
+    let (_, changes) = crate::cmd::shared::split_private(&store, &rel, changes)?;
     let text = render(name, args, &fields, &changes, config, ctx)?;
     store.create(&rel, text.as_bytes())?;
     if ctx.json {

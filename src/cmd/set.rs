@@ -2,18 +2,14 @@
 //! one-line diff), recorded as a `note` entry in the log so the history says who changed what.
 
 use crate::cli::SetArgs;
-use crate::cmd::log::append_after_edit;
-use crate::cmd::{author, unreadable, verified};
+use crate::cmd::shared::{append_after_edit, author, split_private, unreadable, verified, writer};
 use crate::error::{Error, Result};
-use crate::io::overlay::customer_key;
-use crate::io::store::Store;
 use crate::model::customer::lookup;
 use crate::model::edit::{Change, apply};
 use crate::model::entry::NewEntry;
 use crate::model::record::parse_document;
 use crate::model::schema::parse_assignment;
 use crate::{Ctx, Output};
-use std::path::Path;
 
 pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
@@ -27,7 +23,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         .map_err(Error::Usage)?;
     // With a private overlay, confidential values go there and never into the shared file.
     let (private, changes) = split_private(&store, &rel, changes)?;
-    let writer = crate::cmd::writer(args.by.as_deref(), &store.root);
+    let writer = writer(args.by.as_deref(), &store.root);
     let summary = store.update(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
@@ -129,38 +125,4 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         (Some(list), false) => format!("Updated {}: {}\n", rel.display(), list.join("; ")),
     };
     Ok(Output::text(out))
-}
-
-/// Moves changes of confidential keys to the private overlay (when the team uses one);
-/// returns the keys written there and the changes left for the shared file.
-pub fn split_private(
-    store: &Store,
-    rel: &Path,
-    changes: Vec<Change>,
-) -> Result<(Vec<String>, Vec<Change>)> {
-    if store.load_overlay()?.is_none() {
-        return Ok((Vec::new(), changes));
-    }
-    let key_of = |c: &Change| match c {
-        Change::Set(k, _) | Change::Remove(k) => k.clone(),
-    };
-    let (private, shared): (Vec<Change>, Vec<Change>) = changes
-        .into_iter()
-        .partition(|c| store.config.is_confidential(&key_of(c)));
-    if private.is_empty() {
-        return Ok((Vec::new(), shared));
-    }
-    let customer = customer_key(rel, &store.config.customers_dir);
-    store.update_overlay(|overlay| {
-        for change in &private {
-            match change {
-                Change::Set(k, v) => overlay
-                    .set(&customer, k, v.clone())
-                    .map_err(Error::Refused)?,
-                Change::Remove(k) => overlay.remove(&customer, k),
-            }
-        }
-        Ok(())
-    })?;
-    Ok((private.iter().map(key_of).collect(), shared))
 }

@@ -2,7 +2,7 @@
 //! confidential fields masked unless `--reveal`.
 
 use crate::cli::ShowArgs;
-use crate::cmd::unreadable;
+use crate::cmd::shared::unreadable;
 use crate::error::{Error, Result};
 use crate::model::record::parse_document;
 use crate::present::i18n::t;

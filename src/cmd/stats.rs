@@ -2,14 +2,13 @@
 //! with ranked objections, channels, and the customers behind the streak, stale and overdue counts.
 
 use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy};
-use crate::cmd::list::format_amount;
 use crate::engine::stats::{Metrics, Period, Review, Subject, metrics, owners, review, subjects};
 use crate::error::{Error, Result};
 use crate::model::config::Lang;
 use crate::model::dates::parse_date_arg;
 use crate::model::record::Record;
 use crate::present::i18n::t;
-use crate::present::render::{Align, Table, Tone, csv, json, paint};
+use crate::present::render::{Align, Table, Tone, csv, format_amount, json, paint};
 use crate::{Ctx, Output};
 use serde::Serialize;
 

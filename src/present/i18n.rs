@@ -1,6 +1,6 @@
 //! Labels and headers in the team's language (`lang = "zh"` or `--lang zh`); English is the key.
 
-use crate::model::config::Lang;
+use crate::model::config::{Config, Lang};
 
 const ZH: &[(&str, &str)] = &[
     ("Customer", "客户"),
@@ -92,5 +92,16 @@ pub fn channel(lang: Lang, key: &str) -> String {
             .find(|(_, en)| *en == key)
             .map_or_else(|| key.to_string(), |(zh, _)| (*zh).to_string()),
         Lang::En => key.to_string(),
+    }
+}
+
+/// The stage as shown to people: the key, or its label in Chinese.
+pub fn stage_label(stage: Option<&str>, config: &Config, lang: Lang) -> String {
+    match (stage, lang) {
+        (None, _) => "?".into(),
+        (Some(s), Lang::Zh) => config
+            .stage(s)
+            .map_or_else(|| s.to_string(), |d| d.label.clone()),
+        (Some(s), Lang::En) => s.to_string(),
     }
 }

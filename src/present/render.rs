@@ -160,6 +160,15 @@ pub fn json<T: serde::Serialize>(value: &T) -> String {
     s
 }
 
+/// 650000 → "650000", 1.5 → "1.5".
+pub fn format_amount(a: f64) -> String {
+    if a.fract() == 0.0 && a.abs() < 1e15 {
+        format!("{}", a as i64)
+    } else {
+        format!("{a}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
