@@ -49,7 +49,7 @@ fn read_everything(bytes: &[u8]) {
     let _ = crate::engine::merge::merge(SEED.as_bytes(), bytes, SEED.as_bytes());
     let _ = crate::engine::merge::merge(bytes, SEED.as_bytes(), bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
-        let _ = crate::model::entry::split_blocks(text);
+        let _ = crate::model::reader::split_blocks(text);
         let _ = crate::model::dates::parse_date_arg(text, today());
         let _ = crate::model::dates::Duration::parse(text);
         let _ = Config::parse(text);

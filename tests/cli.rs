@@ -1,172 +1,11 @@
 //! End-to-end tests: the real `followup` binary on fixture folders copied to a temporary
 //! directory, with today pinned (2026-11-26, a Thursday) and git's user config cleared.
 
+mod common;
+
+use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-const TODAY: &str = "2026-11-26";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A scratch sales folder.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-/// What one run printed and returned.
-#[derive(Debug)]
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Run {
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-/// A `followup` command with a clean environment: no FOLLOWUP_*, no colour, no git identity.
-fn followup(cwd: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_followup"));
-    cmd.current_dir(cwd)
-        .env_remove("FOLLOWUP_DIR")
-        .env_remove("FOLLOWUP_TODAY")
-        .env_remove("NO_COLOR")
-        .env_remove("EDITOR")
-        .env_remove("VISUAL")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd)
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn finish(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run followup");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-impl Sandbox {
-    fn new(fixture_name: &str) -> Sandbox {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&fixture(fixture_name), dir.path());
-        Sandbox { dir }
-    }
-
-    fn empty() -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.run_in(self.path(), args)
-    }
-
-    fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
-        finish(followup(cwd).arg("--today").arg(TODAY).args(args))
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-
-    fn bytes(&self, rel: &str) -> Vec<u8> {
-        std::fs::read(self.path().join(rel)).unwrap()
-    }
-
-    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
-        let path = self.path().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-
-    /// Every file under the folder with its bytes, to prove nothing was written.
-    fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.path().to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).unwrap() {
-                let e = e.unwrap();
-                if e.file_type().unwrap().is_dir() {
-                    stack.push(e.path());
-                } else {
-                    out.push((e.path(), std::fs::read(e.path()).unwrap()));
-                }
-            }
-        }
-        out.sort();
-        out
-    }
-}
-
-/// Lines removed and added between two texts (a tiny line diff, enough for one-line edits).
-fn changed_lines(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
-    let b: Vec<&str> = before.split_inclusive('\n').collect();
-    let a: Vec<&str> = after.split_inclusive('\n').collect();
-    let prefix = b.iter().zip(&a).take_while(|(x, y)| x == y).count();
-    let suffix = b[prefix..]
-        .iter()
-        .rev()
-        .zip(a[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let removed = b[prefix..b.len() - suffix]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
-    let added = a[prefix..a.len() - suffix]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
-    (removed, added)
-}
 
 // ---------------------------------------------------------------- due
 
@@ -522,15 +361,14 @@ fn done_ticks_one_box_in_place() {
     );
     assert_eq!(
         added,
-        vec!["- [x] promised: send the trial agreement (due 2024-01-12)\n"]
+        vec!["- [x] promised: send the trial agreement (due 2024-01-12) (done 2026-11-26)\n"]
     );
     // A plain `- assist:` item gets a ticked box.
     let s = Sandbox::new("due");
     s.run(&["done", "assist"]).ok();
-    assert!(
-        s.read("customers/assist.md")
-            .contains("- [x] assist: presales-zhou: demo environment (due 2026-11-22)\n")
-    );
+    assert!(s.read("customers/assist.md").contains(
+        "- [x] assist: presales-zhou: demo environment (due 2026-11-22) (done 2026-11-26)\n"
+    ));
     let names = due_names(&s.run(&["due", "--json"]).ok());
     assert!(!names.iter().any(|(n, _)| n == "Assist Co"));
 }
@@ -2037,24 +1875,91 @@ fn prompts_and_the_editor_appear_only_at_a_terminal() {
     assert_eq!(run.code, 2, "{run:?}");
 }
 
+fn fake_editor(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let editor = dir.join(name);
+    let script = format!("#!/bin/sh\ncat > \"$1\" <<'EOF'\n{text}EOF\n");
+    std::fs::write(&editor, script).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    editor
+}
+
 #[test]
-fn log_refuses_text_that_would_break_out_of_its_entry() {
+fn the_editor_keeps_markdown_and_refuses_what_would_break_out_of_the_entry() {
     let s = Sandbox::new("due");
+    let tools = tempfile::tempdir().unwrap();
     let before = s.snapshot();
-    for text in ["## Not a heading here", "# Big news", "```\nunclosed code"] {
-        let run = s
-            .run(&["log", "cadence", "-m", text, "--feedback", "ok"])
-            .code(2);
-        assert!(run.stderr.starts_with("error: -m: "), "{}", run.stderr);
+    for (name, text, why) in [
+        (
+            "setext.sh",
+            "Title\n---\n\n- feedback: x\n",
+            "under line 1 would turn it into a heading",
+        ),
+        (
+            "fence.sh",
+            "Notes\n\n```\nnever closed\n",
+            "line 3: the code block opened here with ``` is never closed",
+        ),
+        (
+            "comment.sh",
+            "<!-- draft\n\n- feedback: x\n",
+            "line 1: the HTML comment",
+        ),
+    ] {
+        let editor = fake_editor(tools.path(), name, text);
+        let run = at_terminal(s.path(), "log cadence", "", Some(&editor));
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stdout.contains(why), "{name}: {run:?}");
     }
-    assert_eq!(s.snapshot(), before);
-    s.run(&[
-        "log",
-        "cadence",
-        "-m",
-        "### A sub-heading is fine\n```\ncode\n```",
-    ])
-    .ok();
+    assert_eq!(s.snapshot(), before, "a refused message writes nothing");
+    let text = "Walked through the plan:\n\n```\n## 2027 roadmap\n- [ ] not a field\n```\n\n> they quoted the old price\n\n- feedback: ok\n- [ ] promised: send it (due 2026-12-01)\n";
+    let editor = fake_editor(tools.path(), "good.sh", text);
+    let run = at_terminal(s.path(), "log cadence", "", Some(&editor));
+    assert_eq!(run.code, 0, "{run:?}");
+    let file = s.read("customers/cadence.md");
+    assert!(
+        file.ends_with("## 2026-11-26 phone @amy\n\nWalked through the plan:\n\n```\n## 2027 roadmap\n- [ ] not a field\n```\n\n> they quoted the old price\n\n- feedback: ok\n- [ ] promised: send it (due 2026-12-01)\n"),
+        "{file}"
+    );
+    let show = s.run(&["show", "cadence", "--json"]).ok().json();
+    let last = show["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["fields"].as_array().unwrap().len(), 2, "{last}");
+    s.run(&["check", "customers/cadence.md", "--deny-warnings"])
+        .ok();
+}
+
+#[test]
+fn log_escapes_typed_text_so_it_stays_inside_its_entry() {
+    let s = Sandbox::new("due");
+    let before = s.read("customers/cadence.md");
+    for text in [
+        "## Not a heading here",
+        "# Big news",
+        "```\nunclosed code",
+        "text\n---",
+    ] {
+        s.run(&["log", "cadence", "-m", text, "--feedback", "ok"])
+            .ok();
+    }
+    let after = s.read("customers/cadence.md");
+    assert!(
+        after.starts_with(&before),
+        "nothing before the new entries changes"
+    );
+    assert!(after.contains("\\## Not a heading here\n"), "{after}");
+    assert!(after.contains("\\```\nunclosed code\n"), "{after}");
+    let json = s
+        .run(&["show", "cadence", "--json", "--entries", "9"])
+        .ok()
+        .json();
+    let entries = json["entries"].as_array().unwrap();
+    let logged: Vec<_> = entries.iter().rev().take(4).collect();
+    for e in logged {
+        assert_eq!(e["fields"][0]["value"], "ok", "{e}");
+    }
+    let check = s.run(&["check", "--json"]).ok().json();
+    assert_eq!(check["errors"], 0);
+    assert!(!check.to_string().contains("not-an-entry"), "{check}");
 }
 
 #[test]

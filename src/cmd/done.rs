@@ -1,7 +1,8 @@
-//! `followup done`: ticks an open promise or assist in place (`- [ ]` → `- [x]`), a one-line change.
+//! `followup done`: ticks an open promise, assist or to-do in place (`- [ ]` → `- [x]`) and appends
+//! `(done DATE)` to its text — a one-line change.
 
 use crate::cli::DoneArgs;
-use crate::cmd::shared::{unreadable, verified};
+use crate::cmd::shared::{Expect, unreadable, verified, writable};
 use crate::error::{Error, Result};
 use crate::model::record::parse_document;
 use crate::{Ctx, Output};
@@ -14,6 +15,7 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
     let ticked = store.update(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
+        writable(&rel, &record)?;
         let open: Vec<_> = record
             .open_items()
             .filter(|(_, f)| {
@@ -47,22 +49,30 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
                 )));
             }
         };
-        let line = &doc.text[item.line_start..];
-        let line = &line[..line.find('\n').unwrap_or(line.len())];
-        let (at, remove, insert) = if let Some(i) = line.find("[ ]") {
-            (item.line_start + i, 3, "[x]")
-        } else {
-            // A plain `- promised: …` gets a ticked box after its bullet.
-            let bullet = line.find(['-', '*']).unwrap_or(0);
-            (item.line_start + bullet + 2, 0, "[x] ")
+        // The later splice first, so the earlier offset stays valid.
+        let done = format!(" (done {})", ctx.today);
+        let edited = doc.splice(item.text_end..item.text_end, &done);
+        let edited = match &item.task_span {
+            Some(span) => edited.splice(span.clone(), "[x]"),
+            None => {
+                // A plain `- promised: …` gets a ticked box after its list marker.
+                let after_marker = marker_end(&doc.text, item.item_start);
+                edited.splice(after_marker..after_marker, "[x] ")
+            }
         };
-        let (bytes, _) = verified(
-            &rel,
-            &record,
-            &doc.splice(at..at + remove, insert),
-            0,
-            config,
-        )?;
+        let (bytes, after) = verified(&rel, &record, &edited, &Expect::NOTHING, config)?;
+        let ticked = after
+            .entries
+            .iter()
+            .flat_map(|e| &e.fields)
+            .any(|f| f.line == item.line && f.task == Some(true));
+        if !ticked {
+            return Err(Error::Refused(format!(
+                "{}:{}: the item would not read back as ticked; tick its box by hand; nothing was written",
+                rel.display(),
+                item.line
+            )));
+        }
         Ok((bytes, (item.line, item.key.clone(), item.value.clone())))
     })?;
     let (line, kind, text) = ticked;
@@ -78,4 +88,13 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
         crate::model::config::Lang::En => format!("Done: {ticked}\n"),
         crate::model::config::Lang::Zh => format!("已完成：{ticked}\n"),
     }))
+}
+
+/// The offset just after a list item's marker (`-`, `*`, `+`, `1.`, `1)`) and one space.
+fn marker_end(text: &str, item_start: usize) -> usize {
+    let rest = &text[item_start..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = digits + 1;
+    let space = usize::from(rest[marker.min(rest.len())..].starts_with([' ', '\t']));
+    (item_start + marker + space).min(text.len())
 }

@@ -147,8 +147,13 @@ fn make_private(dir: &Path) -> Result<Vec<String>> {
             let (record, doc) = parse_document(path.clone(), bytes, &store.config)
                 .map_err(|u| crate::cmd::shared::unreadable(&u, true))?;
             let edited = apply(&doc, &removals).map_err(Error::Refused)?;
-            let (bytes, _) =
-                crate::cmd::shared::verified(path, &record, &edited, 0, &store.config)?;
+            let (bytes, _) = crate::cmd::shared::verified(
+                path,
+                &record,
+                &edited,
+                &crate::cmd::shared::Expect::NOTHING,
+                &store.config,
+            )?;
             Ok((bytes, ()))
         })?;
     }

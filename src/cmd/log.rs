@@ -2,14 +2,15 @@
 //! next action, stage, status and amount — one atomic, locked write; nothing else is touched.
 
 use crate::cli::LogArgs;
-use crate::cmd::shared::{append_after_edit, author, unreadable, verified, writer};
+use crate::cmd::shared::{Expect, author, place_entry, unreadable, verified, writer};
 use crate::error::{Error, Result};
+use crate::model::compose::{Discussion, NewEntry, NewField, check_markdown};
 use crate::model::config::Config;
 use crate::model::customer::lookup;
 use crate::model::dates::{days_between, parse_date_arg};
 use crate::model::document::Document;
 use crate::model::edit::{Change, apply, date_value};
-use crate::model::entry::{NewEntry, Outcome, resolve_due_in_text, split_objection};
+use crate::model::entry::{Detail, Outcome, resolve_due_in_text, split_objection};
 use crate::model::record::{Record, parse_document};
 use crate::model::schema::{check_stage, check_status, typed_value};
 use crate::{Ctx, Output};
@@ -22,12 +23,13 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let config = &store.config;
     let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let plan = Plan::from_args(args, config, ctx.today)?;
-    let mut paragraphs = args.message.clone();
-    for p in &paragraphs {
-        crate::model::entry::check_discussion(p).map_err(|e| Error::Usage(format!("-m: {e}")))?;
-    }
+    let mut discussion = if args.message.is_empty() {
+        Discussion::None
+    } else {
+        Discussion::Plain(args.message.clone())
+    };
     let mut extra_fields = Vec::new();
-    if paragraphs.is_empty() && plan.is_empty() {
+    if args.message.is_empty() && plan.is_empty() {
         if !ctx.interactive {
             return Err(Error::Usage(
                 "nothing to log: pass -m \"what was discussed\" (or fields like --outcome no-answer); the editor opens only at a terminal"
@@ -35,7 +37,7 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
             ));
         }
         let (text, fields) = editor_message(&rel)?;
-        paragraphs = text;
+        discussion = text;
         extra_fields = fields;
     }
     let writer = writer(args.by.as_deref(), &store.root);
@@ -43,9 +45,15 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
         let author = author(writer.as_deref(), record.customer.owner.as_deref());
-        let (new_doc, line) =
-            plan.apply(&doc, &record, config, paragraphs, extra_fields, author)?;
-        let (bytes, after) = verified(&rel, &record, &new_doc, 1, config)?;
+        let entry = plan.entry(&doc, &record, config, discussion, extra_fields, author)?;
+        let (new_doc, line) = entry.place(&doc, &record, plan.date);
+        let (bytes, after) = verified(
+            &rel,
+            &record,
+            &new_doc,
+            &Expect::entry(line, entry.entry.fields.len()),
+            config,
+        )?;
         Ok((bytes, (after, line)))
     })?;
     warn_about(&record, &plan, config, ctx.today);
@@ -80,7 +88,7 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
 struct Plan {
     date: NaiveDate,
     channel: String,
-    fields: Vec<(String, String, bool)>,
+    fields: Vec<NewField>,
     next: Option<String>,
     due: Option<NaiveDate>,
     stage: Option<String>,
@@ -115,10 +123,10 @@ impl Plan {
                     "--outcome `{o}` is unknown; use reached, no-answer, voicemail, busy or declined"
                 )));
             }
-            fields.push(("outcome".into(), o.trim().to_string(), false));
+            fields.push(NewField::new("outcome", o.trim(), false));
         }
         for f in &a.feedback {
-            fields.push(("feedback".into(), f.clone(), false));
+            fields.push(NewField::new("feedback", f.clone(), false));
         }
         for o in &a.objection {
             let (category, how) = split_objection(o);
@@ -126,11 +134,11 @@ impl Plan {
                 Some(h) if !h.is_empty() => format!("{category} — {h}"),
                 _ => category.to_string(),
             };
-            fields.push(("objection".into(), value, false));
+            fields.push(NewField::new("objection", value, false));
         }
         for p in &a.promised {
-            fields.push((
-                "promised".into(),
+            fields.push(NewField::new(
+                "promised",
                 resolve_due_in_text(p, today).map_err(usage)?,
                 true,
             ));
@@ -141,8 +149,8 @@ impl Plan {
                     "--assist `{s}` needs WHO:TASK, like presales-zhou:integration plan"
                 )));
             }
-            fields.push((
-                "assist".into(),
+            fields.push(NewField::new(
+                "assist",
                 resolve_due_in_text(s, today).map_err(usage)?,
                 true,
             ));
@@ -186,16 +194,16 @@ impl Plan {
             && self.amount.is_none()
     }
 
-    /// The new document and the line of the new entry's heading.
-    fn apply(
+    /// The entry to write and the front-matter edits that go with it.
+    fn entry(
         &self,
         doc: &Document,
         record: &Record,
         config: &Config,
-        paragraphs: Vec<String>,
-        extra_fields: Vec<(String, String, bool)>,
+        discussion: Discussion,
+        extra_fields: Vec<NewField>,
         author: Option<String>,
-    ) -> Result<(Document, usize)> {
+    ) -> Result<PlannedEntry> {
         let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
             Error::Refused(format!("{}: {}", record.path.display(), e.message().trim()))
         })?;
@@ -233,7 +241,7 @@ impl Plan {
                 Some(d) => format!("{action} (due {d})"),
                 None => action,
             };
-            fields.push(("next".into(), value.trim().to_string(), false));
+            fields.push(NewField::new("next", value.trim(), false));
         }
         let canonical = |key: &str, value: &str| match key {
             "stage" => config.stage_key(value).map(str::to_string),
@@ -246,28 +254,39 @@ impl Plan {
                 continue;
             }
             changes.push(Change::Set(key.into(), Value::from(new.as_str())));
-            fields.push((
-                key.into(),
+            fields.push(NewField::new(
+                key,
                 crate::model::schema::change_text(key, old.as_deref(), new, config),
                 false,
             ));
         }
         if let Some(amount) = &self.amount {
             changes.push(Change::Set("deal.amount".into(), amount.clone()));
-            fields.push((
-                "amount".into(),
-                amount.to_string().trim().to_string(),
-                false,
-            ));
+            fields.push(NewField::new("amount", amount.to_string().trim(), false));
         }
         let edited = apply(doc, &changes).map_err(Error::Refused)?;
-        let entry = NewEntry {
-            channel: self.channel.clone(),
-            author,
-            paragraphs,
-            fields,
-        };
-        Ok(append_after_edit(doc, &edited, record, &entry, self.date))
+        Ok(PlannedEntry {
+            edited,
+            entry: NewEntry {
+                channel: self.channel.clone(),
+                author,
+                discussion,
+                fields,
+            },
+        })
+    }
+}
+
+/// A new entry and the document with the front-matter edits that go with it.
+struct PlannedEntry {
+    edited: Document,
+    entry: NewEntry,
+}
+
+impl PlannedEntry {
+    /// The new document and the line of the new entry's heading.
+    fn place(&self, original: &Document, record: &Record, date: NaiveDate) -> (Document, usize) {
+        place_entry(original, &self.edited, record, &self.entry, date)
     }
 }
 
@@ -306,18 +325,17 @@ fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
     let newer = record.entries.iter().filter(|e| e.date > plan.date).count();
     if newer > 0 {
         eprintln!(
-            "warning: the entry is dated before {newer} earlier-written entries; `followup check` will flag the order"
+            "note: the entry is dated before {newer} entr{} already in the log; it was placed in date order",
+            if newer == 1 { "y" } else { "ies" }
         );
     }
 }
 
-/// Fields as `NewEntry` takes them: (key, value, open task box).
-type NewFields = Vec<(String, String, bool)>;
-
-/// Opens $VISUAL / $EDITOR on a template, like `git commit`; returns paragraphs and fields.
-fn editor_message(rel: &Path) -> Result<(Vec<String>, NewFields)> {
+/// Opens $VISUAL / $EDITOR on a template, like `git commit`; returns the discussion (Markdown,
+/// checked so it stays inside its entry) and the fields, read by the same reader as the files.
+fn editor_message(rel: &Path) -> Result<(Discussion, Vec<NewField>)> {
     let template = format!(
-        "\n# Log a follow-up for {}.\n# Write what was discussed. Lines starting with '#' are ignored; an empty message aborts.\n# Fields, one per line:\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due 2024-01-12)\n#   - outcome: no-answer\n",
+        "\n# Log a follow-up for {}.\n# Write what was discussed (Markdown). These '#' lines are ignored; an empty message aborts.\n# Fields, one per line:\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due 2024-01-12)\n#   - outcome: no-answer\n",
         rel.display()
     );
     let file = tempfile::Builder::new()
@@ -326,7 +344,7 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, NewFields)> {
         .tempfile()
         .map_err(|e| Error::io(std::env::temp_dir(), &e))?;
     let path: PathBuf = file.path().to_path_buf();
-    std::fs::write(&path, template).map_err(|e| Error::io(&path, &e))?;
+    std::fs::write(&path, &template).map_err(|e| Error::io(&path, &e))?;
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
@@ -347,14 +365,18 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, NewFields)> {
         )));
     }
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+    // The template's own comment lines go; every other line is the rep's Markdown (a `###`
+    // heading or a `#` line inside a code block stays).
+    let comments: Vec<&str> = template.lines().filter(|l| l.starts_with('#')).collect();
     let kept: String = text
         .lines()
-        .filter(|l| !l.starts_with('#'))
+        .filter(|l| !comments.contains(&l.trim_end()))
         .collect::<Vec<_>>()
         .join("\n");
-    crate::model::entry::check_discussion(&kept)
-        .map_err(|e| Error::Refused(format!("{e}; nothing was logged")))?;
-    let log = crate::model::entry::parse_log(&format!("## 2000-01-01 x\n{kept}\n"), 0, 1);
+    check_markdown(&kept)
+        .map_err(|e| Error::Refused(format!("the message: {e}; nothing was logged")))?;
+    let body = format!("## 2000-01-01 x\n\n{kept}\n");
+    let log = crate::model::reader::read_log(&body, 0, 1, Detail::Full);
     let Some(entry) = log.entries.into_iter().next() else {
         return Err(Error::Refused("empty message; nothing was logged".into()));
     };
@@ -367,8 +389,12 @@ fn editor_message(rel: &Path) -> Result<(Vec<String>, NewFields)> {
         .map(|f| {
             let task = f.task == Some(false)
                 || (f.task.is_none() && (f.key == "promised" || f.key == "assist"));
-            (f.key, f.value, task)
+            NewField {
+                key: f.key,
+                value: f.value,
+                task,
+            }
         })
         .collect();
-    Ok((vec![entry.text], fields))
+    Ok((Discussion::Markdown(entry.text), fields))
 }

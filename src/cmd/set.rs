@@ -2,11 +2,13 @@
 //! one-line diff), recorded as a `note` entry in the log so the history says who changed what.
 
 use crate::cli::SetArgs;
-use crate::cmd::shared::{append_after_edit, author, split_private, unreadable, verified, writer};
+use crate::cmd::shared::{
+    Expect, author, place_entry, split_private, unreadable, verified, writer,
+};
 use crate::error::{Error, Result};
+use crate::model::compose::{Discussion, NewEntry, NewField};
 use crate::model::customer::lookup;
 use crate::model::edit::{Change, apply};
-use crate::model::entry::NewEntry;
 use crate::model::record::parse_document;
 use crate::model::schema::parse_assignment;
 use crate::{Ctx, Output};
@@ -42,7 +44,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             if lookup(toml.as_table(), key).is_some() {
                 effective.push(Change::Remove(key.clone()));
             }
-            fields.push(("set".to_string(), format!("{key}: *** (private)"), false));
+            fields.push(NewField::new("set", format!("{key}: *** (private)"), false));
         }
         for change in &changes {
             let (key, new) = match change {
@@ -74,13 +76,13 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
                 (None, None) => continue,
             };
             if let ("stage" | "status", Some(n)) = (key.as_str(), &new) {
-                fields.push((
-                    key.clone(),
+                fields.push(NewField::new(
+                    key,
                     crate::model::schema::change_text(key, old.as_deref(), n, config),
                     false,
                 ));
             } else {
-                fields.push(("set".to_string(), format!("{key}: {value}"), false));
+                fields.push(NewField::new("set", format!("{key}: {value}"), false));
             }
         }
         if fields.is_empty() {
@@ -90,22 +92,23 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         let entry = NewEntry {
             channel: "note".into(),
             author: author(writer.as_deref(), record.customer.owner.as_deref()),
-            paragraphs: Vec::new(),
+            discussion: Discussion::None,
             fields: fields.clone(),
         };
-        let (new_doc, _) = append_after_edit(&doc, &edited, &record, &entry, ctx.today);
-        let (bytes, _) = verified(&rel, &record, &new_doc, 1, config)?;
+        let (new_doc, line) = place_entry(&doc, &edited, &record, &entry, ctx.today);
+        let expect = Expect::entry(line, entry.fields.len());
+        let (bytes, _) = verified(&rel, &record, &new_doc, &expect, config)?;
         Ok((bytes, Some(fields)))
     })?;
     // Each change as one phrase: `priority: high -> low`.
     let changes: Option<Vec<String>> = summary.map(|fields| {
         fields
             .iter()
-            .map(|(k, v, _)| {
-                if k == "set" {
-                    v.clone()
+            .map(|f| {
+                if f.key == "set" {
+                    f.value.clone()
                 } else {
-                    format!("{k}: {v}")
+                    format!("{}: {}", f.key, f.value)
                 }
             })
             .collect()

@@ -5,11 +5,11 @@
 use crate::error::{Error, Result};
 use crate::io::overlay::customer_key;
 use crate::io::store::Store;
+use crate::model::compose::{NewEntry, insert_entry, shifted};
 use crate::model::config::Config;
 use crate::model::diagnostic::Severity;
 use crate::model::document::Document;
 use crate::model::edit::Change;
-use crate::model::entry::NewEntry;
 use crate::model::record::{Record, Unreadable, parse_document};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -32,18 +32,61 @@ pub fn unreadable(u: &Unreadable, writing: bool) -> Error {
     }
 }
 
-/// The last guard before any write: the edited document must read back as a customer file,
-/// with `before`'s entries plus `added`, and without an error `before` did not have. Returns
-/// the bytes to write and the record they read back as.
+/// Refuses to write a file whose end is inside an unclosed block (a fence, HTML block or
+/// comment): anything written after it would be hidden inside it.
+pub fn writable(rel: &Path, record: &Record) -> Result<()> {
+    match record
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unclosed-block")
+    {
+        Some(d) => Err(Error::Refused(format!(
+            "{}:{}: {}, so anything written after it would be hidden inside it; close it, then try again; nothing was written",
+            rel.display(),
+            d.line,
+            d.message
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// What a write is expected to add: how many entries, and the fields of the one it writes.
+pub struct Expect {
+    pub entries: usize,
+    /// The new entry's heading line and how many fields it must read back with.
+    pub entry: Option<(usize, usize)>,
+}
+
+impl Expect {
+    /// A change that adds no entry.
+    pub const NOTHING: Expect = Expect {
+        entries: 0,
+        entry: None,
+    };
+
+    /// One new entry at `line` with `fields` fields.
+    pub fn entry(line: usize, fields: usize) -> Expect {
+        Expect {
+            entries: 1,
+            entry: Some((line, fields)),
+        }
+    }
+}
+
+/// The last guard before any write: the file must not end inside an unclosed block, and the
+/// edited document must read back as a customer file with `before`'s entries plus what
+/// `expect` says, and without an error `before` did not have. Returns the bytes to write and
+/// the record they read back as.
 pub fn verified(
     rel: &Path,
     before: &Record,
     after: &Document,
-    added: usize,
+    expect: &Expect,
     config: &Config,
 ) -> Result<(Vec<u8>, Record)> {
     let refuse =
         |why: String| Error::Refused(format!("{}: {why}; nothing was written", rel.display()));
+    writable(rel, before)?;
     let bytes = after.to_bytes();
     let (record, _) = parse_document(rel.to_path_buf(), &bytes, config).map_err(|u| {
         refuse(format!(
@@ -51,11 +94,20 @@ pub fn verified(
             u.first().message
         ))
     })?;
-    if record.entries.len() != before.entries.len() + added {
+    if record.entries.len() != before.entries.len() + expect.entries {
         return Err(refuse(format!(
-            "the change would not read back with {added} new entr{}",
-            if added == 1 { "y" } else { "ies" }
+            "the change would not read back with {} new entr{}",
+            expect.entries,
+            if expect.entries == 1 { "y" } else { "ies" }
         )));
+    }
+    if let Some((line, fields)) = expect.entry {
+        let read = record.entries.iter().find(|e| e.line == line);
+        if read.is_none_or(|e| e.fields.len() != fields) {
+            return Err(refuse(
+                "the new entry would not read back with all its fields".to_string(),
+            ));
+        }
     }
     let new_error = record.diagnostics.iter().find(|d| {
         d.severity == Severity::Error
@@ -85,56 +137,18 @@ pub fn author(writer: Option<&str>, owner: Option<&str>) -> Option<String> {
         .filter(|a| !a.is_empty())
 }
 
-/// Appends `entry` to `edited` — `original` after its front-matter edits — after the record's
-/// last entry. The front matter may have grown or shrunk, so the offsets read from `original`
-/// shift by as much.
-pub fn append_after_edit(
+/// Places `entry` in `edited` — `original` after its front-matter edits — in date order among
+/// the record's entries: after the last one dated on or before it. The front matter may have
+/// grown or shrunk, so the offsets read from `original` shift by as much.
+pub fn place_entry(
     original: &Document,
     edited: &Document,
     record: &Record,
     entry: &NewEntry,
     date: NaiveDate,
 ) -> (Document, usize) {
-    let last_end = record
-        .entries
-        .last()
-        .map(|e| (e.end + edited.body_start).saturating_sub(original.body_start));
-    append_entry(edited, last_end, entry, date)
-}
-
-/// Splices a rendered entry in after the last entry (or at the end of the file when there is no
-/// entry or only blank lines follow it), with one blank line before it.
-fn append_entry(
-    doc: &Document,
-    last_entry_end: Option<usize>,
-    entry: &NewEntry,
-    date: NaiveDate,
-) -> (Document, usize) {
-    let nl = doc.newline;
-    let rendered = entry.render(date, nl);
-    let text = &doc.text;
-    let end = last_entry_end.filter(|&e| e <= text.len() && text.is_char_boundary(e));
-    let after_is_blank = end.is_none_or(|e| text[e..].trim().is_empty());
-    if after_is_blank {
-        let mut insert = String::new();
-        if !text.ends_with('\n') {
-            insert.push_str(nl);
-        }
-        let ends_blank =
-            text.ends_with(&format!("{nl}{nl}")) || text.ends_with("\n\n") || text.is_empty();
-        if !ends_blank {
-            insert.push_str(nl);
-        }
-        let line = text.matches('\n').count() + insert.matches('\n').count() + 1;
-        insert.push_str(&rendered);
-        (doc.splice(text.len()..text.len(), &insert), line)
-    } else {
-        let at = end.unwrap_or(text.len());
-        let body = rendered.strip_suffix(nl).unwrap_or(&rendered);
-        let insert = format!("{nl}{nl}{body}");
-        let line = text[..at].matches('\n').count() + 3;
-        (doc.splice(at..at, &insert), line)
-    }
+    let entries = shifted(&record.entries, original, edited);
+    insert_entry(edited, &entries, entry, date)
 }
 
 /// Moves changes of confidential keys to the private overlay (when the team uses one);

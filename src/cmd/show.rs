@@ -48,7 +48,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 serde_json::json!({
                     "date": e.date.to_string(), "time": e.time, "channel": e.channel, "author": e.author,
                     "outcome": e.outcome().key(), "text": e.text, "line": e.line,
-                    "fields": e.fields.iter().map(|f| serde_json::json!({"key": f.key, "value": f.value, "done": f.task})).collect::<Vec<_>>(),
+                    "fields": e.fields.iter().map(|f| serde_json::json!({"key": f.key, "value": f.value, "done": f.task, "done_on": crate::model::entry::done_date(&f.value).map(|d| d.to_string())})).collect::<Vec<_>>(),
                 })
             })
             .collect();

@@ -29,6 +29,11 @@ pub enum Reason {
         date: NaiveDate,
         text: String,
     },
+    /// An open to-do box (`- [ ] …`) without a `promised:` or `assist:` key.
+    Task {
+        date: NaiveDate,
+        text: String,
+    },
 }
 
 impl Reason {
@@ -38,7 +43,8 @@ impl Reason {
             | Reason::NeverContacted { date }
             | Reason::NextAction { date }
             | Reason::Promise { date, .. }
-            | Reason::Assist { date, .. } => *date,
+            | Reason::Assist { date, .. }
+            | Reason::Task { date, .. } => *date,
         }
     }
 
@@ -49,6 +55,7 @@ impl Reason {
             Reason::NextAction { .. } => "next-action",
             Reason::Promise { .. } => "promise",
             Reason::Assist { .. } => "assist",
+            Reason::Task { .. } => "task",
         }
     }
 
@@ -97,6 +104,10 @@ impl Reason {
             (Reason::Assist { text, .. }, Lang::En) => format!("assist \"{text}\" due {when}"),
             (Reason::Assist { text, .. }, Lang::Zh) => {
                 format!("协助「{text}」{}", zh_due(self.date(), today))
+            }
+            (Reason::Task { text, .. }, Lang::En) => format!("to-do \"{text}\" due {when}"),
+            (Reason::Task { text, .. }, Lang::Zh) => {
+                format!("待办「{text}」{}", zh_due(self.date(), today))
             }
         }
     }
@@ -208,10 +219,10 @@ pub fn reasons_with_last_contact(
                 continue;
             };
             let text = item.text.clone();
-            out.push(if item.kind == "promised" {
-                Reason::Promise { date, text }
-            } else {
-                Reason::Assist { date, text }
+            out.push(match item.kind.as_str() {
+                "promised" => Reason::Promise { date, text },
+                "assist" => Reason::Assist { date, text },
+                _ => Reason::Task { date, text },
             });
         }
     }

@@ -6,7 +6,7 @@
 use crate::model::customer::lookup;
 use crate::model::document::{Document, conflict_marker_lines, to_newline};
 use crate::model::edit;
-use crate::model::entry::{Block, split_blocks};
+use crate::model::reader::{Block, split_blocks};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 

@@ -176,29 +176,57 @@ pub fn to_newline(text: &str, newline: &str) -> String {
     out
 }
 
-/// Lines that are git conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`, `|||||||`), 1-based.
+/// Lines that are git conflict markers, 1-based: `<<<<<<<` and `>>>>>>>` lines wherever they
+/// are, and the `|||||||` and `=======` lines of a group that a `<<<<<<<` opens. A lone
+/// `=======` (a setext heading's underline) is Markdown, not a marker.
 pub fn conflict_marker_lines(text: &str) -> Vec<usize> {
     let b = text.as_bytes();
-    let is_marker = |at: usize| {
+    let marker = |at: usize| -> Option<u8> {
         let line = &b[at..];
         let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
         let l = text[at..at + end].trim_end();
-        l == "======="
-            || ["<<<<<<<", ">>>>>>>", "|||||||"]
-                .iter()
-                .any(|m| l.starts_with(m) && (l.len() == 7 || l.as_bytes()[7] == b' '))
+        let c = *l.as_bytes().first()?;
+        let run = l.bytes().take_while(|x| *x == c).count();
+        if run != 7 {
+            return None;
+        }
+        match c {
+            b'=' => (l.len() == 7).then_some(c),
+            b'<' | b'>' | b'|' => (l.len() == 7 || l.as_bytes()[7] == b' ').then_some(c),
+            _ => None,
+        }
     };
     // Only lines that start with one of the marker characters can be markers: one memchr pass
     // finds the few candidates instead of walking every line.
-    let mut starts: Vec<usize> = memchr::memchr3_iter(b'<', b'=', b'>', b)
+    let mut starts: Vec<(usize, u8)> = memchr::memchr3_iter(b'<', b'=', b'>', b)
         .chain(memchr::memchr_iter(b'|', b))
-        .filter(|&i| (i == 0 || b[i - 1] == b'\n') && is_marker(i))
+        .filter(|&i| i == 0 || b[i - 1] == b'\n')
+        .filter_map(|i| marker(i).map(|c| (i, c)))
         .collect();
     starts.sort_unstable();
-    starts
-        .into_iter()
-        .map(|i| memchr::memchr_iter(b'\n', &b[..i]).count() + 1)
-        .collect()
+    let mut lines = Vec::new();
+    let mut open = false;
+    let mut line = 1;
+    let mut counted = 0;
+    for (at, c) in starts {
+        line += memchr::memchr_iter(b'\n', &b[counted..at]).count();
+        counted = at;
+        let keep = match c {
+            b'<' => {
+                open = true;
+                true
+            }
+            b'>' => {
+                open = false;
+                true
+            }
+            _ => open,
+        };
+        if keep {
+            lines.push(line);
+        }
+    }
+    lines
 }
 
 /// Maps byte offsets of a text to 1-based line and column (columns count characters).
@@ -298,6 +326,10 @@ mod tests {
         let text = "a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> theirs\n";
         assert_eq!(conflict_marker_lines(text), vec![2, 4, 6]);
         assert!(conflict_marker_lines("======== heading underline\n").is_empty());
+        // A lone `=======` under a paragraph is a setext heading, not a marker.
+        assert!(conflict_marker_lines("Title\n=======\n").is_empty());
+        let diff3 = "<<<<<<< ours\na\n||||||| base\nb\n=======\nc\n>>>>>>> theirs\n";
+        assert_eq!(conflict_marker_lines(diff3), vec![1, 3, 5, 7]);
     }
 
     #[test]

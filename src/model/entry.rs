@@ -1,9 +1,11 @@
-//! Log entries in a customer file's body: `## DATE [HH:MM] CHANNEL @author` headings, their
-//! `- key: value` fields (with Chinese aliases and task boxes) and discussion text — parsed by
-//! one line scan with line numbers, and rendered in the one shape the tool appends.
+//! Log entries as the commands see them: a dated `## DATE [HH:MM] CHANNEL @author` entry, its
+//! `- key: value` fields (with Chinese aliases and task boxes) and discussion text, and the
+//! small languages inside field values (`OLD -> NEW`, `(due DATE)`, `CATEGORY — how`).
+//! `reader` builds these from the Markdown; `compose` writes new ones.
 
 use crate::model::dates::{parse_date_arg, parse_iso};
 use chrono::NaiveDate;
+use std::ops::Range;
 
 /// What came of a contact; the middle three count as unanswered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,25 +77,35 @@ pub fn field_key(raw: &str) -> Option<&'static str> {
         .map(|(en, _)| *en)
 }
 
-/// A `- key: value` list item inside an entry.
+/// A top-level list item of an entry whose text is `key: value`, or a task-list item.
 #[derive(Debug, Clone)]
 pub struct Field {
-    /// Canonical key for known fields, else the key as written (lower-cased).
+    /// Canonical key for known fields, else the key as written (lower-cased); `task` for a
+    /// task-list item without a `key:`.
     pub key: String,
+    /// The value as it renders (Markdown escapes and inline markup resolved), on one line.
     pub value: String,
     pub line: usize,
-    /// Byte offset of the line's start in the file text.
-    pub line_start: usize,
     /// 1-based column (in characters) where the value starts.
     pub column: usize,
     /// `Some(done)` for a task-list item (`- [ ]` / `- [x]`), `None` for a plain item.
     pub task: Option<bool>,
+    /// Byte range in the file text of the `[ ]` / `[x]` box of a task-list item.
+    pub task_span: Option<Range<usize>>,
+    /// Byte offset in the file text of the item's list marker (`-`, `*`, `+`).
+    pub item_start: usize,
+    /// Byte offset in the file text just after the item's text, where `(done DATE)` goes.
+    pub text_end: usize,
 }
 
 impl Field {
-    /// Promises and assists are open items until their box is ticked.
+    /// Promises, assists and to-do boxes are open items until their box is ticked.
     pub fn is_open_item(&self) -> bool {
-        (self.key == "promised" || self.key == "assist") && self.task != Some(true)
+        match self.key.as_str() {
+            "promised" | "assist" => self.task != Some(true),
+            "task" => self.task == Some(false),
+            _ => false,
+        }
     }
 }
 
@@ -108,8 +120,10 @@ pub struct Entry {
     pub channel: String,
     pub author: Option<String>,
     pub fields: Vec<Field>,
-    /// The discussion: every non-field line, trimmed, joined by newlines.
+    /// The discussion: the source of every block that is not a field, joined by blank lines.
     pub text: String,
+    /// Byte offset in the file text where the heading starts.
+    pub start: usize,
     /// Byte offset in the file text just after the entry's last non-blank line.
     pub end: usize,
 }
@@ -132,63 +146,86 @@ impl Entry {
     pub fn is_contact(&self) -> bool {
         !self.channel.eq_ignore_ascii_case("note")
     }
-
-    #[cfg(test)]
-    /// The stage change this entry records, as (old, new) raw values.
-    pub fn stage_change(&self) -> Option<(Option<String>, String)> {
-        self.field("stage").map(|f| parse_change(&f.value))
-    }
 }
 
-/// A heading problem found while scanning: (line, column, message).
+/// Something the reader found worth a diagnostic, at a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeadingProblem {
+pub struct ReadProblem {
     pub line: usize,
     pub column: usize,
-    pub message: String,
-    pub is_error: bool,
+    pub kind: Problem,
 }
 
-/// The result of scanning a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// An entry heading whose date is not a real date (the message says which).
+    BadHeading(String),
+    /// An entry heading without a channel.
+    MissingChannel,
+    /// A line that looks like an entry heading but does not render as one (why).
+    NotAnEntry(String),
+    /// A fence, HTML block or comment left open at the end of the file (what opens it).
+    UnclosedBlock(String),
+}
+
+/// The result of reading a body.
 #[derive(Debug, Default)]
 pub struct Log {
     pub entries: Vec<Entry>,
-    pub problems: Vec<HeadingProblem>,
+    pub problems: Vec<ReadProblem>,
 }
 
-fn heading_level(line: &str) -> Option<(usize, &str)> {
-    let t = line.trim_start_matches(' ');
-    if line.len() - t.len() > 3 {
-        return None;
-    }
-    let hashes = t.bytes().take_while(|b| *b == b'#').count();
-    if hashes == 0 || hashes > 6 {
-        return None;
-    }
-    let rest = &t[hashes..];
-    if rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t') {
-        Some((hashes, rest.trim()))
-    } else {
-        None
+/// A field key as read: one the tool knows (canonical), or another one as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldKey<'a> {
+    Known(&'static str),
+    Other(&'a str),
+}
+
+impl FieldKey<'_> {
+    pub(crate) fn to_key(self) -> String {
+        match self {
+            FieldKey::Known(k) => k.to_string(),
+            FieldKey::Other(k) => k.to_lowercase(),
+        }
     }
 }
 
-fn is_fence(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("```") || t.starts_with("~~~")
+/// How much of the log to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: discussion text and every field.
+    Full,
+    /// What `due`, `list` and `stats` need: entry headings, outcomes, objections, stage and
+    /// status changes, and open items — no discussion text.
+    Lean,
+}
+
+impl Detail {
+    pub(crate) fn keeps(self, key: FieldKey<'_>, task: Option<bool>) -> bool {
+        match (self, key) {
+            (Detail::Full, _) => true,
+            (Detail::Lean, FieldKey::Known("outcome" | "objection" | "stage" | "status")) => true,
+            (Detail::Lean, FieldKey::Known("promised" | "assist")) => task != Some(true),
+            (Detail::Lean, FieldKey::Known("task") | FieldKey::Other("task")) => {
+                task == Some(false)
+            }
+            (Detail::Lean, _) => false,
+        }
+    }
 }
 
 /// What an entry heading says.
-struct Heading {
-    date: NaiveDate,
-    time: Option<String>,
-    channel: String,
-    author: Option<String>,
+pub(crate) struct Heading {
+    pub date: NaiveDate,
+    pub time: Option<String>,
+    pub channel: String,
+    pub author: Option<String>,
 }
 
-/// Parses a heading's text after `## `: `DATE [HH:MM] CHANNEL… [@author]`.
+/// Parses a heading's rendered text: `DATE [HH:MM] CHANNEL… [@author]`.
 /// `Ok(None)`: not an entry heading. `Err`: looks like one but is malformed (the message).
-fn parse_heading(text: &str) -> Result<Option<Heading>, String> {
+pub(crate) fn parse_heading(text: &str) -> Result<Option<Heading>, String> {
     let mut words = text.split_whitespace();
     let Some(first) = words.next() else {
         return Ok(None);
@@ -236,24 +273,11 @@ fn is_time(word: &str) -> bool {
         && word[3..].parse::<u8>().is_ok_and(|m| m < 60)
 }
 
-/// Parses `- key: value`, `- [ ] key: value`, `- [x] key: value` (also `*`, and `：`) into the
-/// key (canonical when known), the value, the task box and the value's column — borrowing, so
-/// a field the caller does not keep costs no allocation.
-fn parse_field_line(line: &str) -> Option<(FieldKey<'_>, &str, Option<bool>, usize)> {
-    let t = line.trim_start();
-    let rest = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))?;
-    let (task, rest) = if let Some(r) = rest.strip_prefix("[ ] ") {
-        (Some(false), r)
-    } else if let Some(r) = rest
-        .strip_prefix("[x] ")
-        .or_else(|| rest.strip_prefix("[X] "))
-    {
-        (Some(true), r)
-    } else {
-        (None, rest)
-    };
-    let colon = rest.find([':', '：'])?;
-    let key = rest[..colon].trim();
+/// Splits an item's rendered text into key, value and the value's offset in the text, when
+/// the text is `key: value` (also `：`) with a short key of letters, digits, `-` and `_`.
+pub(crate) fn split_field(text: &str) -> Option<(FieldKey<'_>, &str, usize)> {
+    let colon = text.find([':', '：'])?;
+    let key = text[..colon].trim();
     let valid_key = !key.is_empty()
         && key.chars().count() <= 24
         && key
@@ -262,198 +286,12 @@ fn parse_field_line(line: &str) -> Option<(FieldKey<'_>, &str, Option<bool>, usi
     if !valid_key {
         return None;
     }
-    let sep_len = rest[colon..].chars().next().map_or(1, char::len_utf8);
-    let raw_value = &rest[colon + sep_len..];
-    let value_start = line.len() - raw_value.trim_start().len();
-    let column = line[..value_start].chars().count() + 1;
+    let sep_len = text[colon..].chars().next().map_or(1, char::len_utf8);
+    let raw_value = &text[colon + sep_len..];
+    let value = raw_value.trim();
+    let value_at = text.len() - raw_value.trim_start().len();
     let key = field_key(key).map_or(FieldKey::Other(key), FieldKey::Known);
-    Some((key, raw_value.trim(), task, column))
-}
-
-/// A field key as read: one the tool knows (canonical), or another one as written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FieldKey<'a> {
-    Known(&'static str),
-    Other(&'a str),
-}
-
-impl FieldKey<'_> {
-    fn to_key(self) -> String {
-        match self {
-            FieldKey::Known(k) => k.to_string(),
-            FieldKey::Other(k) => k.to_lowercase(),
-        }
-    }
-}
-
-/// How much of the log to keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detail {
-    /// Everything: discussion text and every field.
-    Full,
-    /// What `due`, `list` and `stats` need: entry headings, outcomes, objections, stage and
-    /// status changes, and open promises and assists — no discussion text.
-    Lean,
-}
-
-impl Detail {
-    fn keeps(self, key: FieldKey<'_>, task: Option<bool>) -> bool {
-        match (self, key) {
-            (Detail::Full, _) => true,
-            (Detail::Lean, FieldKey::Known("outcome" | "objection" | "stage" | "status")) => true,
-            (Detail::Lean, FieldKey::Known("promised" | "assist")) => task != Some(true),
-            (Detail::Lean, _) => false,
-        }
-    }
-}
-
-/// Scans a body that starts at byte `offset` and line `first_line` of the file text.
-pub fn parse_log(body: &str, offset: usize, first_line: usize) -> Log {
-    parse_log_with(body, offset, first_line, Detail::Full)
-}
-
-/// Scans a body, keeping what `detail` asks for.
-pub fn parse_log_with(body: &str, offset: usize, first_line: usize, detail: Detail) -> Log {
-    let mut log = Log::default();
-    let mut in_fence = false;
-    let mut current: Option<Entry> = None;
-    let mut pos = 0;
-    for (i, raw_line) in body.split_inclusive('\n').enumerate() {
-        let line_no = first_line + i;
-        let line_start = offset + pos;
-        pos += raw_line.len();
-        let line = raw_line.trim_end_matches(['\n', '\r']);
-        if is_fence(line) {
-            in_fence = !in_fence;
-        }
-        let heading = if in_fence { None } else { heading_level(line) };
-        if let Some((level, text)) = heading
-            && level <= 2
-        {
-            if let Some(entry) = current.take() {
-                log.entries.push(entry);
-            }
-            if level == 2 {
-                match parse_heading(text) {
-                    Ok(Some(Heading {
-                        date,
-                        time,
-                        channel,
-                        author,
-                    })) => {
-                        if channel.is_empty() {
-                            log.problems.push(HeadingProblem {
-                                line: line_no,
-                                column: 1,
-                                message:
-                                    "entry heading has no channel; add one, like `phone` or `email`"
-                                        .to_string(),
-                                is_error: false,
-                            });
-                        }
-                        current = Some(Entry {
-                            line: line_no,
-                            date,
-                            time,
-                            channel,
-                            author,
-                            fields: Vec::new(),
-                            text: String::new(),
-                            end: line_start + line.len(),
-                        });
-                    }
-                    Ok(None) => {}
-                    Err(message) => log.problems.push(HeadingProblem {
-                        line: line_no,
-                        column: line.find(text).map_or(1, |c| line[..c].chars().count() + 1),
-                        message,
-                        is_error: true,
-                    }),
-                }
-            }
-            continue;
-        }
-        let Some(entry) = current.as_mut() else {
-            continue;
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        entry.end = line_start + line.len();
-        match (in_fence, parse_field_line(line)) {
-            (false, Some((key, value, task, column))) => {
-                if detail.keeps(key, task) {
-                    entry.fields.push(Field {
-                        key: key.to_key(),
-                        value: value.to_string(),
-                        line: line_no,
-                        line_start,
-                        column,
-                        task,
-                    });
-                }
-            }
-            _ if detail == Detail::Lean => {}
-            _ => {
-                if !entry.text.is_empty() {
-                    entry.text.push('\n');
-                }
-                entry.text.push_str(line.trim());
-            }
-        }
-    }
-    if let Some(entry) = current.take() {
-        log.entries.push(entry);
-    }
-    log
-}
-
-/// A piece of a body as the merge driver sees it: the text before the first level-1/2 heading,
-/// or one such heading with everything up to the next one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    /// The heading line, trimmed; `None` for the text before the first heading.
-    pub heading: Option<String>,
-    /// The block's exact text, line endings included.
-    pub text: String,
-    /// The entry date when the heading starts a log entry.
-    pub date: Option<NaiveDate>,
-}
-
-/// Splits a body into blocks at level-1 and level-2 headings (outside fenced code); joining the
-/// blocks' texts gives the body back byte for byte.
-pub fn split_blocks(body: &str) -> Vec<Block> {
-    let mut blocks = vec![Block {
-        heading: None,
-        text: String::new(),
-        date: None,
-    }];
-    let mut in_fence = false;
-    for raw_line in body.split_inclusive('\n') {
-        let line = raw_line.trim_end_matches(['\n', '\r']);
-        if is_fence(line) {
-            in_fence = !in_fence;
-        }
-        if !in_fence
-            && let Some((level, text)) = heading_level(line)
-            && level <= 2
-        {
-            let date = if level == 2 {
-                parse_heading(text).ok().flatten().map(|h| h.date)
-            } else {
-                None
-            };
-            blocks.push(Block {
-                heading: Some(line.trim().to_string()),
-                text: String::new(),
-                date,
-            });
-        }
-        if let Some(last) = blocks.last_mut() {
-            last.text.push_str(raw_line);
-        }
-    }
-    blocks
+    Some((key, value, value_at))
 }
 
 /// Splits `OLD -> NEW` (or `OLD → NEW`); a bare value is the new one.
@@ -466,9 +304,34 @@ pub fn parse_change(value: &str) -> (Option<String>, String) {
     (None, value.trim().to_string())
 }
 
-/// Splits a value ending in `(due DATE)` into the text and the date text.
-pub fn split_due(value: &str) -> (&str, Option<&str>) {
+/// Splits a trailing `(done DATE)`, as `followup done` appends it, from a value.
+pub fn split_done(value: &str) -> (&str, Option<&str>) {
     let v = value.trim_end();
+    for (open, close) in [
+        ("(done ", ')'),
+        ("（done ", '）'),
+        ("(完成 ", ')'),
+        ("（完成 ", '）'),
+    ] {
+        if v.ends_with(close)
+            && let Some(start) = v.rfind(open)
+        {
+            let date = v[start + open.len()..v.len() - close.len_utf8()].trim();
+            return (v[..start].trim_end(), Some(date));
+        }
+    }
+    (v, None)
+}
+
+/// The date a ticked item was done, from its trailing `(done YYYY-MM-DD)`.
+pub fn done_date(value: &str) -> Option<NaiveDate> {
+    split_done(value).1.and_then(parse_iso)
+}
+
+/// Splits a value ending in `(due DATE)` (optionally followed by `(done DATE)`) into the text
+/// and the date text.
+pub fn split_due(value: &str) -> (&str, Option<&str>) {
+    let v = split_done(value).0;
     for (open, close) in [
         ("(due ", ')'),
         ("（due ", '）'),
@@ -517,155 +380,9 @@ pub fn resolve_due_in_text(value: &str, today: NaiveDate) -> Result<String, Stri
     }
 }
 
-/// Refuses discussion text that would not stay inside its entry: a level-1 or level-2 heading
-/// ends the entry, and an unclosed code fence would swallow what follows.
-pub fn check_discussion(text: &str) -> Result<(), String> {
-    let mut fences = 0;
-    for line in text.lines() {
-        if is_fence(line) {
-            fences += 1;
-        } else if fences % 2 == 0 && heading_level(line).is_some_and(|(level, _)| level <= 2) {
-            return Err(format!(
-                "the line `{}` would start a new section and end the entry; use ### for a heading inside an entry",
-                line.trim()
-            ));
-        }
-    }
-    if fences % 2 == 1 {
-        return Err("the text opens a ``` code block without closing it".into());
-    }
-    Ok(())
-}
-
-/// A new entry as the tool writes it.
-#[derive(Debug, Clone, Default)]
-pub struct NewEntry {
-    pub channel: String,
-    pub author: Option<String>,
-    pub paragraphs: Vec<String>,
-    /// `(key, value, task)`: `task` writes the item as an open `- [ ]` box.
-    pub fields: Vec<(String, String, bool)>,
-}
-
-impl NewEntry {
-    /// Renders heading, blank line, discussion (if any), blank line, field list; every line
-    /// ends with `newline`.
-    pub fn render(&self, date: NaiveDate, newline: &str) -> String {
-        let mut out = format!("## {date}");
-        if !self.channel.is_empty() {
-            out.push(' ');
-            out.push_str(&self.channel);
-        }
-        if let Some(a) = &self.author {
-            out.push_str(" @");
-            out.push_str(a);
-        }
-        out.push_str(newline);
-        let text: Vec<String> = self
-            .paragraphs
-            .iter()
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect();
-        if !text.is_empty() {
-            out.push_str(newline);
-            out.push_str(&crate::model::document::to_newline(
-                &text.join("\n\n"),
-                newline,
-            ));
-            out.push_str(newline);
-        }
-        if !self.fields.is_empty() {
-            out.push_str(newline);
-            for (key, value, task) in &self.fields {
-                out.push_str(if *task { "- [ ] " } else { "- " });
-                out.push_str(key);
-                out.push_str(": ");
-                out.push_str(&value.replace(['\r', '\n'], " "));
-                out.push_str(newline);
-            }
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const BODY: &str = "\n# Acme\n\nFree notes.\n\n## 2024-01-05 email @li.wei\n\nSent the proposal.\n\n- feedback: needs a module\n- objection: price — offered instalments\n- stage: potential -> intent\n\n## 2024-01-08 10:30 电话 @li.wei\n\n- 结果: 未接\n\n## Notes\n\n```\n## 2024-02-01 phone\n```\n## 2024-01-09 wechat\n\n- [ ] promised: send the trial agreement (due 2024-01-12)\n- [x] assist: presales-zhou: plan (due 2024-01-11)\n- promised: call back\n";
-
-    #[test]
-    fn parses_entries_fields_and_tasks() {
-        let log = parse_log(BODY, 0, 1);
-        assert!(log.problems.is_empty(), "{:?}", log.problems);
-        assert_eq!(log.entries.len(), 3);
-        let e = &log.entries[0];
-        assert_eq!((e.line, e.channel.as_str()), (6, "email"));
-        assert_eq!(e.author.as_deref(), Some("li.wei"));
-        assert_eq!(e.text, "Sent the proposal.");
-        assert_eq!(
-            e.stage_change(),
-            Some((Some("potential".into()), "intent".into()))
-        );
-        let e = &log.entries[1];
-        assert_eq!(e.time.as_deref(), Some("10:30"));
-        assert_eq!(e.channel, "电话");
-        assert_eq!(e.outcome(), Outcome::NoAnswer);
-        let e = &log.entries[2];
-        let open: Vec<_> = e.fields.iter().filter(|f| f.is_open_item()).collect();
-        assert_eq!(open.len(), 2);
-        assert_eq!(
-            due_date(&open[0].value),
-            NaiveDate::from_ymd_opt(2024, 1, 12)
-        );
-    }
-
-    #[test]
-    fn entry_ends_at_next_level_two_heading() {
-        let log = parse_log(BODY, 0, 1);
-        // "## Notes" ends the second entry; the fenced heading is not an entry.
-        assert_eq!(log.entries[1].fields.len(), 1);
-        assert!(
-            !log.entries
-                .iter()
-                .any(|e| e.date.to_string() == "2024-02-01")
-        );
-    }
-
-    #[test]
-    fn malformed_headings_are_reported() {
-        let log = parse_log(
-            "## 2024-13-01 phone\n## 2024-01-02\n## Plan for 2025\n",
-            0,
-            10,
-        );
-        assert_eq!(log.problems.len(), 2);
-        assert_eq!(
-            (
-                log.problems[0].line,
-                log.problems[0].column,
-                log.problems[0].is_error
-            ),
-            (10, 4, true)
-        );
-        assert_eq!(
-            (log.problems[1].line, log.problems[1].is_error),
-            (11, false)
-        );
-    }
-
-    #[test]
-    fn blocks_rejoin_to_the_body() {
-        let blocks = split_blocks(BODY);
-        assert_eq!(
-            blocks.iter().map(|b| b.text.as_str()).collect::<String>(),
-            BODY
-        );
-        let dated: Vec<_> = blocks.iter().filter_map(|b| b.date).collect();
-        assert_eq!(dated.len(), 3);
-        assert_eq!(blocks[1].heading.as_deref(), Some("# Acme"));
-    }
 
     #[test]
     fn objections_and_changes_split() {
@@ -689,22 +406,21 @@ mod tests {
     }
 
     #[test]
-    fn renders_the_spec_shape() {
-        let entry = NewEntry {
-            channel: "phone".into(),
-            author: Some("li".into()),
-            paragraphs: vec!["Talked.".into()],
-            fields: vec![
-                ("outcome".into(), "reached".into(), false),
-                ("promised".into(), "send X".into(), true),
-            ],
-        };
-        let date = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+    fn done_follows_due() {
+        let v = "send X (due 2024-01-12) (done 2024-01-11)";
+        assert_eq!(split_due(v), ("send X", Some("2024-01-12")));
+        assert_eq!(done_date(v), NaiveDate::from_ymd_opt(2024, 1, 11));
+        assert_eq!(done_date("send X (due 2024-01-12)"), None);
+    }
+
+    #[test]
+    fn fields_split_at_the_first_colon() {
+        let (key, value, at) = split_field("反馈：很好: 真的").unwrap();
         assert_eq!(
-            entry.render(date, "\n"),
-            "## 2024-01-10 phone @li\n\nTalked.\n\n- outcome: reached\n- [ ] promised: send X\n"
+            (key, value, at),
+            (FieldKey::Known("feedback"), "很好: 真的", 9)
         );
-        let parsed = parse_log(&entry.render(date, "\r\n"), 0, 1);
-        assert_eq!(parsed.entries[0].fields.len(), 2);
+        assert!(split_field("a sentence: with words").is_none());
+        assert!(split_field("no colon").is_none());
     }
 }

@@ -3,6 +3,7 @@
 //! team's settings (`config`), dates and durations, and the changes a command can make to a file.
 //! Pure: bytes and text in, data out; nothing here touches the disk or the clock.
 
+pub(crate) mod compose;
 pub(crate) mod config;
 pub(crate) mod customer;
 pub(crate) mod dates;
@@ -10,6 +11,7 @@ pub(crate) mod diagnostic;
 pub(crate) mod document;
 pub(crate) mod edit;
 pub(crate) mod entry;
+pub(crate) mod reader;
 pub(crate) mod record;
 pub(crate) mod schema;
 pub(crate) mod summary;

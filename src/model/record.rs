@@ -5,7 +5,8 @@ use crate::model::config::Config;
 use crate::model::customer::{Customer, Locator, missing_required, read_customer};
 use crate::model::diagnostic::Diagnostic;
 use crate::model::document::{Document, LineIndex, conflict_marker_lines};
-use crate::model::entry::{Detail, Entry, Field, parse_log_with};
+use crate::model::entry::{Detail, Entry, Field, Problem};
+use crate::model::reader::read_log;
 use crate::model::summary::Summary;
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -131,20 +132,28 @@ fn parse_with(
     if customer.name.trim().is_empty() {
         customer.name = file_stem(&path);
     }
-    let log = parse_log_with(doc.body(), doc.body_start, doc.body_line(), detail);
+    let log = read_log(doc.body(), doc.body_start, doc.body_line(), detail);
     for p in log.problems {
-        let code = if p.is_error {
-            "bad-heading"
-        } else {
-            "missing-channel"
-        };
-        let d = if p.is_error {
-            Diagnostic::error(p.line, p.column, code, p.message)
-                .with_hint("write entry headings as `## YYYY-MM-DD channel @author`")
-        } else {
-            Diagnostic::warning(p.line, p.column, code, p.message)
-        };
-        diagnostics.push(d);
+        let (line, column) = (p.line, p.column);
+        diagnostics.push(match p.kind {
+            Problem::BadHeading(message) => Diagnostic::error(line, column, "bad-heading", message)
+                .with_hint("write entry headings as `## YYYY-MM-DD channel @author`"),
+            Problem::MissingChannel => Diagnostic::warning(
+                line,
+                column,
+                "missing-channel",
+                "entry heading has no channel; add one, like `phone` or `email`",
+            ),
+            Problem::NotAnEntry(why) => Diagnostic::warning(
+                line,
+                column,
+                "not-an-entry",
+                format!("this looks like an entry heading but is not read as one: {why}"),
+            )
+            .with_hint("write entry headings as `## YYYY-MM-DD channel` at the start of a line, outside code, comments, quotes and lists"),
+            Problem::UnclosedBlock(what) => Diagnostic::error(line, column, "unclosed-block", what)
+                .with_hint("close it, or everything after it (new entries too) is hidden inside it"),
+        });
     }
     let mut entries = log.entries;
     for e in &mut entries {

@@ -1,0 +1,171 @@
+//! Helpers every integration test binary shares: a scratch copy of a fixture folder, the real
+//! `followup` binary run in it with today pinned (2026-11-26, a Thursday) and a clean
+//! environment, and what a run printed.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub const TODAY: &str = "2026-11-26";
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch sales folder.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+/// What one run printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Run {
+    pub fn ok(self) -> Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// A `followup` command with a clean environment: no FOLLOWUP_*, no colour, no git identity.
+pub fn followup(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_followup"));
+    cmd.current_dir(cwd)
+        .env_remove("FOLLOWUP_DIR")
+        .env_remove("FOLLOWUP_TODAY")
+        .env_remove("NO_COLOR")
+        .env_remove("EDITOR")
+        .env_remove("VISUAL")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", cwd)
+        .stdin(Stdio::null());
+    cmd
+}
+
+pub fn finish(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run followup");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+impl Sandbox {
+    pub fn new(fixture_name: &str) -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(fixture_name), dir.path());
+        Sandbox { dir }
+    }
+
+    pub fn empty() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in(self.path(), args)
+    }
+
+    pub fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        finish(followup(cwd).arg("--today").arg(TODAY).args(args))
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    pub fn bytes(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(rel)).unwrap()
+    }
+
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Every file under the folder with its bytes, to prove nothing was written.
+    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    out.push((e.path(), std::fs::read(e.path()).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// Lines removed and added between two texts (a tiny line diff, enough for one-line edits).
+pub fn changed_lines(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let b: Vec<&str> = before.split_inclusive('\n').collect();
+    let a: Vec<&str> = after.split_inclusive('\n').collect();
+    let prefix = b.iter().zip(&a).take_while(|(x, y)| x == y).count();
+    let suffix = b[prefix..]
+        .iter()
+        .rev()
+        .zip(a[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let removed = b[prefix..b.len() - suffix]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    let added = a[prefix..a.len() - suffix]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    (removed, added)
+}
