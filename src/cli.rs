@@ -78,6 +78,19 @@ pub enum Command {
     /// Who must be contacted today (or within DUR), most urgent first, and why
     #[command(after_help = "Example:\n  followup due --owner li.wei --within 3d")]
     Due(DueArgs),
+    /// Day by day what falls due (next actions, promises, assists, cadence), overdue first
+    #[command(
+        after_help = "Example:\n  followup agenda --week --owner li.wei\n  followup agenda --days 14 --json"
+    )]
+    Agenda(AgendaArgs),
+    /// Write the due items in another format (a calendar for phones)
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Post one digest per owner of what is due to a chat robot (DingTalk, WeCom, Feishu, Slack)
+    #[command(
+        after_help = "The webhook URL holds a token: pass it with --to-env VAR or FOLLOWUP_WEBHOOK rather than --to in\nshared scripts; it is never printed. DingTalk and Feishu signing secret: FOLLOWUP_WEBHOOK_SECRET\n(or --secret-env VAR). Mentions: [notify.mentions] in followup.toml. See docs/notify.md.\nExample:\n  FOLLOWUP_WEBHOOK=https://oapi.dingtalk.com/robot/send?access_token=… followup notify --format dingtalk\n  followup notify --format wecom --owner li.wei --dry-run"
+    )]
+    Notify(NotifyArgs),
     /// The customers as a table
     #[command(
         after_help = "Example:\n  followup list --stage intent --priority high\n  followup list --csv > customers.csv"
@@ -216,6 +229,77 @@ pub struct DueArgs {
     /// Write CSV (UTF-8 with BOM, opens in Excel)
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AgendaArgs {
+    /// How many days to show, today included (default 7)
+    #[arg(long, value_name = "N", conflicts_with = "week")]
+    pub days: Option<u32>,
+    /// Show the rest of this week, through Sunday
+    #[arg(long)]
+    pub week: bool,
+    /// Only this owner's customers
+    #[arg(long)]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// An iCalendar (.ics) file: one all-day event per due item, for a phone's calendar
+    #[command(
+        after_help = "UIDs are stable: the same item (customer file, kind, text) keeps its UID when its date moves.\nContact details are masked unless --reveal.\nExample:\n  followup export ics --owner li.wei --out public/li.wei.ics"
+    )]
+    Ics(IcsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IcsArgs {
+    /// Only this owner's customers
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Include what falls due within this many days from today (overdue items always)
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub days: u32,
+    /// Write the calendar to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChatFormat {
+    /// DingTalk (钉钉) custom robot, markdown message
+    Dingtalk,
+    /// WeCom (企业微信) group robot, markdown message
+    Wecom,
+    /// Feishu (飞书) custom bot, interactive card
+    Feishu,
+    /// Slack incoming webhook, blocks with mrkdwn
+    Slack,
+    /// The digest as Markdown text (Content-Type text/markdown)
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    /// The robot's webhook URL (else --to-env, else $FOLLOWUP_WEBHOOK); never printed
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Read the webhook URL from this environment variable
+    #[arg(long, value_name = "VAR", conflicts_with = "to")]
+    pub to_env: Option<String>,
+    /// Message format (default: from the URL's host, else followup.toml's notify.format, else markdown)
+    #[arg(long, value_enum)]
+    pub format: Option<ChatFormat>,
+    /// Only this owner's digest
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Read the DingTalk/Feishu signing secret from this variable (default FOLLOWUP_WEBHOOK_SECRET)
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+    /// Print the messages that would be sent and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,9 @@ pub(crate) struct Ctx {
     /// FOLLOWUP_FULL_PARSE=1: read every file in full even where a summary would do (the
     /// straightforward path, kept to prove the fast one gives the same output).
     pub full_parse: bool,
+    /// Milliseconds since the Unix epoch, for webhook signatures: FOLLOWUP_NOW_MS (tests pin
+    /// it), else the clock.
+    pub now_ms: i64,
 }
 
 impl Ctx {
@@ -111,6 +114,18 @@ fn error_lang(ctx: &Ctx) -> Lang {
     })
 }
 
+/// The clock in milliseconds, or FOLLOWUP_NOW_MS when set (reproducible signatures in tests).
+fn now_ms() -> Result<i64> {
+    match std::env::var("FOLLOWUP_NOW_MS") {
+        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "FOLLOWUP_NOW_MS `{v}` is not a number of milliseconds since 1970"
+            ))
+        }),
+        _ => Ok(chrono::Utc::now().timestamp_millis()),
+    }
+}
+
 fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
     let today = match &g.today {
         Some(t) => model::dates::parse_iso(t).ok_or_else(|| {
@@ -150,5 +165,6 @@ fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
             && std::io::stderr().is_terminal(),
         start,
         full_parse: std::env::var_os("FOLLOWUP_FULL_PARSE").is_some_and(|v| v == "1"),
+        now_ms: now_ms()?,
     })
 }

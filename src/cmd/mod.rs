@@ -1,13 +1,16 @@
 //! One module per subcommand: each turns its checked arguments into an [`Output`].
 
+pub mod agenda;
 pub mod check;
 pub mod done;
 pub mod due;
+pub mod export;
 pub mod init;
 pub mod list;
 pub mod log;
 pub mod merge;
 pub mod new;
+pub mod notify;
 pub mod set;
 pub(crate) mod shared;
 pub mod show;
@@ -23,6 +26,9 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::New(a) => new::run(&a, ctx),
         Command::Log(a) => log::run(&a, ctx),
         Command::Due(a) => due::run(&a, ctx),
+        Command::Agenda(a) => agenda::run(&a, ctx),
+        Command::Export(c) => export::run(&c, ctx),
+        Command::Notify(a) => notify::run(&a, ctx),
         Command::List(a) => list::run(&a, ctx),
         Command::Show(a) => show::run(&a, ctx),
         Command::Set(a) => set::run(&a, ctx),

@@ -1,7 +1,9 @@
 //! The engines: the rules of the product as pure functions over the model — who is due (`due`),
+//! the due reasons as dated items for the agenda, calendar and chat digest (`agenda`),
 //! the review's numbers (`stats`), the validator's rules (`check`) and the three-way merge of a
 //! customer file (`merge`). Records, settings and today in; results out.
 
+pub(crate) mod agenda;
 pub(crate) mod check;
 pub(crate) mod due;
 pub(crate) mod merge;

@@ -10,6 +10,7 @@
 #[cfg(test)]
 use crate::model::customer::lookup;
 use crate::model::edit;
+#[cfg(test)]
 use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
@@ -19,13 +20,7 @@ pub struct Overlay {
 }
 
 /// The overlay's name for a customer file: `customers/east/acme.md` → `east/acme`.
-pub fn customer_key(rel: &Path, customers_dir: &str) -> String {
-    let inner = rel.strip_prefix(customers_dir).unwrap_or(rel);
-    inner
-        .with_extension("")
-        .to_string_lossy()
-        .replace('\\', "/")
-}
+pub use crate::model::summary::customer_key;
 
 impl Overlay {
     pub fn parse(text: &str) -> Result<Overlay, String> {

@@ -288,6 +288,22 @@ fn readable<T>(loaded: Vec<std::result::Result<T, Unreadable>>) -> Vec<T> {
         .collect()
 }
 
+/// Writes an output file the user named (`export ics --out FILE`), creating its folder;
+/// atomically, so a web server publishing it never serves half a file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    }
+    if path.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} is a folder; give --out a file name such as {}/calendar.ics",
+            path.display(),
+            path.display()
+        )));
+    }
+    write_atomic(path, bytes).map_err(|e| Error::io(path, &e))
+}
+
 /// Temporary file in the same folder, fsync, rename over the target, fsync the folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = atomic_write_file::AtomicWriteFile::options().open(path)?;

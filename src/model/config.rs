@@ -50,6 +50,162 @@ pub struct Config {
     pub confidential: Vec<String>,
     /// The git-ignored overlay that holds confidential values when it exists.
     pub private_file: String,
+    /// `[notify]`: how `followup notify` reaches each owner.
+    pub notify: Notify,
+}
+
+/// The chat platforms `followup notify` speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Platform {
+    DingTalk,
+    WeCom,
+    Feishu,
+    Slack,
+    Markdown,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 5] = [
+        Platform::DingTalk,
+        Platform::WeCom,
+        Platform::Feishu,
+        Platform::Slack,
+        Platform::Markdown,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Platform::DingTalk => "dingtalk",
+            Platform::WeCom => "wecom",
+            Platform::Feishu => "feishu",
+            Platform::Slack => "slack",
+            Platform::Markdown => "markdown",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Platform> {
+        let t = text.trim().to_lowercase();
+        Platform::ALL
+            .into_iter()
+            .find(|p| p.key() == t)
+            .or(match t.as_str() {
+                "钉钉" => Some(Platform::DingTalk),
+                "企业微信" | "wechat-work" | "wework" => Some(Platform::WeCom),
+                "飞书" | "lark" => Some(Platform::Feishu),
+                _ => None,
+            })
+    }
+}
+
+/// One owner's chat IDs: per platform, or `None` for the ID that applies to every platform.
+pub type Mentions = Vec<(Option<Platform>, String)>;
+
+/// `[notify]` in followup.toml.
+#[derive(Debug, Clone, Default)]
+pub struct Notify {
+    /// The format when `--format` is not given and the URL does not tell.
+    pub format: Option<Platform>,
+    /// Owner → who to mention, per platform; a plain string applies to every platform.
+    pub mentions: Vec<(String, Mentions)>,
+}
+
+impl Notify {
+    /// The ID to mention for an owner on a platform: the platform's own entry, else the
+    /// owner's plain one. Owners match case-insensitively.
+    pub fn mention(&self, owner: &str, platform: Platform) -> Option<&str> {
+        let (_, ids) = self
+            .mentions
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case(owner))?;
+        ids.iter()
+            .find(|(p, _)| *p == Some(platform))
+            .or_else(|| ids.iter().find(|(p, _)| p.is_none()))
+            .map(|(_, id)| id.as_str())
+    }
+
+    fn parse(table: &toml::Table) -> Result<Notify, String> {
+        let mut notify = Notify::default();
+        for (key, value) in table {
+            match (key.as_str(), value) {
+                ("format", toml::Value::String(s)) => {
+                    let p = Platform::parse(s).ok_or_else(|| {
+                        format!(
+                            "notify.format `{s}` is unknown; use dingtalk, wecom, feishu, slack or markdown"
+                        )
+                    })?;
+                    notify.format = Some(p);
+                }
+                ("mentions", toml::Value::Table(t)) => {
+                    for (owner, v) in t {
+                        notify
+                            .mentions
+                            .push((owner.clone(), parse_mention(owner, v)?));
+                    }
+                }
+                ("format" | "mentions", _) => {
+                    return Err(format!(
+                        "notify.{key} has the wrong type; see docs/notify.md"
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(notify)
+    }
+}
+
+/// One owner's mention: `"13800000000"` (every platform) or
+/// `{ dingtalk = "13800000000", wecom = "LiWei", feishu = "ou_…", slack = "U0123ABCD" }`.
+fn parse_mention(
+    owner: &str,
+    value: &toml::Value,
+) -> Result<Vec<(Option<Platform>, String)>, String> {
+    let check = |platform: Option<Platform>, id: &toml::Value| -> Result<String, String> {
+        let where_ = match platform {
+            Some(p) => format!("notify.mentions.\"{owner}\".{}", p.key()),
+            None => format!("notify.mentions.\"{owner}\""),
+        };
+        let id = id
+            .as_str()
+            .ok_or_else(|| format!("{where_} must be a string"))?
+            .trim();
+        let plain = |c: char| c.is_ascii_alphanumeric() || "._-+@".contains(c);
+        if id.is_empty() || id.len() > 64 || !id.chars().all(plain) {
+            return Err(format!(
+                "{where_} = `{id}` is not a chat ID; use a mobile number or a user ID of letters, digits and . _ - + @"
+            ));
+        }
+        if platform == Some(Platform::Slack)
+            && !(id.len() > 2
+                && (id.starts_with('U') || id.starts_with('W'))
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        {
+            return Err(format!(
+                "{where_} = `{id}` is not a Slack member ID (like U0123ABCD)"
+            ));
+        }
+        Ok(id.to_string())
+    };
+    match value {
+        toml::Value::String(_) => Ok(vec![(None, check(None, value)?)]),
+        toml::Value::Table(t) => {
+            let mut out = Vec::new();
+            for (k, v) in t {
+                let p = Platform::parse(k).filter(|p| *p != Platform::Markdown).ok_or_else(|| {
+                    format!(
+                        "notify.mentions.\"{owner}\".{k}: unknown platform; use dingtalk, wecom, feishu or slack"
+                    )
+                })?;
+                out.push((Some(p), check(Some(p), v)?));
+            }
+            Ok(out)
+        }
+        _ => Err(format!(
+            "notify.mentions.\"{owner}\" must be a string or a table of platform = ID"
+        )),
+    }
 }
 
 /// Built-in Chinese aliases of the default stage keys, recognised whatever the labels say.
@@ -107,6 +263,7 @@ impl Default for Config {
             ]),
             confidential: Vec::new(),
             private_file: "followup.private.toml".to_string(),
+            notify: Notify::default(),
         }
     }
 }
@@ -121,6 +278,7 @@ struct RawConfig {
     objections: Option<Vec<String>>,
     confidential: Option<Vec<String>>,
     private_file: Option<String>,
+    notify: Option<toml::Table>,
 }
 
 /// `channels`, `objections` and `confidential` are accepted inside `[rules]` too: in the
@@ -191,13 +349,21 @@ impl Config {
         if let Some(v) = raw.private_file {
             config.private_file = v;
         }
+        if let Some(t) = raw.notify {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("[notify"))
+                .map_or(1, |i| i + 1);
+            config.notify = Notify::parse(&t).map_err(|e| (line, e))?;
+        }
         Ok(config)
     }
 
     /// Keys of a followup.toml that this version does not know (they are ignored, with a
     /// warning, so a typo is seen and a newer file still works).
     pub fn unknown_keys(text: &str) -> Vec<String> {
-        const TOP: [&str; 9] = [
+        const TOP: [&str; 10] = [
+            "notify",
             "customers_dir",
             "lang",
             "stages",
@@ -233,6 +399,14 @@ impl Config {
                     .keys()
                     .filter(|k| !RULES.contains(&k.as_str()))
                     .map(|k| format!("rules.{k}")),
+            );
+        }
+        if let Some(toml::Value::Table(notify)) = table.get("notify") {
+            unknown.extend(
+                notify
+                    .keys()
+                    .filter(|k| !["format", "mentions"].contains(&k.as_str()))
+                    .map(|k| format!("notify.{k}")),
             );
         }
         unknown
@@ -407,6 +581,40 @@ mod tests {
         assert!(Config::parse(text).is_ok());
         assert_eq!(Config::unknown_keys(text), ["team", "rules.stale_afer"]);
         assert!(Config::unknown_keys(&template(Lang::En)).is_empty());
+    }
+
+    #[test]
+    fn notify_mentions_per_platform_and_validated() {
+        let c = Config::parse(
+            "[notify]\nformat = \"钉钉\"\n[notify.mentions]\n\"li.wei\" = \"13800000000\"\n\"zhang.min\" = { wecom = \"ZhangMin\", slack = \"U0123ABCD\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.notify.format, Some(Platform::DingTalk));
+        assert_eq!(
+            c.notify.mention("Li.Wei", Platform::Feishu),
+            Some("13800000000")
+        );
+        assert_eq!(
+            c.notify.mention("zhang.min", Platform::WeCom),
+            Some("ZhangMin")
+        );
+        assert_eq!(c.notify.mention("zhang.min", Platform::DingTalk), None);
+        assert_eq!(c.notify.mention("chen.hao", Platform::Slack), None);
+        let bad = |text: &str| Config::parse(text).unwrap_err();
+        let (line, msg) = bad("lang = \"en\"\n[notify.mentions]\n\"li.wei\" = \"<@all>\"\n");
+        assert_eq!(line, 2);
+        assert!(msg.contains("not a chat ID"), "{msg}");
+        assert!(
+            bad("[notify.mentions]\n\"a\" = { slack = \"li\" }\n")
+                .1
+                .contains("Slack member ID")
+        );
+        assert!(
+            bad("[notify.mentions]\n\"a\" = { icq = \"1\" }\n")
+                .1
+                .contains("unknown platform")
+        );
+        assert!(bad("[notify]\nformat = \"telex\"\n").1.contains("unknown"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::model::customer::Customer;
 use crate::model::entry::{due_date, split_due};
 use crate::model::record::Record;
 use chrono::NaiveDate;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An open promise or assist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,4 +54,15 @@ impl Summary {
     pub fn stem(&self) -> String {
         crate::model::record::file_stem(&self.path)
     }
+}
+
+/// A customer's name for its file, independent of the machine: the path under the customers
+/// folder without `.md`, with `/` separators (`customers/east/acme.md` → `east/acme`). The
+/// private overlay's table names and the calendar's UIDs are built on it.
+pub fn customer_key(rel: &Path, customers_dir: &str) -> String {
+    let inner = rel.strip_prefix(customers_dir).unwrap_or(rel);
+    inner
+        .with_extension("")
+        .to_string_lossy()
+        .replace('\\', "/")
 }

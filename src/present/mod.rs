@@ -1,5 +1,8 @@
 //! Presentation: data in, text out — tables, colours, CSV and JSON (`render`) and the words in
 //! the team's language (`i18n`).
 
+pub(crate) mod chat;
 pub(crate) mod i18n;
+pub(crate) mod ics;
+pub(crate) mod reach;
 pub(crate) mod render;
