@@ -118,7 +118,7 @@ fn description(ci: &CalendarItem<'_>, config: &Config, lang: Lang) -> String {
         t(lang, "Customer"),
         c.name,
         stage_label(c.stage.as_deref(), config, lang),
-        t(lang, "Priority"),
+        if zh { "优先级" } else { "priority" },
         t(lang, c.priority().key()),
     )];
     lines.push(format!(
