@@ -88,7 +88,7 @@ pub enum Command {
     Export(ExportCommand),
     /// Post one digest per owner of what is due to a chat robot (DingTalk, WeCom, Feishu, Slack)
     #[command(
-        after_help = "The webhook URL holds a token: pass it with --to-env VAR or FOLLOWUP_WEBHOOK rather than --to in\nshared scripts; it is never printed. DingTalk and Feishu signing secret: FOLLOWUP_WEBHOOK_SECRET\n(or --secret-env VAR). Mentions: [notify.mentions] in followup.toml. See docs/notify.md.\nExample:\n  FOLLOWUP_WEBHOOK=https://oapi.dingtalk.com/robot/send?access_token=… followup notify --format dingtalk\n  followup notify --format wecom --owner li.wei --dry-run"
+        after_help = "The webhook URL holds a token: pass it with --to-env VAR or FOLLOWUP_WEBHOOK rather than --to in\nshared scripts; it is never printed. DingTalk and Feishu signing secret: FOLLOWUP_WEBHOOK_SECRET\n(or --secret-env VAR). Mentions: [notify.mentions] in followup.toml. See docs/notify.md.\nExample:\n  export FOLLOWUP_WEBHOOK='https://oapi.dingtalk.com/robot/send?access_token=…'\n  followup notify --dry-run\n  followup notify --format wecom --owner li.wei"
     )]
     Notify(NotifyArgs),
     /// The customers as a table
