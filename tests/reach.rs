@@ -667,7 +667,7 @@ fn dingtalk_one_signed_markdown_message_per_owner_with_mentions() {
     .ok();
     assert_eq!(
         run.stdout,
-        "sent li.wei's digest (1 items)\nsent zhang.min's digest (1 items)\n"
+        "sent li.wei's digest (1 item)\nsent zhang.min's digest (1 item)\n"
     );
     let got = robot.received();
     assert_eq!(got.len(), 2, "one message per owner");
@@ -926,7 +926,7 @@ fn dry_run_sends_nothing_and_never_prints_the_url() {
     assert_eq!(robot.received().len(), 0);
     assert!(
         run.stdout
-            .contains("--- li.wei · 1 items · dingtalk · POST http://127.0.0.1:"),
+            .contains("--- li.wei · 1 item · dingtalk · POST http://127.0.0.1:"),
         "{}",
         run.stdout
     );

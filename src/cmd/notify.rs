@@ -136,11 +136,20 @@ pub fn run(args: &NotifyArgs, ctx: &Ctx) -> Result<Output> {
             }));
         }
         out.push_str(&match lang {
-            Lang::En => format!("sent {}'s digest ({} items)\n", m.owner, m.items),
+            Lang::En => format!("sent {}'s digest ({})\n", m.owner, count(m.items, "item")),
             Lang::Zh => format!("已发送 {} 的提醒（{} 项）\n", m.owner, m.items),
         });
     }
     Ok(Output::text(out))
+}
+
+/// "1 item", "3 items".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn attempts(n: u32, lang: Lang) -> String {
@@ -237,9 +246,9 @@ fn dry_run(messages: &[Message], platform: Platform, url: Option<&str>, lang: La
     for m in messages {
         let to = url.map(redact).unwrap_or_else(|| "(no URL)".into());
         out.push_str(&format!(
-            "--- {} · {} items · {} · POST {to} · {}\n",
+            "--- {} · {} · {} · POST {to} · {}\n",
             m.owner,
-            m.items,
+            count(m.items, "item"),
             platform.key(),
             m.content_type
         ));
@@ -255,7 +264,10 @@ fn dry_run(messages: &[Message], platform: Platform, url: Option<&str>, lang: La
         out.push('\n');
     }
     out.push_str(&match lang {
-        Lang::En => format!("(dry run: {} messages, nothing sent)\n", messages.len()),
+        Lang::En => format!(
+            "(dry run: {}, nothing sent)\n",
+            count(messages.len(), "message")
+        ),
         Lang::Zh => format!("（演练：{} 条消息，未发送）\n", messages.len()),
     });
     out

@@ -395,6 +395,88 @@ mod tests {
 
     const KNOWN_DINGTALK_SIGN: &str = "aZLLrriXgn05YbwaGR7knYsLeJADjr9NwLaNNKpxh4g=";
 
+    fn summaries(n: usize) -> Vec<crate::model::summary::Summary> {
+        (0..n)
+            .map(|i| crate::model::summary::Summary {
+                path: format!("customers/c{i}.md").into(),
+                customer: crate::model::customer::Customer {
+                    name: format!("华东精密机械有限公司第{i}分厂"),
+                    owner: Some("li.wei".into()),
+                    next_action: Some("发送分期付款方案给财务部，并确认评审日期".into()),
+                    next_due: "2026-11-20".parse().ok(),
+                    ..Default::default()
+                },
+                last_contact: "2026-11-01".parse().ok(),
+                unanswered_streak: 0,
+                open_items: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_digest_is_cut_to_the_platform_and_says_so() {
+        let config = crate::model::config::Config::default();
+        let today: NaiveDate = "2026-11-26".parse().unwrap();
+        let s = summaries(60);
+        let items = crate::engine::agenda::items(&s, &config, today, today, None);
+        assert_eq!(items.len(), 120);
+        let cx = DigestContext {
+            platform: Platform::WeCom,
+            lang: Lang::Zh,
+            today,
+            mention: Some("LiWei"),
+            secret: None,
+            now_ms: 0,
+        };
+        let m = message(Some("li.wei"), &items, &cx);
+        let v: Value = serde_json::from_str(&m.body).unwrap();
+        let content = v["markdown"]["content"].as_str().unwrap();
+        assert!(content.len() <= 4096, "{}", content.len());
+        assert!(content.contains("共 120 项，逾期 120 项** <@LiWei>"));
+        assert!(content.trim_end().ends_with("查看"), "{content}");
+        assert!(content.contains("……还有 "));
+        // Markdown has no limit: everything is there.
+        let md = message(
+            Some("li.wei"),
+            &items,
+            &DigestContext {
+                platform: Platform::Markdown,
+                ..cx
+            },
+        );
+        assert_eq!(md.body.matches("\n- ").count(), 120);
+        // Text from a file cannot mention anyone on Slack or WeCom.
+        let mut s = summaries(1);
+        s[0].customer.name = "<!channel> <@U999>".into();
+        let items = crate::engine::agenda::items(&s, &config, today, today, None);
+        let slack = message(
+            None,
+            &items,
+            &DigestContext {
+                platform: Platform::Slack,
+                ..cx
+            },
+        );
+        assert!(
+            slack.body.contains("&lt;!channel&gt; &lt;@U999&gt;"),
+            "{}",
+            slack.body
+        );
+        let wecom = message(
+            None,
+            &items,
+            &DigestContext {
+                platform: Platform::WeCom,
+                ..cx
+            },
+        );
+        assert!(
+            wecom.body.contains("＜@U999＞") && !wecom.body.contains("<@U999>"),
+            "{}",
+            wecom.body
+        );
+    }
+
     #[test]
     fn platform_errors_in_a_200_are_found() {
         assert_eq!(
