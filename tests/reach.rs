@@ -2,144 +2,12 @@
 //! real binary with today pinned (2026-11-26, a Thursday). Calendars are read back with an
 //! independent parser (the `ical` crate); webhooks are a `tiny_http` server on 127.0.0.1.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const TODAY: &str = "2026-11-26";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A scratch copy of a folder under the crate (a fixture or the demo).
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-#[derive(Debug)]
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Run {
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// Everything the run printed.
-    fn printed(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-/// A `followup` command with a clean environment: no FOLLOWUP_*, no colour, no git identity.
-fn followup(cwd: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_followup"));
-    cmd.current_dir(cwd)
-        .env_remove("FOLLOWUP_DIR")
-        .env_remove("FOLLOWUP_TODAY")
-        .env_remove("FOLLOWUP_WEBHOOK")
-        .env_remove("FOLLOWUP_WEBHOOK_SECRET")
-        .env_remove("FOLLOWUP_NOW_MS")
-        .env_remove("NO_COLOR")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd)
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn finish(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run followup");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-impl Sandbox {
-    fn new(fixture_name: &str) -> Sandbox {
-        Sandbox::of(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(fixture_name),
-        )
-    }
-
-    fn demo() -> Sandbox {
-        Sandbox::of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo"))
-    }
-
-    fn of(from: &Path) -> Sandbox {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(from, dir.path());
-        Sandbox { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = followup(self.path());
-        cmd.arg("--today").arg(TODAY).args(args);
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        finish(&mut self.cmd(args))
-    }
-
-    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = self.cmd(args);
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        finish(&mut cmd)
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.path().join(rel), text).unwrap();
-    }
-}
 
 // ---------------------------------------------------------------- agenda
 
@@ -526,7 +394,7 @@ fn ics_uid_survives_a_moved_deadline() {
         "20261209"
     );
     // A different next action is a different item.
-    s.write(file, &moved.replace("发送报价单", "寄出报价单"));
+    s.write(file, moved.replace("发送报价单", "寄出报价单"));
     let renamed = parse_ics(&s.run(&["export", "ics"]).ok().stdout);
     assert_ne!(
         prop(event_of(&renamed, "next-action", HUADONG), "UID"),

@@ -36,7 +36,7 @@ struct ItemJson {
     owner: Option<String>,
     stage: Option<String>,
     priority: &'static str,
-    /// `next-action`, `promise`, `assist` or `cadence` (SPEC 5.1's reason kinds).
+    /// `next-action`, `promise`, `assist`, `task` or `cadence` (the due engine's reason kinds).
     reason: &'static str,
     /// The item's own words; null for a cadence date.
     text: Option<String>,

@@ -37,10 +37,12 @@ impl AgendaItem<'_> {
         self.reason.date()
     }
 
-    /// The item's own words: the promise or assist text, the next action; none for cadence.
+    /// The item's own words: the promise, assist or to-do text, the next action; none for cadence.
     pub fn text(&self) -> Option<&str> {
         match &self.reason {
-            Reason::Promise { text, .. } | Reason::Assist { text, .. } => Some(text),
+            Reason::Promise { text, .. }
+            | Reason::Assist { text, .. }
+            | Reason::Task { text, .. } => Some(text),
             Reason::NextAction { .. } => self.summary.customer.next_action.as_deref(),
             Reason::Cadence { .. } | Reason::NeverContacted { .. } => None,
         }
@@ -76,7 +78,8 @@ fn kind_rank(reason: &Reason) -> u8 {
         Reason::NextAction { .. } => 0,
         Reason::Promise { .. } => 1,
         Reason::Assist { .. } => 2,
-        Reason::Cadence { .. } | Reason::NeverContacted { .. } => 3,
+        Reason::Task { .. } => 3,
+        Reason::Cadence { .. } | Reason::NeverContacted { .. } => 4,
     }
 }
 
@@ -272,6 +275,27 @@ mod tests {
         assert_eq!(
             customer_key(Path::new("customers/east/acme.md"), "customers"),
             "east/acme"
+        );
+    }
+
+    #[test]
+    fn an_open_to_do_box_is_an_item_with_its_text() {
+        let config = Config::default();
+        let mut s = summary("acme", "li.wei", None);
+        s.open_items = vec![OpenItem {
+            kind: String::new(),
+            text: "call the CFO".into(),
+            due: Some(date("2026-11-25")),
+        }];
+        let s = vec![s];
+        let today = date("2026-11-26");
+        let found = items(&s, &config, today, today, None);
+        let task = found.iter().find(|i| i.reason.kind() == "task").unwrap();
+        assert_eq!(task.text(), Some("call the CFO"));
+        assert_eq!(task.overdue_days, 1);
+        assert_eq!(
+            crate::present::reach::what(task, crate::model::config::Lang::Zh),
+            "待办：call the CFO"
         );
     }
 

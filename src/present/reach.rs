@@ -8,8 +8,8 @@ use crate::model::dates::days_between;
 use chrono::{Datelike, NaiveDate};
 
 /// The reason kinds in the order the digest groups them (SPEC 12: next actions, promises,
-/// assists, cadence dates).
-pub const KINDS: [&str; 4] = ["next-action", "promise", "assist", "cadence"];
+/// assists, cadence dates; other open to-do boxes before cadence).
+pub const KINDS: [&str; 5] = ["next-action", "promise", "assist", "task", "cadence"];
 
 /// A kind as a short label: "Next action", "下一步".
 pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
@@ -20,6 +20,8 @@ pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
         ("promise", Lang::Zh) => "承诺",
         ("assist", Lang::En) => "Assist",
         ("assist", Lang::Zh) => "协助",
+        ("task", Lang::En) => "To-do",
+        ("task", Lang::Zh) => "待办",
         (_, Lang::En) => "Contact",
         (_, Lang::Zh) => "联系",
     }
@@ -34,6 +36,8 @@ pub fn kind_heading(kind: &str, lang: Lang) -> &'static str {
         ("promise", Lang::Zh) => "对客户的承诺",
         ("assist", Lang::En) => "Help asked of colleagues",
         ("assist", Lang::Zh) => "协助事项",
+        ("task", Lang::En) => "Other to-dos",
+        ("task", Lang::Zh) => "其他待办",
         (_, Lang::En) => "Time to get in touch (cadence)",
         (_, Lang::Zh) => "按节奏该联系了",
     }
@@ -52,6 +56,8 @@ pub fn what(item: &AgendaItem<'_>, lang: Lang) -> String {
         (Reason::Promise { .. }, Lang::Zh) => format!("承诺：{text}"),
         (Reason::Assist { .. }, Lang::En) => format!("assist: {text}"),
         (Reason::Assist { .. }, Lang::Zh) => format!("协助：{text}"),
+        (Reason::Task { .. }, Lang::En) => format!("to-do: {text}"),
+        (Reason::Task { .. }, Lang::Zh) => format!("待办：{text}"),
         (
             Reason::Cadence {
                 cadence,

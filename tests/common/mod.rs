@@ -63,6 +63,11 @@ impl Run {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
     }
+
+    /// Everything the run printed, stdout then stderr.
+    pub fn printed(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
 }
 
 /// A `followup` command with a clean environment: no FOLLOWUP_*, no colour, no git identity.
@@ -71,6 +76,9 @@ pub fn followup(cwd: &Path) -> Command {
     cmd.current_dir(cwd)
         .env_remove("FOLLOWUP_DIR")
         .env_remove("FOLLOWUP_TODAY")
+        .env_remove("FOLLOWUP_WEBHOOK")
+        .env_remove("FOLLOWUP_WEBHOOK_SECRET")
+        .env_remove("FOLLOWUP_NOW_MS")
         .env_remove("NO_COLOR")
         .env_remove("EDITOR")
         .env_remove("VISUAL")
@@ -97,6 +105,16 @@ impl Sandbox {
         Sandbox { dir }
     }
 
+    /// A scratch copy of the demo team folder, examples/demo.
+    pub fn demo() -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo"),
+            dir.path(),
+        );
+        Sandbox { dir }
+    }
+
     pub fn empty() -> Sandbox {
         Sandbox {
             dir: tempfile::tempdir().unwrap(),
@@ -113,6 +131,16 @@ impl Sandbox {
 
     pub fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
         finish(followup(cwd).arg("--today").arg(TODAY).args(args))
+    }
+
+    /// A run with these environment variables set.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = followup(self.path());
+        cmd.arg("--today").arg(TODAY).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        finish(&mut cmd)
     }
 
     pub fn read(&self, rel: &str) -> String {
