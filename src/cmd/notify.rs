@@ -248,7 +248,10 @@ fn dry_run(messages: &[Message], platform: Platform, url: Option<&str>, lang: La
         out.push_str(&format!(
             "--- {} · {} · {} · POST {to} · {}\n",
             m.owner,
-            count(m.items, "item"),
+            match lang {
+                Lang::En => count(m.items, "item"),
+                Lang::Zh => format!("{} 项", m.items),
+            },
             platform.key(),
             m.content_type
         ));
