@@ -5,7 +5,7 @@ use crate::cli::CheckArgs;
 use crate::engine::check::{NameAt, duplicate_names, entry_diagnostics};
 use crate::error::{Error, Result};
 use crate::io::store::Store;
-use crate::model::diagnostic::{Diagnostic, Severity};
+use crate::model::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::record::parse_record;
 use crate::present::render::{Tone, json, paint, width};
 use crate::{Ctx, Output};
@@ -26,7 +26,7 @@ struct DiagJson<'a> {
     line: usize,
     column: usize,
     severity: Severity,
-    code: &'a str,
+    code: Code,
     message: &'a str,
     hint: Option<&'a str>,
 }
@@ -161,7 +161,7 @@ fn check_file(
     let bytes = match store.read(rel) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error(1, 1, "unreadable", format!("cannot read the file: {e}"));
+            let d = Diagnostic::error(1, 1, Code::Unreadable, format!("cannot read the file: {e}"));
             return (report(vec![d]), None);
         }
     };
@@ -170,7 +170,7 @@ fn check_file(
             let mut diagnostics = record.diagnostics.clone();
             if let Some(file) = private {
                 diagnostics.extend(record.confidential.iter().map(|(key, line, col)| {
-                    Diagnostic::warning(*line, *col, "confidential-in-shared", format!("`{key}` is confidential but stored in the shared file"))
+                    Diagnostic::warning(*line, *col, Code::ConfidentialInShared, format!("`{key}` is confidential but stored in the shared file"))
                         .with_hint(format!("move it to {file} with `followup set {} {key}=…`, or run `followup init --private`", record.stem()))
                 }));
             }

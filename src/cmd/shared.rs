@@ -7,6 +7,7 @@ use crate::io::overlay::customer_key;
 use crate::io::store::Store;
 use crate::model::compose::{NewEntry, insert_entry, shifted};
 use crate::model::config::Config;
+use crate::model::diagnostic::Code;
 use crate::model::diagnostic::Severity;
 use crate::model::document::Document;
 use crate::model::edit::Change;
@@ -38,7 +39,7 @@ pub fn writable(rel: &Path, record: &Record) -> Result<()> {
     match record
         .diagnostics
         .iter()
-        .find(|d| d.code == "unclosed-block")
+        .find(|d| d.code == Code::UnclosedBlock)
     {
         Some(d) => Err(Error::Refused(format!(
             "{}:{}: {}, so anything written after it would be hidden inside it; close it, then try again; nothing was written",

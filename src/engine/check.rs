@@ -4,7 +4,7 @@
 
 use crate::model::config::Config;
 use crate::model::customer::vague_phrase;
-use crate::model::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::entry::{Outcome, due_date, parse_change, split_due, split_objection};
 use crate::model::record::Record;
 use chrono::NaiveDate;
@@ -24,7 +24,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 Diagnostic::warning(
                     e.line,
                     4,
-                    "entry-order",
+                    Code::EntryOrder,
                     format!("entry dated {} comes after an entry dated {prev}", e.date),
                 )
                 .with_hint("keep the log in date order: move this entry up"),
@@ -35,7 +35,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
             out.push(Diagnostic::warning(
                 e.line,
                 4,
-                "future-entry",
+                Code::FutureEntry,
                 format!("entry is dated {}, after today ({today})", e.date),
             ));
         }
@@ -48,7 +48,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 Diagnostic::warning(
                     e.line,
                     heading_column(e.time.as_deref()),
-                    "unknown-channel",
+                    Code::UnknownChannel,
                     format!("unknown channel `{}`", e.channel),
                 )
                 .with_hint(hint),
@@ -62,7 +62,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                     Diagnostic::warning(
                         e.line,
                         4,
-                        "over-contact",
+                        Code::OverContact,
                         format!(
                             "more than {} contacts on {}",
                             config.rules.max_contacts_per_day, e.date
@@ -87,7 +87,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                             Diagnostic::warning(
                                 f.line,
                                 col,
-                                "unknown-objection",
+                                Code::UnknownObjection,
                                 format!("unknown objection category `{category}`"),
                             )
                             .with_hint(hint),
@@ -100,7 +100,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                             Diagnostic::warning(
                                 f.line,
                                 col,
-                                "unknown-outcome",
+                                Code::UnknownOutcome,
                                 format!("unknown outcome `{o}`"),
                             )
                             .with_hint("use reached, no-answer, voicemail, busy or declined"),
@@ -115,7 +115,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                             let mut d = Diagnostic::error(
                                 f.line,
                                 col,
-                                "unknown-stage",
+                                Code::UnknownStage,
                                 format!("unknown stage `{v}` in a stage change"),
                             );
                             d.hint = did_you_mean(v, keys);
@@ -131,7 +131,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                                 Diagnostic::error(
                                     f.line,
                                     col,
-                                    "unknown-status",
+                                    Code::UnknownStatus,
                                     format!("unknown status `{v}` in a status change"),
                                 )
                                 .with_hint("use active, paused, won or lost"),
@@ -145,7 +145,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                             Diagnostic::warning(
                                 f.line,
                                 col,
-                                "vague-next",
+                                Code::VagueNext,
                                 format!("the next action is vague (\"{p}\")"),
                             )
                             .with_hint("say exactly what happens next"),
@@ -161,7 +161,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                     Diagnostic::error(
                         f.line,
                         col,
-                        "bad-date",
+                        Code::BadDate,
                         format!("`(due {date})` is not a date"),
                     )
                     .with_hint("write due dates as YYYY-MM-DD, like (due 2024-01-12)"),
@@ -199,7 +199,7 @@ pub fn duplicate_names(names: &[NameAt]) -> Vec<(PathBuf, Diagnostic)> {
                 Diagnostic::warning(
                     n.line,
                     1,
-                    "duplicate-customer",
+                    Code::DuplicateCustomer,
                     format!("`{}` is also in {}", n.name, original.path.display()),
                 )
                 .with_hint("merge the two files into one, or rename one customer"),

@@ -3,7 +3,7 @@
 
 use crate::model::config::Config;
 use crate::model::dates::{Duration, parse_iso};
-use crate::model::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::document::LineIndex;
 use chrono::NaiveDate;
 use std::ops::Range;
@@ -171,7 +171,7 @@ pub fn read_customer(
             let keys = config.stages.iter().map(|s| s.key.as_str());
             r.bad(
                 span,
-                "unknown-stage",
+                Code::UnknownStage,
                 format!("unknown stage `{raw}`"),
                 did_you_mean(&raw, keys)
                     .or_else(|| Some(format!("use one of: {}", stage_list(config)))),
@@ -184,7 +184,7 @@ pub fn read_customer(
             let keys = STATUSES.iter().map(|s| s.0);
             r.bad(
                 span,
-                "unknown-status",
+                Code::UnknownStatus,
                 format!("unknown status `{raw}`"),
                 did_you_mean(&raw, keys).or_else(|| {
                     Some("use active, paused, won or lost (推进中 暂缓 已成交 丢单)".into())
@@ -198,7 +198,7 @@ pub fn read_customer(
             let keys = PRIORITIES.iter().map(|p| p.0);
             r.bad(
                 span,
-                "unknown-priority",
+                Code::UnknownPriority,
                 format!("unknown priority `{raw}`"),
                 did_you_mean(&raw, keys)
                     .or_else(|| Some("use high, medium or low (高 中 低)".into())),
@@ -208,7 +208,7 @@ pub fn read_customer(
     if let Some((raw, span)) = r.string_at("cadence") {
         match Duration::parse(&raw) {
             Ok(d) => c.cadence = Some(d),
-            Err(e) => r.bad(span, "bad-value", format!("cadence: {e}"), None),
+            Err(e) => r.bad(span, Code::BadValue, format!("cadence: {e}"), None),
         }
     }
     c.tags = r.strings("tags");
@@ -219,7 +219,7 @@ pub fn read_customer(
             Some(Value::Float(f)) => c.deal_amount = Some(*f.value()),
             _ => r.bad(
                 item.span(),
-                "bad-value",
+                Code::BadValue,
                 "deal.amount must be a number, like 650000".to_string(),
                 None,
             ),
@@ -247,7 +247,7 @@ fn plan_warnings(
                 Diagnostic::warning(
                     line,
                     col,
-                    "next-without-due",
+                    Code::NextWithoutDue,
                     "the next action has no due date",
                 )
                 .with_hint("add `due = YYYY-MM-DD` under [next], or log with --due"),
@@ -258,7 +258,7 @@ fn plan_warnings(
                 Diagnostic::warning(
                     line,
                     col,
-                    "vague-next",
+                    Code::VagueNext,
                     format!("the next action `{action}` is vague (\"{phrase}\")"),
                 )
                 .with_hint("say exactly what happens next, e.g. \"send the revised quote\""),
@@ -271,7 +271,7 @@ fn plan_warnings(
             Diagnostic::warning(
                 line,
                 col,
-                "paused-without-reason",
+                Code::PausedWithoutReason,
                 "the customer is paused without an obstacle or paused_until",
             )
             .with_hint("add `obstacle = \"…\"` under [deal] or `paused_until = YYYY-MM-DD`"),
@@ -309,7 +309,7 @@ impl Reader<'_, '_> {
     fn bad(
         &mut self,
         span: Option<Range<usize>>,
-        code: &'static str,
+        code: Code,
         message: String,
         hint: Option<String>,
     ) {
@@ -327,7 +327,7 @@ impl Reader<'_, '_> {
             None => {
                 self.bad(
                     item.span(),
-                    "bad-value",
+                    Code::BadValue,
                     format!("{key} must be a string in quotes"),
                     None,
                 );
@@ -356,7 +356,7 @@ impl Reader<'_, '_> {
                 None => {
                     self.bad(
                         item.span(),
-                        "bad-value",
+                        Code::BadValue,
                         format!("{key} must be a list of strings, like [\"a\", \"b\"]"),
                         None,
                     );
@@ -381,7 +381,7 @@ impl Reader<'_, '_> {
                 .map_or_else(String::new, |v| v.to_string().trim().to_string());
             self.bad(
                 item.span(),
-                "bad-date",
+                Code::BadDate,
                 format!("{key} `{shown}` is not a date"),
                 Some("write a date as YYYY-MM-DD, like 2024-01-24".into()),
             );
@@ -402,7 +402,7 @@ impl Reader<'_, '_> {
             _ => {
                 self.bad(
                     item.span(),
-                    "bad-value",
+                    Code::BadValue,
                     "decision_chain must be a list of [[decision_chain]] tables".into(),
                     None,
                 );
@@ -416,7 +416,7 @@ impl Reader<'_, '_> {
             let Some(raw) = role.as_str() else {
                 self.bad(
                     role.span(),
-                    "bad-value",
+                    Code::BadValue,
                     "decision_chain.role must be a string".into(),
                     None,
                 );
@@ -429,7 +429,7 @@ impl Reader<'_, '_> {
                 });
                 self.bad(
                     role.span(),
-                    "unknown-role",
+                    Code::UnknownRole,
                     format!("unknown decision-chain role `{raw}`"),
                     hint,
                 );
@@ -456,7 +456,7 @@ pub fn missing_required(root: &Table, config: &Config, loc: &Locator<'_>) -> Vec
             Diagnostic::error(
                 line,
                 col,
-                "missing-field",
+                Code::MissingField,
                 format!("required field `{key}` is missing"),
             )
             .with_hint(format!("add `{}` to the front matter", example_for(key))),

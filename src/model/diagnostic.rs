@@ -9,25 +9,169 @@ pub enum Severity {
     Warning,
 }
 
+/// A diagnostic's stable code, as printed (`error[bad-date]`) and documented in docs/check.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// `unreadable`
+    Unreadable,
+    /// `not-utf8`
+    NotUtf8,
+    /// `no-front-matter`
+    NoFrontMatter,
+    /// `unclosed-front-matter`
+    UnclosedFrontMatter,
+    /// `toml-syntax`
+    TomlSyntax,
+    /// `bad-date`
+    BadDate,
+    /// `missing-field`
+    MissingField,
+    /// `unknown-stage`
+    UnknownStage,
+    /// `unknown-status`
+    UnknownStatus,
+    /// `unknown-priority`
+    UnknownPriority,
+    /// `unknown-role`
+    UnknownRole,
+    /// `bad-value`
+    BadValue,
+    /// `conflict-marker`
+    ConflictMarker,
+    /// `bad-heading`
+    BadHeading,
+    /// `unclosed-block`
+    UnclosedBlock,
+    /// `entry-order`
+    EntryOrder,
+    /// `future-entry`
+    FutureEntry,
+    /// `unknown-channel`
+    UnknownChannel,
+    /// `unknown-objection`
+    UnknownObjection,
+    /// `unknown-outcome`
+    UnknownOutcome,
+    /// `next-without-due`
+    NextWithoutDue,
+    /// `vague-next`
+    VagueNext,
+    /// `paused-without-reason`
+    PausedWithoutReason,
+    /// `over-contact`
+    OverContact,
+    /// `duplicate-customer`
+    DuplicateCustomer,
+    /// `missing-channel`
+    MissingChannel,
+    /// `confidential-in-shared`
+    ConfidentialInShared,
+    /// `not-an-entry`
+    NotAnEntry,
+}
+
+impl Code {
+    /// Every code, errors first, in the order docs/check.md lists them.
+    pub const ALL: [Code; 28] = [
+        Code::Unreadable,
+        Code::NotUtf8,
+        Code::NoFrontMatter,
+        Code::UnclosedFrontMatter,
+        Code::TomlSyntax,
+        Code::BadDate,
+        Code::MissingField,
+        Code::UnknownStage,
+        Code::UnknownStatus,
+        Code::UnknownPriority,
+        Code::UnknownRole,
+        Code::BadValue,
+        Code::ConflictMarker,
+        Code::BadHeading,
+        Code::UnclosedBlock,
+        Code::EntryOrder,
+        Code::FutureEntry,
+        Code::UnknownChannel,
+        Code::UnknownObjection,
+        Code::UnknownOutcome,
+        Code::NextWithoutDue,
+        Code::VagueNext,
+        Code::PausedWithoutReason,
+        Code::OverContact,
+        Code::DuplicateCustomer,
+        Code::MissingChannel,
+        Code::ConfidentialInShared,
+        Code::NotAnEntry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unreadable => "unreadable",
+            Code::NotUtf8 => "not-utf8",
+            Code::NoFrontMatter => "no-front-matter",
+            Code::UnclosedFrontMatter => "unclosed-front-matter",
+            Code::TomlSyntax => "toml-syntax",
+            Code::BadDate => "bad-date",
+            Code::MissingField => "missing-field",
+            Code::UnknownStage => "unknown-stage",
+            Code::UnknownStatus => "unknown-status",
+            Code::UnknownPriority => "unknown-priority",
+            Code::UnknownRole => "unknown-role",
+            Code::BadValue => "bad-value",
+            Code::ConflictMarker => "conflict-marker",
+            Code::BadHeading => "bad-heading",
+            Code::UnclosedBlock => "unclosed-block",
+            Code::EntryOrder => "entry-order",
+            Code::FutureEntry => "future-entry",
+            Code::UnknownChannel => "unknown-channel",
+            Code::UnknownObjection => "unknown-objection",
+            Code::UnknownOutcome => "unknown-outcome",
+            Code::NextWithoutDue => "next-without-due",
+            Code::VagueNext => "vague-next",
+            Code::PausedWithoutReason => "paused-without-reason",
+            Code::OverContact => "over-contact",
+            Code::DuplicateCustomer => "duplicate-customer",
+            Code::MissingChannel => "missing-channel",
+            Code::ConfidentialInShared => "confidential-in-shared",
+            Code::NotAnEntry => "not-an-entry",
+        }
+    }
+
+    /// The severity a diagnostic with this code always has.
+    pub fn severity(self) -> Severity {
+        if Code::ALL[..15].contains(&self) {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// 1-based line and column (in characters) in the file.
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
-    /// Stable code, documented in docs/check.md.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(
-        line: usize,
-        column: usize,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(line: usize, column: usize, code: Code, message: impl Into<String>) -> Self {
+        debug_assert_eq!(code.severity(), Severity::Error, "{code}");
         Diagnostic {
             line,
             column,
@@ -38,15 +182,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        line: usize,
-        column: usize,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(line: usize, column: usize, code: Code, message: impl Into<String>) -> Self {
+        debug_assert_eq!(code.severity(), Severity::Warning, "{code}");
         Diagnostic {
+            line,
+            column,
             severity: Severity::Warning,
-            ..Diagnostic::error(line, column, code, message)
+            code,
+            message: message.into(),
+            hint: None,
         }
     }
 
@@ -66,4 +210,35 @@ pub fn did_you_mean<'a>(value: &str, choices: impl IntoIterator<Item = &'a str>)
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/check.md lists every code under its severity, and nothing else.
+    #[test]
+    fn every_code_is_documented_under_its_severity() {
+        let doc = include_str!("../../docs/check.md");
+        let section = |title: &str| -> Vec<String> {
+            let start = doc.find(title).expect(title);
+            let rest = &doc[start + title.len()..];
+            let end = rest.find("\n#").unwrap_or(rest.len());
+            rest[..end]
+                .lines()
+                .filter_map(|l| l.strip_prefix("| `"))
+                .filter_map(|l| l.split('`').next())
+                .map(str::to_string)
+                .collect()
+        };
+        let of = |severity: Severity| -> Vec<String> {
+            Code::ALL
+                .iter()
+                .filter(|c| c.severity() == severity)
+                .map(|c| c.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(section("### Errors"), of(Severity::Error));
+        assert_eq!(section("### Warnings"), of(Severity::Warning));
+    }
 }

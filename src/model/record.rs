@@ -3,7 +3,7 @@
 
 use crate::model::config::Config;
 use crate::model::customer::{Customer, Locator, missing_required, read_customer};
-use crate::model::diagnostic::Diagnostic;
+use crate::model::diagnostic::{Code, Diagnostic};
 use crate::model::document::{Document, LineIndex, conflict_marker_lines};
 use crate::model::entry::{Detail, Entry, Field, Problem};
 use crate::model::reader::read_log;
@@ -74,9 +74,9 @@ fn parse_with(
         Ok(doc) => doc,
         Err(e) => {
             let code = match e {
-                crate::model::document::SplitError::NotUtf8 { .. } => "not-utf8",
-                crate::model::document::SplitError::NoFrontMatter => "no-front-matter",
-                crate::model::document::SplitError::Unclosed => "unclosed-front-matter",
+                crate::model::document::SplitError::NotUtf8 { .. } => Code::NotUtf8,
+                crate::model::document::SplitError::NoFrontMatter => Code::NoFrontMatter,
+                crate::model::document::SplitError::Unclosed => Code::UnclosedFrontMatter,
             };
             let mut diags =
                 vec![Diagnostic::error(e.line(), 1, code, e.message()).with_hint(e.hint())];
@@ -136,22 +136,22 @@ fn parse_with(
     for p in log.problems {
         let (line, column) = (p.line, p.column);
         diagnostics.push(match p.kind {
-            Problem::BadHeading(message) => Diagnostic::error(line, column, "bad-heading", message)
+            Problem::BadHeading(message) => Diagnostic::error(line, column, Code::BadHeading, message)
                 .with_hint("write entry headings as `## YYYY-MM-DD channel @author`"),
             Problem::MissingChannel => Diagnostic::warning(
                 line,
                 column,
-                "missing-channel",
+                Code::MissingChannel,
                 "entry heading has no channel; add one, like `phone` or `email`",
             ),
             Problem::NotAnEntry(why) => Diagnostic::warning(
                 line,
                 column,
-                "not-an-entry",
+                Code::NotAnEntry,
                 format!("this looks like an entry heading but is not read as one: {why}"),
             )
             .with_hint("write entry headings as `## YYYY-MM-DD channel` at the start of a line, outside code, comments, quotes and lists"),
-            Problem::UnclosedBlock(what) => Diagnostic::error(line, column, "unclosed-block", what)
+            Problem::UnclosedBlock(what) => Diagnostic::error(line, column, Code::UnclosedBlock, what)
                 .with_hint("close it, or everything after it (new entries too) is hidden inside it"),
         });
     }
@@ -259,7 +259,7 @@ fn conflict_diagnostics(text: &str) -> Vec<Diagnostic> {
     conflict_marker_lines(text)
         .into_iter()
         .map(|line| {
-            Diagnostic::error(line, 1, "conflict-marker", "git conflict marker").with_hint(
+            Diagnostic::error(line, 1, Code::ConflictMarker, "git conflict marker").with_hint(
                 "resolve the merge conflict: keep the right lines and delete the markers",
             )
         })
@@ -283,13 +283,18 @@ fn toml_diagnostic(e: &toml_edit::TomlError, loc: &Locator<'_>) -> Diagnostic {
         return Diagnostic::error(
             line,
             col,
-            "bad-date",
+            Code::BadDate,
             format!("not a valid date: {message}"),
         )
         .with_hint("write a date as YYYY-MM-DD, like 2024-01-24");
     }
-    Diagnostic::error(line, col, "toml-syntax", format!("TOML syntax: {message}"))
-        .with_hint("fix the front matter so it is valid TOML (strings need double quotes)")
+    Diagnostic::error(
+        line,
+        col,
+        Code::TomlSyntax,
+        format!("TOML syntax: {message}"),
+    )
+    .with_hint("fix the front matter so it is valid TOML (strings need double quotes)")
 }
 
 impl Record {
