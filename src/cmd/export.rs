@@ -6,10 +6,10 @@ use crate::engine::agenda::items;
 use crate::error::{Error, Result};
 use crate::io::store::Store;
 use crate::model::config::Lang;
-use crate::model::customer::lookup;
 use crate::model::dates::add_days;
 use crate::model::record::parse_document;
 use crate::model::summary::{Summary, customer_key};
+use crate::model::toml_path;
 use crate::present::ics::{CalendarItem, calendar};
 use crate::present::render::mask;
 use crate::{Ctx, Output};
@@ -94,7 +94,7 @@ fn contact_line(
         "contact.email",
         "contact.wechat",
     ] {
-        if let Some(v) = lookup(front.as_table(), key).and_then(|i| i.as_str()) {
+        if let Some(v) = toml_path::get(front.as_table(), key).and_then(|i| i.as_str()) {
             values.push((key.to_string(), v.to_string()));
         }
     }

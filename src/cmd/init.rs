@@ -7,9 +7,9 @@ use crate::io::git;
 use crate::io::overlay::customer_key;
 use crate::io::store::CONFIG_FILE;
 use crate::model::config::{Lang, template};
-use crate::model::customer::lookup;
 use crate::model::edit::{Change, apply};
 use crate::model::record::parse_document;
+use crate::model::toml_path;
 use crate::{Ctx, Output};
 use std::fs;
 use std::path::Path;
@@ -118,7 +118,7 @@ fn make_private(dir: &Path) -> Result<Vec<String>> {
             .filter_map(|(key, _, _)| {
                 Some((
                     key.clone(),
-                    lookup(toml.as_table(), key)?.as_value()?.clone(),
+                    toml_path::get(toml.as_table(), key)?.as_value()?.clone(),
                 ))
             })
             .collect();

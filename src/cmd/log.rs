@@ -6,13 +6,13 @@ use crate::cmd::shared::{Expect, author, place_entry, unreadable, verified, writ
 use crate::error::{Error, Result};
 use crate::model::compose::{Discussion, NewEntry, NewField, check_markdown};
 use crate::model::config::Config;
-use crate::model::customer::lookup;
 use crate::model::dates::{days_between, parse_date_arg};
 use crate::model::document::Document;
 use crate::model::edit::{Change, apply, date_value};
 use crate::model::entry::{Detail, Outcome, resolve_due_in_text, split_objection};
 use crate::model::record::{Record, parse_document};
 use crate::model::schema::{check_stage, check_status, typed_value};
+use crate::model::toml_path;
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -208,7 +208,7 @@ impl Plan {
             Error::Refused(format!("{}: {}", record.path.display(), e.message().trim()))
         })?;
         let raw = |key: &str| {
-            lookup(toml.as_table(), key)
+            toml_path::get(toml.as_table(), key)
                 .and_then(|i| i.as_str())
                 .map(str::to_string)
         };

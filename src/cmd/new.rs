@@ -3,10 +3,10 @@
 use crate::cli::NewArgs;
 use crate::error::{Error, Result};
 use crate::model::config::Config;
-use crate::model::customer::lookup;
 use crate::model::document::Document;
 use crate::model::edit::{Change, apply, date_value};
 use crate::model::schema::{check_priority, check_stage, parse_assignment};
+use crate::model::toml_path;
 use crate::{Ctx, Output};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -214,7 +214,7 @@ fn missing_required(text: &str, config: &Config) -> Vec<String> {
         .rules
         .required
         .iter()
-        .filter(|k| lookup(toml.as_table(), k).is_none())
+        .filter(|k| toml_path::get(toml.as_table(), k).is_none())
         .cloned()
         .collect()
 }

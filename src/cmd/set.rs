@@ -7,10 +7,10 @@ use crate::cmd::shared::{
 };
 use crate::error::{Error, Result};
 use crate::model::compose::{Discussion, NewEntry, NewField};
-use crate::model::customer::lookup;
 use crate::model::edit::{Change, apply};
 use crate::model::record::parse_document;
 use crate::model::schema::parse_assignment;
+use crate::model::toml_path;
 use crate::{Ctx, Output};
 
 pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
@@ -41,7 +41,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         let mut fields = Vec::new();
         let mut effective = Vec::new();
         for key in &private {
-            if lookup(toml.as_table(), key).is_some() {
+            if toml_path::get(toml.as_table(), key).is_some() {
                 effective.push(Change::Remove(key.clone()));
             }
             fields.push(NewField::new("set", format!("{key}: *** (private)"), false));
@@ -57,7 +57,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
                 ),
                 Change::Remove(k) => (k, None),
             };
-            let old = shown(lookup(toml.as_table(), key));
+            let old = shown(toml_path::get(toml.as_table(), key));
             if old == new {
                 continue;
             }

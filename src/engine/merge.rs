@@ -3,10 +3,9 @@
 //! one by one, and only a key both sides changed differently becomes a conflict, marked with
 //! git's conflict markers at its line so `followup check` reports it. Pure: bytes in, bytes out.
 
-use crate::model::customer::lookup;
 use crate::model::document::{Document, conflict_marker_lines, to_newline};
-use crate::model::edit;
 use crate::model::reader::{Block, split_blocks};
+use crate::model::toml_path;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 
@@ -117,7 +116,7 @@ fn leaves(table: &dyn TableLike, prefix: &str, out: &mut BTreeMap<String, Leaf>)
 fn set_item(root: &mut Table, dotted: &str, item: &Item) {
     match item {
         Item::Value(v) => {
-            let _ = edit::set(root, dotted, v.clone());
+            let _ = toml_path::set(root, dotted, v.clone());
         }
         other => {
             let (parent, leaf) = dotted
@@ -126,21 +125,13 @@ fn set_item(root: &mut Table, dotted: &str, item: &Item) {
             let table: Option<&mut dyn TableLike> = if parent.is_empty() {
                 Some(root)
             } else {
-                lookup_mut(root, parent)
+                crate::model::toml_path::get_table_mut(root, parent)
             };
             if let Some(t) = table {
                 t.insert(leaf, other.clone());
             }
         }
     }
-}
-
-fn lookup_mut<'a>(root: &'a mut Table, dotted: &str) -> Option<&'a mut dyn TableLike> {
-    let mut table: &mut dyn TableLike = root;
-    for part in dotted.split('.') {
-        table = table.get_mut(part)?.as_table_like_mut()?;
-    }
-    Some(table)
 }
 
 /// A key both sides changed differently: (key, ours, theirs).
@@ -170,7 +161,7 @@ fn merge_front(base: &DocumentMut, ours: &DocumentMut, theirs: &DocumentMut) -> 
         if ro == rb {
             match t.get(key) {
                 Some(leaf) => set_item(merged.as_table_mut(), key, &leaf.item),
-                None => edit::remove(merged.as_table_mut(), key),
+                None => toml_path::remove(merged.as_table_mut(), key),
             }
             continue;
         }
@@ -186,7 +177,7 @@ fn merge_front(base: &DocumentMut, ours: &DocumentMut, theirs: &DocumentMut) -> 
             c.ours.as_ref().map(|l| &l.item),
             Some(Item::ArrayOfTables(_))
         ) {
-            edit::remove(merged.as_table_mut(), &c.key);
+            toml_path::remove(merged.as_table_mut(), &c.key);
         }
     }
     let text = merged.to_string();
@@ -235,7 +226,7 @@ fn mark_conflicts(text: &str, conflicts: &[Conflict]) -> String {
             let table: &dyn TableLike = if parent.is_empty() {
                 doc.as_table()
             } else {
-                lookup(doc.as_table(), parent)?.as_table_like()?
+                toml_path::get(doc.as_table(), parent)?.as_table_like()?
             };
             let key_span = table.key(leaf)?.span()?;
             let value_span = table.get(leaf)?.span()?;

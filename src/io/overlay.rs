@@ -7,9 +7,7 @@
 //! phone = "+86 138 0000 0000"
 //! ```
 
-#[cfg(test)]
-use crate::model::customer::lookup;
-use crate::model::edit;
+use crate::model::toml_path;
 #[cfg(test)]
 use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table, Value};
@@ -44,7 +42,7 @@ impl Overlay {
 
     #[cfg(test)]
     pub fn get(&self, key: &str, dotted: &str) -> Option<&Value> {
-        lookup(self.customer(key)?, dotted)?.as_value()
+        toml_path::get(self.customer(key)?, dotted)?.as_value()
     }
 
     pub fn set(&mut self, key: &str, dotted: &str, value: Value) -> Result<(), String> {
@@ -54,12 +52,12 @@ impl Overlay {
         let table = entry
             .as_table_mut()
             .ok_or_else(|| format!("`{key}` in the overlay is not a table"))?;
-        edit::set(table, dotted, value)
+        toml_path::set(table, dotted, value)
     }
 
     pub fn remove(&mut self, key: &str, dotted: &str) {
         if let Some(t) = self.doc.get_mut(key).and_then(Item::as_table_mut) {
-            edit::remove(t, dotted);
+            toml_path::remove(t, dotted);
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::model::config::Config;
 use crate::model::dates::{Duration, parse_iso};
 use crate::model::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::document::LineIndex;
+use crate::model::toml_path;
 use chrono::NaiveDate;
 use std::ops::Range;
 use toml_edit::{Item, Table, Value};
@@ -133,16 +134,6 @@ impl Locator<'_> {
     }
 }
 
-/// Follows a dotted key (`contact.name`) through tables and inline tables.
-pub fn lookup<'a>(root: &'a Table, dotted: &str) -> Option<&'a Item> {
-    let mut parts = dotted.split('.');
-    let mut item = root.get(parts.next()?)?;
-    for part in parts {
-        item = item.as_table_like()?.get(part)?;
-    }
-    Some(item)
-}
-
 /// Reads the typed customer from parsed front matter; every value it cannot accept becomes a
 /// diagnostic at that value's position, and the field is left unset.
 pub fn read_customer(
@@ -213,7 +204,7 @@ pub fn read_customer(
     }
     c.tags = r.strings("tags");
     r.strings("pain_points");
-    if let Some(item) = lookup(root, "deal.amount") {
+    if let Some(item) = toml_path::get(root, "deal.amount") {
         match item.as_value() {
             Some(Value::Integer(i)) => c.deal_amount = Some(*i.value() as f64),
             Some(Value::Float(f)) => c.deal_amount = Some(*f.value()),
@@ -226,7 +217,7 @@ pub fn read_customer(
         }
     }
     r.decision_chain();
-    c.name_line = lookup(root, "name").map_or(loc.open_line, |i| loc.at(i.span()).0);
+    c.name_line = toml_path::get(root, "name").map_or(loc.open_line, |i| loc.at(i.span()).0);
     plan_warnings(root, &c, config, loc, r.diags);
     c
 }
@@ -241,8 +232,8 @@ fn plan_warnings(
     diags: &mut Vec<Diagnostic>,
 ) {
     if let Some(action) = &c.next_action {
-        let (line, col) = loc.at(lookup(root, "next.action").and_then(Item::span));
-        if lookup(root, "next.due").is_none() {
+        let (line, col) = loc.at(toml_path::get(root, "next.action").and_then(Item::span));
+        if toml_path::get(root, "next.due").is_none() {
             diags.push(
                 Diagnostic::warning(
                     line,
@@ -266,7 +257,7 @@ fn plan_warnings(
         }
     }
     if c.status == Some(Status::Paused) && c.obstacle.is_none() && c.paused_until.is_none() {
-        let (line, col) = loc.at(lookup(root, "status").and_then(Item::span));
+        let (line, col) = loc.at(toml_path::get(root, "status").and_then(Item::span));
         diags.push(
             Diagnostic::warning(
                 line,
@@ -321,7 +312,7 @@ impl Reader<'_, '_> {
 
     /// A string value and its span; a value of another type is reported and skipped.
     fn string_at(&mut self, key: &str) -> Option<(String, Option<Range<usize>>)> {
-        let item = lookup(self.root, key)?;
+        let item = toml_path::get(self.root, key)?;
         match item.as_str() {
             Some(s) => Some((s.to_string(), item.span())),
             None => {
@@ -343,7 +334,7 @@ impl Reader<'_, '_> {
     }
 
     fn strings(&mut self, key: &str) -> Vec<String> {
-        let Some(item) = lookup(self.root, key) else {
+        let Some(item) = toml_path::get(self.root, key) else {
             return Vec::new();
         };
         match item.as_array() {
@@ -367,7 +358,7 @@ impl Reader<'_, '_> {
     }
 
     fn date(&mut self, key: &str) -> Option<NaiveDate> {
-        let item = lookup(self.root, key)?;
+        let item = toml_path::get(self.root, key)?;
         let parsed = match item.as_value() {
             Some(Value::Datetime(dt)) => dt.value().date.and_then(|d| {
                 NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
@@ -442,7 +433,7 @@ impl Reader<'_, '_> {
 pub fn missing_required(root: &Table, config: &Config, loc: &Locator<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for key in &config.rules.required {
-        let present = lookup(root, key).is_some_and(|item| match item.as_str() {
+        let present = toml_path::get(root, key).is_some_and(|item| match item.as_str() {
             Some(s) => !s.trim().is_empty(),
             None => !item.is_none(),
         });
@@ -450,7 +441,9 @@ pub fn missing_required(root: &Table, config: &Config, loc: &Locator<'_>) -> Vec
             continue;
         }
         // Point at the parent table when it exists, else at the opening `+++`.
-        let parent = key.rsplit_once('.').and_then(|(p, _)| lookup(root, p));
+        let parent = key
+            .rsplit_once('.')
+            .and_then(|(p, _)| toml_path::get(root, p));
         let (line, col) = loc.at(parent.and_then(Item::span));
         out.push(
             Diagnostic::error(

@@ -15,3 +15,4 @@ pub(crate) mod reader;
 pub(crate) mod record;
 pub(crate) mod schema;
 pub(crate) mod summary;
+pub(crate) mod toml_path;

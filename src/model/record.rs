@@ -124,7 +124,7 @@ fn parse_with(
         .confidential_keys()
         .filter(|_| detail == Detail::Full)
         .filter_map(|k| {
-            let item = crate::model::customer::lookup(table, k)?;
+            let item = crate::model::toml_path::get(table, k)?;
             let (line, col) = loc.at(item.span());
             Some((k.to_string(), line, col))
         })
