@@ -47,6 +47,8 @@ pub(crate) struct Ctx {
     pub interactive: bool,
     /// `-C DIR` / FOLLOWUP_DIR, else the working directory.
     pub start: PathBuf,
+    /// Warnings the command's reading found, printed after it.
+    pub warnings: store::Warnings,
     /// FOLLOWUP_FULL_PARSE=1: read every file in full even where a summary would do (the
     /// straightforward path, kept to prove the fast one gives the same output).
     pub full_parse: bool,
@@ -58,7 +60,7 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// Opens the sales folder found from `-C`, FOLLOWUP_DIR or the working directory.
     pub fn store(&self) -> Result<Store> {
-        let mut store = Store::open(store::find_root(&self.start)?)?;
+        let mut store = Store::open(store::find_root(&self.start)?, self.warnings.clone())?;
         store.full_parse = self.full_parse;
         Ok(store)
     }
@@ -80,7 +82,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     };
     let ctx = context(&cli.global);
     let lang = ctx.as_ref().map_or(Lang::En, error_lang);
-    let result = ctx.and_then(|ctx| cmd::dispatch(cli.command, &ctx));
+    let result = ctx.and_then(|ctx| {
+        let result = cmd::dispatch(cli.command, &ctx);
+        if let Ok(warnings) = ctx.warnings.lock() {
+            for w in warnings.iter() {
+                eprintln!("warning: {w}");
+            }
+        }
+        result
+    });
     match result {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -166,5 +176,6 @@ fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
         start,
         full_parse: std::env::var_os("FOLLOWUP_FULL_PARSE").is_some_and(|v| v == "1"),
         now_ms: now_ms()?,
+        warnings: store::Warnings::default(),
     })
 }

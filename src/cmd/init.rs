@@ -68,7 +68,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         done.push(install_hook(&dir, &customers_dir)?);
     }
     if args.private {
-        done.extend(make_private(&dir)?);
+        done.extend(make_private(&dir, ctx)?);
     }
     let mut out = format!("Sales folder ready in {}\n", dir.display());
     for d in done {
@@ -86,8 +86,8 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 
 /// Creates the git-ignored overlay and moves every confidential value of the shared customer
 /// files into it: the overlay is written first, then each file loses only those keys.
-fn make_private(dir: &Path) -> Result<Vec<String>> {
-    let store = crate::io::store::Store::open(dir.to_path_buf())?;
+fn make_private(dir: &Path, ctx: &Ctx) -> Result<Vec<String>> {
+    let store = crate::io::store::Store::open(dir.to_path_buf(), ctx.warnings.clone())?;
     let file = store.config.private_file.clone();
     let mut done = Vec::new();
     let overlay_path = store.overlay_path();

@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "followup.toml";
 
+/// Warnings found while reading (an unknown settings key, a skipped file): collected here and
+/// printed once, at the program's edge, after the command.
+pub type Warnings = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
 /// An opened sales folder: its root and its settings.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -21,6 +25,7 @@ pub struct Store {
     pub config: Config,
     /// Summaries from full records instead of the lean scan (see `Ctx::full_parse`).
     pub full_parse: bool,
+    warnings: Warnings,
 }
 
 /// The nearest folder at or above `start` that holds followup.toml.
@@ -44,8 +49,9 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 }
 
 impl Store {
-    /// Opens the folder whose root is `root`, reading its followup.toml.
-    pub fn open(root: PathBuf) -> Result<Store> {
+    /// Opens the folder whose root is `root`, reading its followup.toml; warnings go to
+    /// `warnings`.
+    pub fn open(root: PathBuf, warnings: Warnings) -> Result<Store> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
         let config = Config::parse(&text).map_err(|(line, message)| Error::Parse {
@@ -54,17 +60,47 @@ impl Store {
             message,
             hint: Some("fix followup.toml; every key is optional".into()),
         })?;
-        for key in Config::unknown_keys(&text) {
-            eprintln!(
-                "warning: {}: unknown key `{key}` is ignored",
-                path.display()
-            );
-        }
-        Ok(Store {
+        let store = Store {
             root,
             config,
             full_parse: false,
-        })
+            warnings,
+        };
+        for key in Config::unknown_keys(&text) {
+            store.warn(format!(
+                "{}: unknown key `{key}` is ignored",
+                path.display()
+            ));
+        }
+        Ok(store)
+    }
+
+    /// Records a warning for the user (printed after the command).
+    pub fn warn(&self, message: String) {
+        if let Ok(mut w) = self.warnings.lock() {
+            w.push(message);
+        }
+    }
+
+    /// The parsed files; each unreadable one becomes a warning (one broken file must not hide
+    /// the team's day; `followup check` shows its problems in full).
+    fn readable<T>(&self, loaded: Vec<std::result::Result<T, Unreadable>>) -> Vec<T> {
+        loaded
+            .into_iter()
+            .filter_map(|l| match l {
+                Ok(t) => Some(t),
+                Err(u) => {
+                    let d = u.first();
+                    self.warn(format!(
+                        "skipped {}:{}: {}; run `followup check` to see every problem",
+                        u.path.display(),
+                        d.line,
+                        d.message
+                    ));
+                    None
+                }
+            })
+            .collect()
     }
 
     pub fn customers_dir(&self) -> PathBuf {
@@ -176,13 +212,13 @@ impl Store {
                 parse_lean(rel, bytes, &self.config)
             }
         })?;
-        Ok(readable(loaded))
+        Ok(self.readable(loaded))
     }
 
     /// Every readable customer's summary as of a date, read in one parallel pass; unreadable
     /// files are reported on stderr and skipped.
     pub fn load_summaries(&self, as_of: NaiveDate) -> Result<Vec<Summary>> {
-        Ok(readable(self.load_summaries_all(as_of)?))
+        Ok(self.readable(self.load_summaries_all(as_of)?))
     }
 
     /// Every customer file's summary, or why it cannot be read.
@@ -265,27 +301,6 @@ impl Store {
         write_atomic(&path, overlay.to_string().as_bytes()).map_err(|e| Error::io(&path, &e))?;
         Ok(value)
     }
-}
-
-/// The parsed files, each unreadable one reported on stderr (one broken file must not hide the
-/// team's day; `followup check` shows its problems in full).
-fn readable<T>(loaded: Vec<std::result::Result<T, Unreadable>>) -> Vec<T> {
-    loaded
-        .into_iter()
-        .filter_map(|l| match l {
-            Ok(t) => Some(t),
-            Err(u) => {
-                let d = u.first();
-                eprintln!(
-                    "warning: skipped {}:{}: {}; run `followup check` to see every problem",
-                    u.path.display(),
-                    d.line,
-                    d.message
-                );
-                None
-            }
-        })
-        .collect()
 }
 
 /// Writes an output file the user named (`export ics --out FILE`), creating its folder;
