@@ -226,7 +226,12 @@ pub(crate) struct Heading {
 /// Parses a heading's rendered text: `DATE [HH:MM] CHANNEL… [@author]`.
 /// `Ok(None)`: not an entry heading. `Err`: looks like one but is malformed (the message).
 pub(crate) fn parse_heading(text: &str) -> Result<Option<Heading>, String> {
-    let mut words = text.split_whitespace();
+    // Most headings are ASCII: split them byte-wise; others on any Unicode white space.
+    let mut words: Box<dyn Iterator<Item = &str>> = if text.is_ascii() {
+        Box::new(text.split_ascii_whitespace())
+    } else {
+        Box::new(text.split_whitespace())
+    };
     let Some(first) = words.next() else {
         return Ok(None);
     };
@@ -276,7 +281,12 @@ fn is_time(word: &str) -> bool {
 /// Splits an item's rendered text into key, value and the value's offset in the text, when
 /// the text is `key: value` (also `：`) with a short key of letters, digits, `-` and `_`.
 pub(crate) fn split_field(text: &str) -> Option<(FieldKey<'_>, &str, usize)> {
-    let colon = text.find([':', '：'])?;
+    // A key is at most 24 characters: the separator is near the start, so only look there.
+    let mut head = text.len().min(24 * 4 + 8);
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let colon = text[..head].find([':', '：'])?;
     let key = text[..colon].trim();
     let valid_key = !key.is_empty()
         && key.chars().count() <= 24

@@ -34,6 +34,8 @@ pub fn read_log(body: &str, offset: usize, first_line: usize, detail: Detail) ->
         list_in_entry: false,
         item: None,
         read_headings: Vec::new(),
+        heading_text: String::new(),
+        item_text: String::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         reader.event(event, range);
@@ -81,11 +83,10 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// A top-level heading being read.
+/// A top-level heading being read (its text goes to `Reader::heading_text`).
 struct HeadingText {
     level: u8,
     range: Range<usize>,
-    text: String,
     text_start: Option<usize>,
 }
 
@@ -93,7 +94,8 @@ struct HeadingText {
 struct ItemText {
     range: Range<usize>,
     task: Option<(bool, Range<usize>)>,
-    text: String,
+    /// Nothing of the item's text has been read yet.
+    empty: bool,
     text_start: Option<usize>,
     text_end: usize,
     /// The item's first block (its text) is over; later content is not part of the value.
@@ -123,6 +125,9 @@ struct Reader<'a> {
     item: Option<ItemText>,
     /// Body offsets of the lines that start an entry heading or a malformed one.
     read_headings: Vec<usize>,
+    /// The rendered text of the heading or item being read (buffers reused across them).
+    heading_text: String,
+    item_text: String,
 }
 
 /// Nesting depth of the content of an item of a top-level list.
@@ -140,7 +145,7 @@ impl Reader<'_> {
             Event::TaskListMarker(done) => {
                 if self.depth == ITEM_CONTENT
                     && let Some(item) = &mut self.item
-                    && item.text.is_empty()
+                    && item.empty
                     && item.task.is_none()
                 {
                     item.task = Some((done, range));
@@ -158,9 +163,9 @@ impl Reader<'_> {
                 self.heading = Some(HeadingText {
                     level: *level as u8,
                     range: range.clone(),
-                    text: String::new(),
                     text_start: None,
                 });
+                self.heading_text.clear();
                 if (*level as u8) > 2 {
                     self.top_block(&range, true);
                 }
@@ -199,12 +204,13 @@ impl Reader<'_> {
                 self.item = Some(ItemText {
                     range,
                     task: None,
-                    text: String::new(),
+                    empty: true,
                     text_start: None,
                     text_end: 0,
                     first_block_done: false,
                     seen_paragraph: false,
                 });
+                self.item_text.clear();
                 self.depth += 1;
             }
             Tag::List(_)
@@ -247,13 +253,14 @@ impl Reader<'_> {
     fn inline(&mut self, text: &str, range: &Range<usize>) {
         if let Some(h) = &mut self.heading {
             h.text_start.get_or_insert(range.start);
-            h.text.push_str(text);
+            self.heading_text.push_str(text);
         } else if self.depth == ITEM_CONTENT
             && let Some(item) = &mut self.item
             && !item.first_block_done
         {
             item.text_start.get_or_insert(range.start);
-            item.text.push_str(text);
+            item.empty = false;
+            self.item_text.push_str(text);
             item.text_end = item.text_end.max(range.end);
         }
     }
@@ -281,7 +288,7 @@ impl Reader<'_> {
             return;
         }
         let line = self.lines.line(h.range.start);
-        match parse_heading(&h.text) {
+        match parse_heading(&self.heading_text) {
             Ok(Some(heading)) => {
                 self.read_headings
                     .push(line_start(self.body, h.range.start));
@@ -346,7 +353,12 @@ impl Reader<'_> {
         let Some(item) = self.item.take() else {
             return;
         };
-        let text = item.text.trim();
+        let item_text = std::mem::take(&mut self.item_text);
+        self.add_item(&item, item_text.trim());
+        self.item_text = item_text;
+    }
+
+    fn add_item(&mut self, item: &ItemText, text: &str) {
         let task = item.task.as_ref().map(|(done, _)| *done);
         let (key, value, value_at) = match split_field(text) {
             Some(field) => field,
@@ -377,12 +389,13 @@ impl Reader<'_> {
         let field = Field {
             key: key.to_key(),
             // Runs of spaces collapse, as they do when the page is rendered.
-            value: value.split_whitespace().collect::<Vec<_>>().join(" "),
+            value: collapse_spaces(value),
             line: self.lines.line(item.range.start),
             column: self.lines.column(value_offset),
             task,
             task_span: item
                 .task
+                .as_ref()
                 .map(|(_, r)| self.offset + r.start..self.offset + r.end),
             item_start: self.offset + item.range.start,
             text_end: self.offset + item.text_end.max(text_start),
@@ -526,6 +539,16 @@ impl Reader<'_> {
                 kind: Problem::NotAnEntry(why.to_string()),
             });
         }
+    }
+}
+
+/// The text with every run of white space as one space.
+fn collapse_spaces(text: &str) -> String {
+    let plain = !text.contains("  ") && !text.contains(['\t', '\n', '\r', '\u{a0}', '\u{3000}']);
+    if plain {
+        text.to_string()
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
