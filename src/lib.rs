@@ -47,6 +47,9 @@ pub(crate) struct Ctx {
     pub interactive: bool,
     /// `-C DIR` / FOLLOWUP_DIR, else the working directory.
     pub start: PathBuf,
+    /// Columns to wrap tables to: `COLUMNS`, else the terminal's width; `None` (no wrapping)
+    /// when the output is not a terminal.
+    pub width: Option<u16>,
     /// Warnings the command's reading found, printed after it.
     pub warnings: store::Warnings,
     /// FOLLOWUP_FULL_PARSE=1: read every file in full even where a summary would do (the
@@ -177,5 +180,15 @@ fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
         full_parse: std::env::var_os("FOLLOWUP_FULL_PARSE").is_some_and(|v| v == "1"),
         now_ms: now_ms()?,
         warnings: store::Warnings::default(),
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20)
+            .or_else(|| {
+                std::io::stdout()
+                    .is_terminal()
+                    .then(|| terminal_size::terminal_size().map(|(w, _)| w.0))
+                    .flatten()
+            }),
     })
 }

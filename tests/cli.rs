@@ -1998,3 +1998,39 @@ fn write_commands_speak_json_too() {
         (Some("customers/json-ltd.md"), Some(TODAY))
     );
 }
+
+#[test]
+fn tables_wrap_long_cells_to_the_terminal_width_and_lose_no_word() {
+    let s = Sandbox::new("acme");
+    let long = "Confirm the date of the technical review with Liu Yang and the two integration engineers from their Suzhou plant";
+    s.run(&["set", "acme", &format!("next.action={long}")]).ok();
+    let wide = s.run(&["list"]).ok();
+    assert!(
+        wide.stdout.contains(long),
+        "piped output keeps every cell whole:\n{}",
+        wide.stdout
+    );
+    let narrow = finish(
+        followup(s.path())
+            .env("COLUMNS", "100")
+            .args(["--today", TODAY, "list"]),
+    );
+    assert_eq!(narrow.code, 0, "{}", narrow.stderr);
+    for line in narrow.stdout.lines() {
+        let width: usize = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+        assert!(width <= 100, "{width} columns: {line:?}");
+    }
+    let words: Vec<&str> = narrow.stdout.split_whitespace().collect();
+    for word in long.split_whitespace() {
+        assert!(
+            words.contains(&word),
+            "`{word}` is lost:\n{}",
+            narrow.stdout
+        );
+    }
+    assert!(
+        narrow.stdout.lines().count() > wide.stdout.lines().count(),
+        "{}",
+        narrow.stdout
+    );
+}

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::dates::Duration;
 use crate::present::i18n::{stage_label, t};
-use crate::present::render::{Align, Table, Tone, csv, json, truncate};
+use crate::present::render::{Align, Table, Tone, csv, json};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -185,12 +185,13 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> Strin
                 c.name.clone(),
                 c.owner.clone().unwrap_or_default(),
                 stage_label(c.stage.as_deref(), config, lang),
-                truncate(c.next_action.as_deref().unwrap_or(""), 36),
+                c.next_action.clone().unwrap_or_default(),
                 why.join("\n"),
             ],
             tone,
         );
     }
+    table.wrap_to(ctx.width, &[1, 4, 5]);
     let mut out = table.render(ctx.color);
     let overdue = items.iter().filter(|i| i.overdue_days > 0).count();
     let today = items.iter().filter(|i| i.overdue_days == 0).count();

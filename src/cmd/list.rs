@@ -7,7 +7,7 @@ use crate::model::customer::{Priority, Status};
 use crate::model::summary::Summary;
 use crate::present::i18n::stage_label;
 use crate::present::i18n::t;
-use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask, truncate};
+use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -210,12 +210,13 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                 t(lang, r.priority).to_string(),
                 r.owner.clone().unwrap_or_default(),
                 r.last_contact.clone().unwrap_or_else(|| "-".into()),
-                truncate(r.next_action.as_deref().unwrap_or(""), 36),
+                r.next_action.clone().unwrap_or_default(),
                 r.next_due.clone().unwrap_or_default(),
             ],
             tone,
         );
     }
+    table.wrap_to(ctx.width, &[0, 6]);
     let mut out = table.render(ctx.color);
     out.push_str(&format!(
         "\n{} {}\n",

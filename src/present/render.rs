@@ -41,37 +41,21 @@ pub enum Align {
     Right,
 }
 
-/// A plain aligned table: a header row, then rows; columns are two spaces apart.
+/// A borderless table (comfy-table): a header row, then rows; columns two spaces apart, CJK
+/// characters two columns wide, and long cells wrapped to the terminal's width when it is known.
 #[derive(Debug, Default)]
 pub struct Table {
     headers: Vec<String>,
     aligns: Vec<Align>,
     rows: Vec<(Vec<String>, Tone)>,
+    width: Option<u16>,
+    /// The columns that may wrap (free text); the others keep their content's width.
+    wrapping: Vec<usize>,
 }
 
 /// Display width of text in terminal columns (CJK characters are two wide).
 pub fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
-}
-
-/// Cuts text to at most `max` columns, ending with `…` when cut.
-pub fn truncate(text: &str, max: usize) -> String {
-    let text = text.lines().next().unwrap_or("");
-    if width(text) <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
 }
 
 impl Table {
@@ -80,6 +64,8 @@ impl Table {
             headers: headers.iter().map(|h| (*h).to_string()).collect(),
             aligns: aligns.to_vec(),
             rows: Vec::new(),
+            width: None,
+            wrapping: Vec::new(),
         }
     }
 
@@ -87,47 +73,65 @@ impl Table {
         self.rows.push((cells, tone));
     }
 
+    /// Wraps long cells so the table fits in `width` columns (the terminal's); `None` never
+    /// wraps (output to a pipe or file keeps every cell whole).
+    /// Only the `columns` given (free text: names, actions, reasons) wrap; the others keep
+    /// the width of their content.
+    pub fn wrap_to(&mut self, width: Option<u16>, columns: &[usize]) {
+        self.width = width;
+        self.wrapping = columns.to_vec();
+    }
+
     /// Renders the table; a cell with several lines makes its row that many lines high.
     pub fn render(&self, color: bool) -> String {
-        let cols = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
-        for (cells, _) in &self.rows {
-            for (i, c) in cells.iter().enumerate().take(cols) {
-                widths[i] = widths[i].max(c.lines().map(width).max().unwrap_or(0));
+        use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Width, presets};
+        let mut table = comfy_table::Table::new();
+        table.load_style(presets::NOTHING).force_no_tty();
+        match self.width {
+            Some(width) => table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width),
+            None => table.set_content_arrangement(ContentArrangement::Disabled),
+        };
+        table.set_header(
+            self.headers
+                .iter()
+                .map(|h| paint(h, Tone::Header, color))
+                .collect::<Vec<_>>(),
+        );
+        for (cells, tone) in &self.rows {
+            let mut row: Vec<String> = cells.iter().map(|c| paint_lines(c, *tone, color)).collect();
+            row.resize(self.headers.len(), String::new());
+            table.add_row(row);
+        }
+        for (i, column) in table.column_iter_mut().enumerate() {
+            column.set_padding((u16::from(i > 0), 1));
+            if self.aligns.get(i) == Some(&Align::Right) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+            if !self.wrapping.contains(&i) {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            } else {
+                // A free-text column is never squeezed below a readable width; a table that
+                // cannot fit then runs wider than the terminal rather than cut words apart.
+                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(16)));
             }
         }
         let mut out = String::new();
-        let line = |cells: &[&str], tone: Tone, out: &mut String| {
-            let mut text = String::new();
-            for (i, w) in widths.iter().enumerate() {
-                let cell = cells.get(i).copied().unwrap_or("");
-                let pad = " ".repeat(w.saturating_sub(width(cell)));
-                match self.aligns.get(i).copied().unwrap_or(Align::Left) {
-                    Align::Right => text.push_str(&(pad + cell)),
-                    Align::Left => text.push_str(&(cell.to_string() + &pad)),
-                }
-                if i + 1 < cols {
-                    text.push_str("  ");
-                }
-            }
-            out.push_str(&paint(text.trim_end(), tone, color));
+        for line in table.lines() {
+            out.push_str(line.trim_end());
             out.push('\n');
-        };
-        let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
-        line(&headers, Tone::Header, &mut out);
-        for (cells, tone) in &self.rows {
-            let split: Vec<Vec<&str>> = cells.iter().map(|c| c.lines().collect()).collect();
-            let height = split.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            for row in 0..height {
-                let parts: Vec<&str> = split
-                    .iter()
-                    .map(|c| c.get(row).copied().unwrap_or(""))
-                    .collect();
-                line(&parts, *tone, &mut out);
-            }
         }
         out
     }
+}
+
+/// Paints every line of a cell on its own, so colour survives wrapping and tall rows.
+fn paint_lines(text: &str, tone: Tone, color: bool) -> String {
+    text.lines()
+        .map(|l| paint(l, tone, color))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Masks a confidential value: phone numbers keep their last four digits, the rest is hidden.
