@@ -1444,11 +1444,12 @@ fn check_reports_every_code_at_its_exact_line_and_column() {
         "over-contact",
         "duplicate-customer",
         "missing-channel",
+        "stage-status-mismatch",
     ] {
         assert!(codes.contains(code), "no fixture for {code}");
     }
     assert_eq!(json["errors"], 25);
-    assert_eq!(json["warnings"], 17);
+    assert_eq!(json["warnings"], 18);
     for d in json["diagnostics"].as_array().unwrap() {
         assert!(!d["message"].as_str().unwrap().is_empty());
         assert!(d["file"].as_str().unwrap().starts_with("customers/"));

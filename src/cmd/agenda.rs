@@ -2,10 +2,12 @@
 //! dates — with what is already overdue first, under its own heading.
 
 use crate::cli::AgendaArgs;
+use crate::cmd::shared::warn_unknown_owner;
 use crate::engine::agenda::{AgendaItem, agenda};
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::dates::add_days;
+use crate::model::summary::Summary;
 use crate::present::i18n::stage_label;
 use crate::present::reach::{day_heading, kind_label, lateness, one_line, what, words};
 use crate::present::render::{Tone, json, paint, width};
@@ -52,6 +54,11 @@ pub fn run(args: &AgendaArgs, ctx: &Ctx) -> Result<Output> {
     let lang = ctx.lang(&store);
     let until = span_end(args, ctx.today)?;
     let summaries = store.load_summaries(ctx.today)?;
+    warn_unknown_owner(
+        &store,
+        args.owner.as_deref(),
+        summaries.iter().flat_map(Summary::people),
+    );
     let agenda = agenda(&summaries, config, ctx.today, until, args.owner.as_deref());
     if ctx.json {
         let item = |i: &AgendaItem<'_>| item_json(i, config);

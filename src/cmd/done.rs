@@ -2,7 +2,7 @@
 //! `(done DATE)` to its text — a one-line change.
 
 use crate::cli::DoneArgs;
-use crate::cmd::shared::{Expect, unreadable, verified, writable};
+use crate::cmd::shared::{Expect, report_notes, unreadable, verified, writable};
 use crate::error::{Error, Result};
 use crate::model::record::parse_document;
 use crate::{Ctx, Output};
@@ -60,8 +60,9 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
                 edited.splice(after_marker..after_marker, "[x] ")
             }
         };
-        let (bytes, after) = verified(&rel, &record, &edited, &Expect::NOTHING, config)?;
-        let ticked = after
+        let checked = verified(&rel, &record, &edited, &Expect::NOTHING, config, ctx.today)?;
+        let ticked = checked
+            .record
             .entries
             .iter()
             .flat_map(|e| &e.fields)
@@ -73,7 +74,11 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
                 item.line
             )));
         }
-        Ok((bytes, (item.line, item.key.clone(), item.value.clone())))
+        report_notes(&store, &rel, &checked.notes);
+        Ok((
+            checked.bytes,
+            (item.line, item.key.clone(), item.value.clone()),
+        ))
     })?;
     let (line, kind, text) = ticked;
     if ctx.json {

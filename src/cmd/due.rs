@@ -1,10 +1,12 @@
 //! `followup due`: the morning list — who must be contacted by today (or within a span) and why.
 
 use crate::cli::DueArgs;
+use crate::cmd::shared::warn_unknown_owner;
 use crate::engine::due::{DueItem, channel_hint, due_items, relative};
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::dates::Duration;
+use crate::model::summary::Summary;
 use crate::present::i18n::{stage_label, t};
 use crate::present::render::{Align, Table, Tone, csv, json};
 use crate::{Ctx, Output};
@@ -53,6 +55,11 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
         None => ctx.today,
     };
     let records = store.load_summaries(ctx.today)?;
+    warn_unknown_owner(
+        &store,
+        args.owner.as_deref(),
+        records.iter().flat_map(Summary::people),
+    );
     let items = due_items(&records, config, ctx.today, until, args.owner.as_deref());
     if ctx.json {
         let items = items.iter().map(|i| item_json(i, ctx.today)).collect();

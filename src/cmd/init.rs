@@ -147,14 +147,15 @@ fn make_private(dir: &Path, ctx: &Ctx) -> Result<Vec<String>> {
             let (record, doc) = parse_document(path.clone(), bytes, &store.config)
                 .map_err(|u| crate::cmd::shared::unreadable(&u, true))?;
             let edited = apply(&doc, &removals).map_err(Error::Refused)?;
-            let (bytes, _) = crate::cmd::shared::verified(
+            let checked = crate::cmd::shared::verified(
                 path,
                 &record,
                 &edited,
                 &crate::cmd::shared::Expect::NOTHING,
                 &store.config,
+                ctx.today,
             )?;
-            Ok((bytes, ()))
+            Ok((checked.bytes, ()))
         })?;
     }
     done.push(format!(

@@ -2,6 +2,7 @@
 //! owner or tag.
 
 use crate::cli::ListArgs;
+use crate::cmd::shared::warn_unknown_owner;
 use crate::error::{Error, Result};
 use crate::model::customer::{Priority, Status};
 use crate::model::summary::Summary;
@@ -64,8 +65,13 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .transpose()?;
-    let mut records: Vec<Summary> = store
-        .load_summaries(ctx.today)?
+    let all = store.load_summaries(ctx.today)?;
+    warn_unknown_owner(
+        &store,
+        args.owner.as_deref(),
+        all.iter().flat_map(Summary::people),
+    );
+    let mut records: Vec<Summary> = all
         .into_iter()
         .filter(|r| {
             let c = &r.customer;

@@ -2,61 +2,91 @@
 //! next action, stage, status and amount — one atomic, locked write; nothing else is touched.
 
 use crate::cli::LogArgs;
-use crate::cmd::shared::{Expect, author, place_entry, unreadable, verified, writer};
+use crate::cmd::shared::{Expect, author, place_entry, report_notes, unreadable, verified, writer};
 use crate::error::{Error, Result};
-use crate::model::compose::{Discussion, NewEntry, NewField, check_markdown};
+use crate::model::compose::{Discussion, NewEntry, check_markdown};
 use crate::model::config::Config;
-use crate::model::dates::{days_between, parse_date_arg};
-use crate::model::document::Document;
-use crate::model::edit::{Change, apply, date_value};
-use crate::model::entry::{Detail, Outcome, resolve_due_in_text, split_objection};
+use crate::model::dates::days_between;
+use crate::model::edit::apply;
+use crate::model::entry::Detail;
+use crate::model::plan::{Current, Input, PlannedEntry, plan_entry};
 use crate::model::record::{Record, parse_document};
-use crate::model::schema::{check_stage, check_status, typed_value};
-use crate::model::toml_path;
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-use toml_edit::Value;
 
 pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
     let rel = crate::io::resolve::resolve(&store, &args.customer)?;
-    let plan = Plan::from_args(args, config, ctx.today)?;
-    let mut discussion = if args.message.is_empty() {
-        Discussion::None
-    } else {
-        Discussion::Plain(args.message.clone())
-    };
-    let mut extra_fields = Vec::new();
-    if args.message.is_empty() && plan.is_empty() {
+    let mut inputs = flag_inputs(args);
+    let typed = inputs
+        .iter()
+        .any(|i| !matches!(i.key.as_str(), "date" | "channel"));
+    let mut written = None;
+    if !typed {
         if !ctx.interactive {
             return Err(Error::Usage(
                 "nothing to log: pass -m \"what was discussed\" (or fields like --outcome no-answer); the editor opens only at a terminal"
                     .into(),
             ));
         }
-        let (text, fields) = editor_message(&rel)?;
-        discussion = text;
-        extra_fields = fields;
+        let text = editor_message(&rel)?;
+        inputs.extend(text.inputs.iter().cloned());
+        written = Some(text);
     }
     let writer = writer(args.by.as_deref(), &store.root);
-    let (record, line) = store.update(&rel, |bytes| {
+    let result = store.update(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
-        let author = author(writer.as_deref(), record.customer.owner.as_deref());
-        let entry = plan.entry(&doc, &record, config, discussion, extra_fields, author)?;
-        let (new_doc, line) = entry.place(&doc, &record, plan.date);
-        let (bytes, after) = verified(
+        let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
+            Error::Refused(format!("{}: {}", record.path.display(), e.message().trim()))
+        })?;
+        let current = Current {
+            name: record.customer.name.clone(),
+            ..Current::of(toml.as_table())
+        };
+        let plan = plan_entry(inputs.clone(), config, ctx.today, &current).map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            Error::Usage(match written {
+                Some(_) => format!(
+                    "the message cannot be logged: {}; nothing was logged",
+                    list.join("; ")
+                ),
+                None => format!("{}; nothing was logged", list.join("; ")),
+            })
+        })?;
+        let edited = apply(&doc, &plan.changes).map_err(Error::Refused)?;
+        let discussion = match &written {
+            Some(text) => text.discussion.clone(),
+            None if plan.message.is_empty() => Discussion::None,
+            None => Discussion::Plain(plan.message.clone()),
+        };
+        let entry = NewEntry {
+            channel: plan.channel.clone(),
+            author: author(writer.as_deref(), record.customer.owner.as_deref()),
+            discussion,
+            fields: plan.fields.clone(),
+        };
+        let (new_doc, line) = place_entry(&doc, &edited, &record, &entry, plan.date);
+        let checked = verified(
             &rel,
             &record,
             &new_doc,
-            &Expect::entry(line, entry.entry.fields.len()),
+            &Expect::entry(line, entry.fields.len()),
             config,
+            ctx.today,
         )?;
-        Ok((bytes, (after, line)))
-    })?;
-    warn_about(&record, &plan, config, ctx.today);
+        Ok((checked.bytes, (checked.record, plan, line, checked.notes)))
+    });
+    let (record, plan, line, notes) = match (result, written) {
+        (Ok(done), _) => done,
+        // The rep's text is not lost: it stays in the file the editor wrote.
+        (Err(e), Some(text)) => return Err(keeping(e, text.file)),
+        (Err(e), None) => return Err(e),
+    };
+    report_notes(&store, &rel, &notes);
+    warn_about(&store, &record, &plan, config, ctx.today);
     let name = &record.customer.name;
     let out = if ctx.json {
         crate::present::render::json(&serde_json::json!({
@@ -84,243 +114,69 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     Ok(Output::text(out))
 }
 
-/// The checked arguments of one `log` call.
-struct Plan {
-    date: NaiveDate,
-    channel: String,
-    fields: Vec<NewField>,
-    next: Option<String>,
-    due: Option<NaiveDate>,
-    stage: Option<String>,
-    status: Option<String>,
-    amount: Option<Value>,
+/// The flags as the inputs of a new entry, in the order the entry lists its fields.
+fn flag_inputs(a: &LogArgs) -> Vec<Input> {
+    let mut pairs: Vec<(&str, &str, &str)> = vec![("channel", a.channel.as_str(), "--channel")];
+    fn single<'a>(
+        key: &'a str,
+        value: &'a Option<String>,
+        flag: &'a str,
+    ) -> Option<(&'a str, &'a str, &'a str)> {
+        value.as_deref().map(|v| (key, v, flag))
+    }
+    pairs.extend(single("date", &a.date, "--date"));
+    pairs.extend(a.message.iter().map(|v| ("message", v.as_str(), "-m")));
+    pairs.extend(single("outcome", &a.outcome, "--outcome"));
+    for (key, values, flag) in [
+        ("feedback", &a.feedback, "--feedback"),
+        ("objection", &a.objection, "--objection"),
+        ("promised", &a.promised, "--promised"),
+        ("assist", &a.assist, "--assist"),
+    ] {
+        pairs.extend(values.iter().map(|v| (key, v.as_str(), flag)));
+    }
+    pairs.extend(single("next", &a.next, "--next"));
+    pairs.extend(single("due", &a.due, "--due"));
+    pairs.extend(single("stage", &a.stage, "--stage"));
+    pairs.extend(single("status", &a.status, "--status"));
+    pairs.extend(single("amount", &a.amount, "--amount"));
+    pairs
+        .into_iter()
+        .map(|(key, value, flag)| Input::argument(key, value, flag))
+        .collect()
 }
 
-impl Plan {
-    fn from_args(a: &LogArgs, config: &Config, today: NaiveDate) -> Result<Plan> {
-        let usage = |e: String| Error::Usage(e);
-        let date = match &a.date {
-            Some(d) => parse_date_arg(d, today).map_err(usage)?,
-            None => today,
-        };
-        let due = a
-            .due
-            .as_deref()
-            .map(|d| parse_date_arg(d, today))
-            .transpose()
-            .map_err(usage)?;
-        let channel = config.channel_key(&a.channel);
-        if channel.is_empty() || channel.contains(char::is_whitespace) || channel.starts_with('@') {
-            return Err(Error::Usage(format!(
-                "--channel `{}` must be one word, like phone",
-                a.channel
-            )));
-        }
-        let mut fields = Vec::new();
-        if let Some(o) = &a.outcome {
-            if let Outcome::Unknown(o) = Outcome::parse(o) {
-                return Err(Error::Usage(format!(
-                    "--outcome `{o}` is unknown; use reached, no-answer, voicemail, busy or declined"
-                )));
-            }
-            fields.push(NewField::new("outcome", o.trim(), false));
-        }
-        for f in &a.feedback {
-            fields.push(NewField::new("feedback", f.clone(), false));
-        }
-        for o in &a.objection {
-            let (category, how) = split_objection(o);
-            let value = match how {
-                Some(h) if !h.is_empty() => format!("{category} — {h}"),
-                _ => category.to_string(),
-            };
-            fields.push(NewField::new("objection", value, false));
-        }
-        for p in &a.promised {
-            fields.push(NewField::new(
-                "promised",
-                resolve_due_in_text(p, today).map_err(usage)?,
-                true,
-            ));
-        }
-        for s in &a.assist {
-            if !s.contains([':', '：']) {
-                return Err(Error::Usage(format!(
-                    "--assist `{s}` needs WHO:TASK, like presales-zhou:integration plan"
-                )));
-            }
-            fields.push(NewField::new(
-                "assist",
-                resolve_due_in_text(s, today).map_err(usage)?,
-                true,
-            ));
-        }
-        let stage = a
-            .stage
-            .as_deref()
-            .map(|s| check_stage(s, config))
-            .transpose()
-            .map_err(usage)?;
-        let status = a
-            .status
-            .as_deref()
-            .map(check_status)
-            .transpose()
-            .map_err(usage)?;
-        let amount = a
-            .amount
-            .as_deref()
-            .map(|v| typed_value("deal.amount", v, config, today))
-            .transpose()
-            .map_err(usage)?;
-        Ok(Plan {
-            date,
-            channel,
-            fields,
-            next: a.next.clone(),
-            due,
-            stage,
-            status,
-            amount,
-        })
-    }
-
-    fn is_empty(&self) -> bool {
-        self.fields.is_empty()
-            && self.next.is_none()
-            && self.due.is_none()
-            && self.stage.is_none()
-            && self.status.is_none()
-            && self.amount.is_none()
-    }
-
-    /// The entry to write and the front-matter edits that go with it.
-    fn entry(
-        &self,
-        doc: &Document,
-        record: &Record,
-        config: &Config,
-        discussion: Discussion,
-        extra_fields: Vec<NewField>,
-        author: Option<String>,
-    ) -> Result<PlannedEntry> {
-        let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
-            Error::Refused(format!("{}: {}", record.path.display(), e.message().trim()))
-        })?;
-        let raw = |key: &str| {
-            toml_path::get(toml.as_table(), key)
-                .and_then(|i| i.as_str())
-                .map(str::to_string)
-        };
-        let mut changes = Vec::new();
-        let mut fields = self.fields.clone();
-        fields.extend(extra_fields);
-        if self.next.is_some() || self.due.is_some() {
-            let action = self
-                .next
-                .clone()
-                .or_else(|| raw("next.action"))
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "--due needs a next action: {} has none; add --next \"what happens next\"",
-                        record.customer.name
-                    ))
-                })?;
-            if let Some(next) = &self.next {
-                changes.push(Change::Set(
-                    "next.action".into(),
-                    Value::from(next.as_str()),
-                ));
-            }
-            match self.due {
-                Some(d) => changes.push(Change::Set("next.due".into(), date_value(d))),
-                // A new action without a deadline must not inherit the old one's.
-                None => changes.push(Change::Remove("next.due".into())),
-            }
-            let value = match self.due {
-                Some(d) => format!("{action} (due {d})"),
-                None => action,
-            };
-            fields.push(NewField::new("next", value.trim(), false));
-        }
-        let canonical = |key: &str, value: &str| match key {
-            "stage" => config.stage_key(value).map(str::to_string),
-            _ => crate::model::customer::Status::parse(value).map(|x| x.key().to_string()),
-        };
-        for (key, new) in [("stage", &self.stage), ("status", &self.status)] {
-            let Some(new) = new else { continue };
-            let old = raw(key);
-            if old.as_deref().and_then(|o| canonical(key, o)) == canonical(key, new) {
-                continue;
-            }
-            changes.push(Change::Set(key.into(), Value::from(new.as_str())));
-            fields.push(NewField::new(
-                key,
-                crate::model::schema::change_text(key, old.as_deref(), new, config),
-                false,
-            ));
-        }
-        if let Some(amount) = &self.amount {
-            changes.push(Change::Set("deal.amount".into(), amount.clone()));
-            fields.push(NewField::new("amount", amount.to_string().trim(), false));
-        }
-        let edited = apply(doc, &changes).map_err(Error::Refused)?;
-        Ok(PlannedEntry {
-            edited,
-            entry: NewEntry {
-                channel: self.channel.clone(),
-                author,
-                discussion,
-                fields,
-            },
-        })
+/// The error, with where the rep's editor text was kept.
+fn keeping(e: Error, file: tempfile::NamedTempFile) -> Error {
+    let kept = match file.keep() {
+        Ok((_, path)) => format!("; your text is kept in {}", path.display()),
+        Err(_) => String::new(),
+    };
+    match e {
+        Error::Usage(m) => Error::Usage(format!("{m}{kept}")),
+        Error::Refused(m) => Error::Refused(format!("{m}{kept}")),
+        other => other,
     }
 }
 
-/// A new entry and the document with the front-matter edits that go with it.
-struct PlannedEntry {
-    edited: Document,
-    entry: NewEntry,
-}
-
-impl PlannedEntry {
-    /// The new document and the line of the new entry's heading.
-    fn place(&self, original: &Document, record: &Record, date: NaiveDate) -> (Document, usize) {
-        place_entry(original, &self.edited, record, &self.entry, date)
-    }
-}
-
-fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
+/// What `log` says beyond `check`'s rules: a contact logged later than the team's rule, a
+/// back-dated entry placed in date order, a stage moved by `status won`.
+fn warn_about(
+    store: &crate::io::store::Store,
+    record: &Record,
+    plan: &PlannedEntry,
+    config: &Config,
+    today: NaiveDate,
+) {
     let late_days = days_between(plan.date, today);
-    if late_days < 0 {
-        eprintln!(
-            "warning: this entry is dated {}, after today ({today}); log a contact once it has happened",
-            plan.date
-        );
-    }
     if late_days > 0 && late_days as u64 * 24 > config.rules.log_within.approx_hours() {
-        eprintln!(
-            "warning: this contact was {late_days} days ago; the team logs within {} of a contact",
+        store.warn(format!(
+            "this contact was {late_days} days ago; the team logs within {} of a contact",
             config.rules.log_within
-        );
+        ));
     }
-    let same_day = record.contacts().filter(|e| e.date == plan.date).count();
-    if same_day > config.rules.max_contacts_per_day as usize {
-        eprintln!(
-            "warning: {} has been contacted {same_day} times on {}; the team's limit is {} a day",
-            record.customer.name, plan.date, config.rules.max_contacts_per_day
-        );
-    }
-    if !config.is_known_channel(&plan.channel) {
-        eprintln!(
-            "warning: channel `{}` is not in followup.toml's channels",
-            plan.channel
-        );
-    }
-    if let Some(next) = &plan.next
-        && let Some(v) = crate::model::customer::vague_phrase(next, config)
-    {
-        eprintln!("warning: next action `{next}` is vague (\"{v}\"); say what exactly, by when");
+    for note in &plan.notes {
+        eprintln!("note: {note}");
     }
     let newer = record.entries.iter().filter(|e| e.date > plan.date).count();
     if newer > 0 {
@@ -331,11 +187,20 @@ fn warn_about(record: &Record, plan: &Plan, config: &Config, today: NaiveDate) {
     }
 }
 
+/// The rep's text from the editor: its discussion, its fields as inputs (`at` = the line in
+/// the editor's file), and the file itself (kept when the entry is refused).
+struct EditorText {
+    discussion: Discussion,
+    inputs: Vec<Input>,
+    file: tempfile::NamedTempFile,
+}
+
 /// Opens $VISUAL / $EDITOR on a template, like `git commit`; returns the discussion (Markdown,
-/// checked so it stays inside its entry) and the fields, read by the same reader as the files.
-fn editor_message(rel: &Path) -> Result<(Discussion, Vec<NewField>)> {
+/// checked so it stays inside its entry) and the fields as inputs, read by the same reader as
+/// the files — they are then checked like the flags.
+fn editor_message(rel: &Path) -> Result<EditorText> {
     let template = format!(
-        "\n# Log a follow-up for {}.\n# Write what was discussed (Markdown). These '#' lines are ignored; an empty message aborts.\n# Fields, one per line:\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due 2024-01-12)\n#   - outcome: no-answer\n",
+        "\n# Log a follow-up for {}.\n# Write what was discussed (Markdown). These '#' lines are ignored; an empty message aborts.\n# Fields, one per line (they update the customer like the flags do):\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due fri)\n#   - next: technical call (due 下周一)\n#   - stage: intent        - status: won        - outcome: no-answer\n",
         rel.display()
     );
     let file = tempfile::Builder::new()
@@ -366,15 +231,21 @@ fn editor_message(rel: &Path) -> Result<(Discussion, Vec<NewField>)> {
     }
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
     // The template's own comment lines go; every other line is the rep's Markdown (a `###`
-    // heading or a `#` line inside a code block stays).
+    // heading or a `#` line inside a code block stays). `lines[i]` is the editor's line of the
+    // kept text's line i + 1.
     let comments: Vec<&str> = template.lines().filter(|l| l.starts_with('#')).collect();
-    let kept: String = text
+    let (lines, kept): (Vec<usize>, Vec<&str>) = text
         .lines()
-        .filter(|l| !comments.contains(&l.trim_end()))
-        .collect::<Vec<_>>()
-        .join("\n");
-    check_markdown(&kept)
-        .map_err(|e| Error::Refused(format!("the message: {e}; nothing was logged")))?;
+        .enumerate()
+        .filter(|(_, l)| !comments.contains(&l.trim_end()))
+        .map(|(i, l)| (i + 1, l))
+        .unzip();
+    let kept = kept.join("\n");
+    let refused = |e: String| Error::Refused(format!("the message: {e}; nothing was logged"));
+    if let Err(e) = check_markdown(&kept) {
+        return Err(keeping(refused(e), file));
+    }
+    // Read as the body of an entry: the heading is line 1, a blank line 2, the text from line 3.
     let body = format!("## 2000-01-01 x\n\n{kept}\n");
     let log = crate::model::reader::read_log(&body, 0, 1, Detail::Full);
     let Some(entry) = log.entries.into_iter().next() else {
@@ -383,18 +254,26 @@ fn editor_message(rel: &Path) -> Result<(Discussion, Vec<NewField>)> {
     if entry.text.trim().is_empty() && entry.fields.is_empty() {
         return Err(Error::Refused("empty message; nothing was logged".into()));
     }
-    let fields = entry
+    let inputs = entry
         .fields
         .into_iter()
         .map(|f| {
-            let task = f.task == Some(false)
-                || (f.task.is_none() && (f.key == "promised" || f.key == "assist"));
-            NewField {
-                key: f.key,
-                value: f.value,
-                task,
-            }
+            let line = f
+                .line
+                .checked_sub(3)
+                .and_then(|i| lines.get(i))
+                .copied()
+                .unwrap_or(f.line);
+            // A plain `- promised: …` is an open item, written as a box.
+            let task = f.task.or(
+                (f.task.is_none() && (f.key == "promised" || f.key == "assist")).then_some(false),
+            );
+            Input::field(&f.key, f.value, format!("line {line}"), task)
         })
         .collect();
-    Ok((Discussion::Markdown(entry.text), fields))
+    Ok(EditorText {
+        discussion: Discussion::Markdown(entry.text),
+        inputs,
+        file,
+    })
 }

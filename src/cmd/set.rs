@@ -3,7 +3,7 @@
 
 use crate::cli::SetArgs;
 use crate::cmd::shared::{
-    Expect, author, place_entry, split_private, unreadable, verified, writer,
+    Expect, author, place_entry, report_notes, split_private, unreadable, verified, writer,
 };
 use crate::error::{Error, Result};
 use crate::model::compose::{Discussion, NewEntry, NewField};
@@ -97,8 +97,9 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         };
         let (new_doc, line) = place_entry(&doc, &edited, &record, &entry, ctx.today);
         let expect = Expect::entry(line, entry.fields.len());
-        let (bytes, _) = verified(&rel, &record, &new_doc, &expect, config)?;
-        Ok((bytes, Some(fields)))
+        let checked = verified(&rel, &record, &new_doc, &expect, config, ctx.today)?;
+        report_notes(&store, &rel, &checked.notes);
+        Ok((checked.bytes, Some(fields)))
     })?;
     // Each change as one phrase: `priority: high -> low`.
     let changes: Option<Vec<String>> = summary.map(|fields| {

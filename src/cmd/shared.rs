@@ -2,13 +2,14 @@
 //! file, who is writing, placing a new entry, and routing confidential values to the overlay.
 //! Commands import from here, never from each other.
 
+use crate::engine::check::entry_diagnostics;
+use crate::engine::stats::same_person;
 use crate::error::{Error, Result};
 use crate::io::overlay::customer_key;
 use crate::io::store::Store;
 use crate::model::compose::{NewEntry, insert_entry, shifted};
 use crate::model::config::Config;
-use crate::model::diagnostic::Code;
-use crate::model::diagnostic::Severity;
+use crate::model::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::document::Document;
 use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_document};
@@ -74,17 +75,52 @@ impl Expect {
     }
 }
 
+/// Warnings `check` reports that a write may add: they tell the rep something about the new
+/// state (a contact too many today, a channel or objection category followup.toml does not
+/// list, a vague or undated next action, a pause without a reason, a back-dated entry in a log
+/// already out of order, a future date), so they are printed at write time, not refused. Every
+/// other diagnostic `check` reports — every error, an unknown outcome, a heading without a
+/// channel, a line that looks like an entry but is not one, a stage/status mismatch — refuses
+/// the write when the file did not have it.
+pub const INFORMATIONAL: [Code; 8] = [
+    Code::OverContact,
+    Code::UnknownChannel,
+    Code::UnknownObjection,
+    Code::VagueNext,
+    Code::NextWithoutDue,
+    Code::PausedWithoutReason,
+    Code::EntryOrder,
+    Code::FutureEntry,
+];
+
+/// What the guard lets through: the bytes to write, the record they read back as, and the
+/// informational warnings the change adds (to print).
+pub struct Verified {
+    pub bytes: Vec<u8>,
+    pub record: Record,
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Every diagnostic `check` reports for one record: the record's own (front matter, headings)
+/// and its log's (`entry_diagnostics`).
+fn all_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut out = record.diagnostics.clone();
+    out.extend(entry_diagnostics(record, config, today));
+    out
+}
+
 /// The last guard before any write: the file must not end inside an unclosed block, and the
 /// edited document must read back as a customer file with `before`'s entries plus what
-/// `expect` says, and without an error `before` did not have. Returns the bytes to write and
-/// the record they read back as.
+/// `expect` says, and without a diagnostic `check` would report that `before` did not have —
+/// the same rules as `check`, except the [`INFORMATIONAL`] warnings, which come back as notes.
 pub fn verified(
     rel: &Path,
     before: &Record,
     after: &Document,
     expect: &Expect,
     config: &Config,
-) -> Result<(Vec<u8>, Record)> {
+    today: NaiveDate,
+) -> Result<Verified> {
     let refuse =
         |why: String| Error::Refused(format!("{}: {why}; nothing was written", rel.display()));
     writable(rel, before)?;
@@ -110,17 +146,91 @@ pub fn verified(
             ));
         }
     }
-    let new_error = record.diagnostics.iter().find(|d| {
-        d.severity == Severity::Error
-            && !before
-                .diagnostics
-                .iter()
-                .any(|o| o.code == d.code && o.message == d.message)
-    });
-    if let Some(d) = new_error {
-        return Err(refuse(d.message.clone()));
+    // What the change adds: each (code, message) counted as often as it appears.
+    let mut old: Vec<(Code, String)> = all_diagnostics(before, config, today)
+        .into_iter()
+        .map(|d| (d.code, d.message))
+        .collect();
+    let mut added = Vec::new();
+    for d in all_diagnostics(&record, config, today) {
+        match old.iter().position(|o| o.0 == d.code && o.1 == d.message) {
+            Some(i) => {
+                old.swap_remove(i);
+            }
+            None => added.push(d),
+        }
     }
-    Ok((bytes, record))
+    added.sort_by_key(|d| (d.severity, d.line, d.column));
+    if let Some(d) = added.iter().find(|d| !INFORMATIONAL.contains(&d.code)) {
+        let hint = d
+            .hint
+            .as_ref()
+            .map_or_else(String::new, |h| format!(" ({h})"));
+        let what = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        return Err(refuse(format!(
+            "the change would add {what}[{}] at line {}: {}{hint}",
+            d.code, d.line, d.message
+        )));
+    }
+    let mut notes: Vec<Diagnostic> = Vec::new();
+    for d in added {
+        // One note per kind, except those that name what is unknown.
+        let per_value = matches!(d.code, Code::UnknownChannel | Code::UnknownObjection);
+        if per_value || !notes.iter().any(|n| n.code == d.code) {
+            notes.push(d);
+        }
+    }
+    Ok(Verified {
+        bytes,
+        record,
+        notes,
+    })
+}
+
+/// Prints the guard's notes after the command, as `warning: FILE:LINE: message; hint`.
+pub fn report_notes(store: &Store, rel: &Path, notes: &[Diagnostic]) {
+    for d in notes {
+        let hint = d
+            .hint
+            .as_ref()
+            .map_or_else(String::new, |h| format!("; {h}"));
+        store.warn(format!(
+            "{}:{}: {} [{}]{hint}",
+            rel.display(),
+            d.line,
+            d.message,
+            d.code
+        ));
+    }
+}
+
+/// A warning when an `--owner` matches no customer's owner and no entry's author: the known
+/// ones, and the closest. Owners match case-insensitively.
+pub fn warn_unknown_owner<'a>(
+    store: &Store,
+    owner: Option<&str>,
+    known: impl IntoIterator<Item = &'a str>,
+) {
+    let Some(owner) = owner else { return };
+    let mut names: Vec<&str> = known.into_iter().filter(|k| !k.trim().is_empty()).collect();
+    if names.iter().any(|k| same_person(k, owner)) {
+        return;
+    }
+    names.sort_by_key(|n| n.to_lowercase());
+    names.dedup_by(|a, b| same_person(a, b));
+    let mean = crate::model::diagnostic::did_you_mean(owner, names.iter().copied())
+        .map_or_else(String::new, |m| format!(" ({m})"));
+    let list = if names.is_empty() {
+        "there are no owners yet".to_string()
+    } else {
+        format!("the owners are {}", names.join(", "))
+    };
+    store.warn(format!(
+        "no customer is owned or logged by `{owner}`{mean}; {list}"
+    ));
 }
 
 /// Who writes, asked before any lock is taken: `--by`, else `git config user.name`.

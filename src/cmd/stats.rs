@@ -2,7 +2,11 @@
 //! with ranked objections, channels, and the customers behind the streak, stale and overdue counts.
 
 use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy};
-use crate::engine::stats::{Metrics, Period, Review, Subject, metrics, owners, review, subjects};
+use crate::cmd::shared::warn_unknown_owner;
+use crate::engine::stats::{
+    Metrics, Period, Review, Scope, Subject, known_people, metrics_for, owners, review,
+    same_person, subjects,
+};
 use crate::error::{Error, Result};
 use crate::model::config::Lang;
 use crate::model::dates::parse_date_arg;
@@ -37,15 +41,19 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         CliPeriod::Quarter => Period::Quarter,
         CliPeriod::All => Period::All,
     };
-    let records: Vec<Record> = store
-        .load_lean()?
+    for w in config.role_warnings() {
+        store.warn(w);
+    }
+    let all = store.load_lean()?;
+    warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all));
+    let records: Vec<Record> = all
         .into_iter()
         .filter(|r| {
             args.owner.as_ref().is_none_or(|o| {
                 r.customer
                     .owner
                     .as_deref()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(o))
+                    .is_some_and(|x| same_person(x, o))
             })
         })
         .collect();
@@ -68,17 +76,11 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
     let refs: Vec<&Subject<'_>> = subjects.iter().collect();
     let review = review(&refs, config, period, since, until, ctx.today);
     let by_owner = args.by.map(|StatsBy::Owner| {
-        owners(&records)
+        owners(&records, since, until)
             .into_iter()
-            .map(|owner| {
-                let mine: Vec<&Subject<'_>> = subjects
-                    .iter()
-                    .filter(|s| s.record.customer.owner.clone().unwrap_or_default() == owner)
-                    .collect();
-                OwnerMetrics {
-                    metrics: metrics(&mine, config, since, until, ctx.today),
-                    owner,
-                }
+            .map(|owner| OwnerMetrics {
+                metrics: metrics_for(&refs, config, since, until, ctx.today, Scope::Rep(&owner)),
+                owner,
             })
             .collect::<Vec<_>>()
     });

@@ -201,6 +201,7 @@ mod tests {
             customer,
             last_contact: Some(date("2026-11-20")),
             unanswered_streak: 0,
+            authors: Vec::new(),
             open_items: vec![
                 OpenItem {
                     kind: "promised".into(),

@@ -78,11 +78,8 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 "objection" => {
                     let (category, _) = split_objection(&f.value);
                     if !config.is_known_objection(category) {
-                        let hint =
-                            did_you_mean(category, config.objections.iter().map(String::as_str))
-                                .unwrap_or_else(|| {
-                                    format!("use one of: {}", config.objections.join(", "))
-                                });
+                        let hint = did_you_mean(category, config.objection_words())
+                            .unwrap_or_else(|| format!("use one of: {}", config.objection_list()));
                         out.push(
                             Diagnostic::warning(
                                 f.line,

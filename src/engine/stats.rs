@@ -193,6 +193,87 @@ fn change_into<'a>(
         })
 }
 
+/// The entries where a customer becomes won (SPEC 11: stage roles): its stage moves to the won
+/// stage or later, or its status to `won`, from a state that was neither. A customer whose
+/// stage and status both change — in one entry or one after the other — is won once.
+pub fn win_entries<'a>(record: &'a Record, config: &Config) -> Vec<&'a Entry> {
+    let mut entries: Vec<&Entry> = record.entries.iter().collect();
+    entries.sort_by_key(|e| e.date);
+    let change = |e: &Entry, key: &str| e.field(key).map(|f| parse_change(&f.value));
+    let stage_won = |v: &str| config.is_won_or_later(v);
+    let status_won = |v: &str| Status::parse(v) == Some(Status::Won);
+    // Before the log's first change of each: its OLD side (nothing written: not won).
+    let first_old = |key: &str| {
+        entries
+            .iter()
+            .find_map(|e| change(e, key))
+            .and_then(|(old, _)| old)
+    };
+    let mut by_stage = first_old("stage").is_some_and(|s| stage_won(&s));
+    let mut by_status = first_old("status").is_some_and(|s| status_won(&s));
+    let mut wins = Vec::new();
+    for e in entries {
+        let was_won = by_stage || by_status;
+        if let Some((_, new)) = change(e, "stage") {
+            by_stage = stage_won(&new);
+        }
+        if let Some((_, new)) = change(e, "status") {
+            by_status = status_won(&new);
+        }
+        if !was_won && (by_stage || by_status) {
+            wins.push(e);
+        }
+    }
+    wins
+}
+
+/// Who an entry counts for in `--by owner` activity: its `@author`, else the customer's owner.
+pub fn entry_author<'a>(entry: &'a Entry, record: &'a Record) -> Option<&'a str> {
+    entry
+        .author
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+        .or(record.customer.owner.as_deref())
+}
+
+/// The same rep: case-insensitive, spaces as in an `@author` (`Li Wei` = `li.wei`).
+pub fn same_person(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(".")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+/// Whose numbers a review counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Everything.
+    All,
+    /// One rep (SPEC 11): activity — entries, reach, customers touched, channels, objections —
+    /// for the entries they wrote (`@author`; without one, the customer's owner); outcomes —
+    /// conversion, won, lost, amounts, cycle, streaks, stale, overdue — for the customers they own.
+    Rep(&'a str),
+}
+
+impl Scope<'_> {
+    fn counts_entry(self, e: &Entry, r: &Record) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Rep(rep) => same_person(entry_author(e, r).unwrap_or(""), rep),
+        }
+    }
+
+    fn owns(self, r: &Record) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Rep(rep) => same_person(r.customer.owner.as_deref().unwrap_or(""), rep),
+        }
+    }
+}
+
 fn named(r: &Record, n: i64) -> Named {
     Named {
         customer: r.customer.name.clone(),
@@ -227,6 +308,18 @@ pub fn metrics(
     end: NaiveDate,
     today: NaiveDate,
 ) -> Metrics {
+    metrics_for(subjects, config, start, end, today, Scope::All)
+}
+
+/// [`metrics`] for one scope: everything, or one rep's activity and outcomes.
+pub fn metrics_for(
+    subjects: &[&Subject<'_>],
+    config: &Config,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+    scope: Scope<'_>,
+) -> Metrics {
     let as_of = end.min(today);
     let mut entries = 0;
     let mut reached = 0;
@@ -242,16 +335,24 @@ pub fn metrics(
     let mut unanswered = Vec::new();
     let mut stale = Vec::new();
     let mut overdue = Vec::new();
-    let threshold = config
-        .stage_rank("intent")
-        .unwrap_or(1.min(config.stages.len().saturating_sub(1)));
+    let mut converted_touched = 0;
+    let threshold = config.converted_rank();
     for Subject { record: r, summary } in subjects {
         let in_range: Vec<&Entry> = r
             .contacts()
             .filter(|e| e.date >= start && e.date <= end)
             .collect();
-        if !in_range.is_empty() {
+        let mine: Vec<&Entry> = in_range
+            .iter()
+            .copied()
+            .filter(|e| scope.counts_entry(e, r))
+            .collect();
+        if !mine.is_empty() {
             touched += 1;
+        }
+        // Conversion is an outcome: among the scope's customers touched by anyone.
+        if !in_range.is_empty() && scope.owns(r) {
+            converted_touched += 1;
             if stage_at(r, config, end)
                 .and_then(|s| config.stage_rank(&s))
                 .is_some_and(|rank| rank >= threshold)
@@ -259,7 +360,7 @@ pub fn metrics(
                 converted += 1;
             }
         }
-        for e in &in_range {
+        for e in &mine {
             entries += 1;
             let outcome = e.outcome();
             let channel = channels.entry(e.channel.clone()).or_default();
@@ -271,15 +372,23 @@ pub fn metrics(
                 no_answer += 1;
             }
             for f in e.fields_of("objection") {
-                let category = split_objection(&f.value).0.trim().to_lowercase();
+                let raw = split_objection(&f.value).0;
+                // 价格 counts as price: a category's alias is the category.
+                let category = config
+                    .objection_key(raw)
+                    .unwrap_or_else(|| raw.trim().to_lowercase());
                 if !category.is_empty() {
                     *objections.entry(category).or_default() += 1;
                 }
             }
         }
-        if let Some(won) = change_into(r, start, end, "stage", |v| {
-            config.stage_key(v) == Some("won")
-        }) {
+        if !scope.owns(r) {
+            continue;
+        }
+        if let Some(won) = win_entries(r, config)
+            .into_iter()
+            .find(|e| e.date >= start && e.date <= end)
+        {
             won_customers.push(r.customer.name.clone());
             won_amount += r.customer.deal_amount.unwrap_or(0.0);
             if let Some(first) = r.first_contact() {
@@ -359,7 +468,7 @@ pub fn metrics(
         reached,
         no_answer,
         reach_rate: rate(reached, entries),
-        conversion_rate: rate(converted, touched),
+        conversion_rate: rate(converted, converted_touched),
         won,
         won_amount,
         avg_cycle_days: (!cycles.is_empty())
@@ -439,13 +548,39 @@ pub fn review(
     }
 }
 
-/// Owners in name order (customers without one under "").
-pub fn owners(records: &[Record]) -> Vec<String> {
+/// The reps of `--by owner`, in name order: every customer's owner (customers without one
+/// under "") and every author of a contact in [since, until]; one spelling per rep.
+pub fn owners(records: &[Record], since: NaiveDate, until: NaiveDate) -> Vec<String> {
     let set: BTreeSet<String> = records
         .iter()
         .map(|r| r.customer.owner.clone().unwrap_or_default())
+        .chain(records.iter().flat_map(|r| {
+            r.contacts()
+                .filter(|e| e.date >= since && e.date <= until)
+                .filter_map(|e| entry_author(e, r).map(str::to_string))
+        }))
         .collect();
-    set.into_iter().collect()
+    let mut out: Vec<String> = Vec::new();
+    for name in set {
+        if !out.iter().any(|o| same_person(o, &name)) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Everyone a `--owner` can name: each customer's owner and each entry's author.
+pub fn known_people(records: &[Record]) -> Vec<&str> {
+    records
+        .iter()
+        .flat_map(|r| {
+            r.customer
+                .owner
+                .as_deref()
+                .into_iter()
+                .chain(r.entries.iter().filter_map(|e| e.author.as_deref()))
+        })
+        .collect()
 }
 
 #[cfg(test)]

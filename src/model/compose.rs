@@ -15,8 +15,10 @@ use pulldown_cmark::{Event, Parser, Tag};
 pub struct NewField {
     pub key: String,
     pub value: String,
-    /// Written as an open task item `- [ ] key: value`.
+    /// Written as a task item `- [ ] key: value`.
     pub task: bool,
+    /// A task item written ticked, `- [x] key: value`.
+    pub done: bool,
 }
 
 impl NewField {
@@ -25,6 +27,7 @@ impl NewField {
             key: key.to_string(),
             value: value.into(),
             task,
+            done: false,
         }
     }
 }
@@ -84,9 +87,16 @@ impl NewEntry {
         if !self.fields.is_empty() {
             out.push_str(newline);
             for f in &self.fields {
-                out.push_str(if f.task { "- [ ] " } else { "- " });
-                out.push_str(&f.key);
-                out.push_str(": ");
+                out.push_str(match (f.task, f.done) {
+                    (true, true) => "- [x] ",
+                    (true, false) => "- [ ] ",
+                    _ => "- ",
+                });
+                // A to-do without a key (`- [ ] call back`) is read back as key `task`.
+                if !(f.task && f.key == "task") {
+                    out.push_str(&f.key);
+                    out.push_str(": ");
+                }
                 out.push_str(&escape_inline(&one_line(&f.value)));
                 out.push_str(newline);
             }

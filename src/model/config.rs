@@ -25,6 +25,12 @@ pub struct StageDef {
     pub key: String,
     pub cadence: Duration,
     pub label: String,
+    /// The chance a deal at this stage closes, 0–1 (`probability`; see [`default_probability`]).
+    pub probability: f64,
+    /// The stage that means a signed deal (`won = true`; default: the stage named `won`).
+    pub won: bool,
+    /// The first stage the conversion rate counts (`converted = true`; default: `intent`).
+    pub converted: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -224,6 +230,17 @@ pub const CHANNEL_ALIASES: [(&str, &str); 5] = [
     ("会议", "meeting"),
 ];
 
+/// Chinese aliases of the default objection categories (SPEC 4), recognised like channels.
+pub const OBJECTION_ALIASES: [(&str, &str); 7] = [
+    ("价格", "price"),
+    ("预算", "budget"),
+    ("时机", "timing"),
+    ("竞品", "competitor"),
+    ("决策流程", "decision-process"),
+    ("功能", "feature-gap"),
+    ("信任", "trust"),
+];
+
 pub const ALWAYS_CONFIDENTIAL: [&str; 3] = ["contact.phone", "contact.email", "contact.wechat"];
 
 impl Default for Config {
@@ -232,6 +249,12 @@ impl Default for Config {
             key: key.to_string(),
             cadence,
             label: label.to_string(),
+            probability: DEFAULT_PROBABILITY
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(0.0, |(_, p)| *p),
+            won: key == "won",
+            converted: key == "intent",
         };
         let strings = |items: &[&str]| items.iter().map(|s| (*s).to_string()).collect();
         Config {
@@ -314,7 +337,7 @@ impl Config {
                 .ok_or((1, format!("lang `{lang}` is unknown; use \"en\" or \"zh\"")))?;
         }
         if let Some(stages) = raw.stages {
-            config.stages = parse_stages(&stages, &config.stages)?;
+            config.stages = parse_stages(&stages, &config.stages, text)?;
         }
         let rules = raw.rules.unwrap_or_default();
         let duration = |text: Option<String>, default: Duration, key: &str| match text {
@@ -374,6 +397,7 @@ impl Config {
             "private_file",
             "$schema",
         ];
+        const STAGE_KEYS: [&str; 5] = ["cadence", "label", "probability", "won", "converted"];
         const RULES: [&str; 9] = [
             "required",
             "log_within",
@@ -400,6 +424,18 @@ impl Config {
                     .filter(|k| !RULES.contains(&k.as_str()))
                     .map(|k| format!("rules.{k}")),
             );
+        }
+        if let Some(toml::Value::Table(stages)) = table.get("stages") {
+            for (stage, value) in stages {
+                if let toml::Value::Table(fields) = value {
+                    unknown.extend(
+                        fields
+                            .keys()
+                            .filter(|k| !STAGE_KEYS.contains(&k.as_str()))
+                            .map(|k| format!("stages.{stage}.{k}")),
+                    );
+                }
+            }
         }
         if let Some(toml::Value::Table(notify)) = table.get("notify") {
             unknown.extend(
@@ -439,6 +475,49 @@ impl Config {
         self.stages.iter().find(|s| s.key == key)
     }
 
+    /// The stage that means a signed deal (`won = true`, default: the stage named `won`).
+    pub fn won_stage(&self) -> Option<&StageDef> {
+        self.stages.iter().find(|s| s.won)
+    }
+
+    /// The won stage's position in the funnel.
+    pub fn won_rank(&self) -> Option<usize> {
+        self.stages.iter().position(|s| s.won)
+    }
+
+    /// Is this stage (a key, label or alias) the won stage or later in the funnel?
+    pub fn is_won_or_later(&self, raw: &str) -> bool {
+        let rank = self.stage_key(raw).and_then(|k| self.stage_rank(k));
+        matches!((rank, self.won_rank()), (Some(r), Some(w)) if r >= w)
+    }
+
+    /// The first stage the conversion rate counts: the one marked `converted = true`
+    /// (default: `intent`); without either, the second stage.
+    pub fn converted_rank(&self) -> usize {
+        self.stages
+            .iter()
+            .position(|s| s.converted)
+            .unwrap_or(1.min(self.stages.len().saturating_sub(1)))
+    }
+
+    /// What a team should know about its stage roles: stats cannot count wins without a won
+    /// stage, and the conversion rate falls back to the second stage without a converted one.
+    pub fn role_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.won_stage().is_none() {
+            out.push(
+                "followup.toml: no stage is marked `won = true` and none is named `won`, so wins are counted only from `status: won`; add `won = true` to the stage that means a signed deal".to_string(),
+            );
+        }
+        if !self.stages.iter().any(|s| s.converted) {
+            let second = &self.stages[self.converted_rank()].key;
+            out.push(format!(
+                "followup.toml: no stage is marked `converted = true` and none is named `intent`, so the conversion rate counts `{second}` and later; add `converted = true` to the stage that counts"
+            ));
+        }
+        out
+    }
+
     /// The canonical channel for a known channel or its Chinese alias, else the text as written.
     pub fn channel_key(&self, raw: &str) -> String {
         let t = raw.trim();
@@ -459,9 +538,43 @@ impl Config {
     }
 
     pub fn is_known_objection(&self, category: &str) -> bool {
+        self.objection_key(category).is_some()
+    }
+
+    /// The canonical objection category for a category of followup.toml (any case) or its
+    /// Chinese alias (价格 → price); `None` for an unknown one.
+    pub fn objection_key(&self, raw: &str) -> Option<String> {
+        let t = raw.trim();
+        let en = OBJECTION_ALIASES
+            .iter()
+            .find(|(zh, _)| *zh == t)
+            .map_or(t, |(_, en)| *en);
         self.objections
             .iter()
-            .any(|c| c.eq_ignore_ascii_case(category.trim()))
+            .find(|c| c.eq_ignore_ascii_case(en) || c.trim() == t)
+            .map(|c| c.to_lowercase())
+    }
+
+    /// The categories as a hint lists them: `price (价格), budget (预算), …, custom`.
+    pub fn objection_list(&self) -> String {
+        self.objections
+            .iter()
+            .map(|c| match OBJECTION_ALIASES.iter().find(|(_, en)| c == en) {
+                Some((zh, _)) => format!("{c} ({zh})"),
+                None => c.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The categories and their aliases, for a did-you-mean.
+    pub fn objection_words(&self) -> impl Iterator<Item = &str> {
+        self.objections.iter().map(String::as_str).chain(
+            OBJECTION_ALIASES
+                .iter()
+                .filter(|(_, en)| self.objections.iter().any(|c| c == en))
+                .map(|(zh, _)| *zh),
+        )
     }
 
     /// Is this dotted front-matter key masked unless `--reveal`?
@@ -478,20 +591,72 @@ impl Config {
     }
 }
 
+/// Default probabilities of the SPEC's stage names (SPEC 11).
+const DEFAULT_PROBABILITY: [(&str, f64); 4] = [
+    ("potential", 0.1),
+    ("intent", 0.4),
+    ("won", 1.0),
+    ("maintenance", 1.0),
+];
+
+/// The probability of a stage that does not set one: the SPEC's default for its name, else by
+/// its role — 1.0 at or after the won stage, 0.4 from the converted stage on, 0.1 before it
+/// (which gives the SPEC's defaults for the four default stages, renamed or not).
+pub fn default_probability(key: &str, rank: usize, won: Option<usize>, converted: usize) -> f64 {
+    if let Some((_, p)) = DEFAULT_PROBABILITY.iter().find(|(k, _)| *k == key) {
+        return *p;
+    }
+    match won {
+        Some(w) if rank >= w => 1.0,
+        _ if rank >= converted => 0.4,
+        _ => 0.1,
+    }
+}
+
+/// The 1-based line of `stages.KEY.FIELD` (or of the stage, or of `[stages`) in followup.toml.
+fn stage_line(text: &str, key: &str, field: Option<&str>) -> usize {
+    let Ok(doc) = toml_edit::Document::parse(text) else {
+        return 1;
+    };
+    let line_at = |span: Option<std::ops::Range<usize>>| {
+        span.map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+    };
+    let stage = doc.get("stages").and_then(|s| s.get(key));
+    let field_span = stage
+        .and_then(|s| field.and_then(|f| s.get(f)))
+        .and_then(toml_edit::Item::span);
+    line_at(field_span)
+        .or_else(|| line_at(stage.and_then(toml_edit::Item::span)))
+        .or_else(|| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(&format!("[stages.{key}]")))
+                .map(|i| i + 1)
+        })
+        .or_else(|| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with("[stages"))
+                .map(|i| i + 1)
+        })
+        .unwrap_or(1)
+}
+
 fn parse_stages(
     table: &toml::Table,
     defaults: &[StageDef],
+    text: &str,
 ) -> Result<Vec<StageDef>, (usize, String)> {
     let mut stages = Vec::new();
+    // Roles as written: (probability, won, converted); `None` when not set.
+    let mut roles: Vec<(Option<f64>, Option<bool>, Option<bool>)> = Vec::new();
     for (key, value) in table {
+        let at = |field: &str| stage_line(text, key, Some(field));
         let default = defaults.iter().find(|d| &d.key == key);
         let cadence = match value.get("cadence") {
-            Some(toml::Value::String(s)) => {
-                Duration::parse(s).map_err(|e| (1, format!("stages.{key}.cadence: {e}")))?
-            }
+            Some(toml::Value::String(s)) => Duration::parse(s)
+                .map_err(|e| (at("cadence"), format!("stages.{key}.cadence: {e}")))?,
             Some(_) => {
                 return Err((
-                    1,
+                    at("cadence"),
                     format!("stages.{key}.cadence must be a string like \"7d\""),
                 ));
             }
@@ -501,14 +666,101 @@ fn parse_stages(
             Some(toml::Value::String(s)) => s.clone(),
             _ => default.map_or_else(|| key.clone(), |d| d.label.clone()),
         };
+        let probability = match value.get("probability") {
+            None => None,
+            Some(toml::Value::Float(p)) if (0.0..=1.0).contains(p) => Some(*p),
+            Some(toml::Value::Integer(p)) if (0..=1).contains(p) => Some(*p as f64),
+            Some(other) => {
+                return Err((
+                    at("probability"),
+                    format!(
+                        "stages.{key}.probability `{other}` must be a number from 0 to 1, like 0.3"
+                    ),
+                ));
+            }
+        };
+        let flag = |name: &str| match value.get(name) {
+            None => Ok(None),
+            Some(toml::Value::Boolean(b)) => Ok(Some(*b)),
+            Some(other) => Err((
+                at(name),
+                format!("stages.{key}.{name} `{other}` must be true or false"),
+            )),
+        };
+        roles.push((probability, flag("won")?, flag("converted")?));
         stages.push(StageDef {
             key: key.clone(),
             cadence,
             label,
+            probability: 0.0,
+            won: false,
+            converted: false,
         });
     }
     if stages.is_empty() {
-        return Err((1, "[stages] is empty; list at least one stage".to_string()));
+        return Err((
+            stage_line(text, "", None),
+            "[stages] is empty; list at least one stage".to_string(),
+        ));
+    }
+    // One won stage and one converted stage at most: the flagged one, else the default name.
+    for (role, pick) in [("won", 1usize), ("converted", 2)] {
+        let flagged: Vec<usize> = roles
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| if pick == 1 { r.1 } else { r.2 } == Some(true))
+            .map(|(i, _)| i)
+            .collect();
+        if let [_, second, ..] = flagged.as_slice() {
+            let key = &stages[*second].key;
+            return Err((
+                stage_line(text, key, Some(role)),
+                format!(
+                    "stages.{key}.{role}: only one stage can be marked `{role} = true`; `{}` already is",
+                    stages[flagged[0]].key
+                ),
+            ));
+        }
+        let default_name = if pick == 1 { "won" } else { "intent" };
+        let chosen = flagged.first().copied().or_else(|| {
+            stages
+                .iter()
+                .position(|s| s.key == default_name)
+                .filter(|&i| {
+                    // `won = false` on the stage named `won` turns the default off.
+                    let r = &roles[i];
+                    (if pick == 1 { r.1 } else { r.2 }) != Some(false)
+                })
+        });
+        if let Some(i) = chosen {
+            if pick == 1 {
+                stages[i].won = true;
+            } else {
+                stages[i].converted = true;
+            }
+        }
+    }
+    let won = stages.iter().position(|s| s.won);
+    let converted = stages
+        .iter()
+        .position(|s| s.converted)
+        .unwrap_or(1.min(stages.len() - 1));
+    if let Some(w) = won
+        && converted > w
+    {
+        let key = &stages[converted].key;
+        return Err((
+            stage_line(text, key, Some("converted")),
+            format!(
+                "stages.{key}: the converted stage comes after the won stage `{}`; mark an earlier stage `converted = true`",
+                stages[w].key
+            ),
+        ));
+    }
+    for (rank, (stage, role)) in stages.iter_mut().zip(&roles).enumerate() {
+        stage.probability = role
+            .0
+            .unwrap_or_else(|| default_probability(&stage.key, rank, won, converted));
     }
     Ok(stages)
 }
@@ -525,10 +777,12 @@ customers_dir = "customers"
 lang = "{lang}"                  # "zh": labels, headers and messages in Chinese
 
 [stages]                     # order matters: later = further in the funnel
-potential   = {{ cadence = "7d",  label = "潜在" }}
-intent      = {{ cadence = "3d",  label = "意向" }}
-won         = {{ cadence = "30d", label = "成交" }}
-maintenance = {{ cadence = "30d", label = "维护" }}
+# probability: chance to close; converted = true: the conversion rate counts this stage and
+# later (default: intent); won = true: a signed deal (default: the stage named won).
+potential   = {{ cadence = "7d",  label = "潜在", probability = 0.1 }}
+intent      = {{ cadence = "3d",  label = "意向", probability = 0.4, converted = true }}
+won         = {{ cadence = "30d", label = "成交", probability = 1.0, won = true }}
+maintenance = {{ cadence = "30d", label = "维护", probability = 1.0 }}
 
 [rules]
 required = ["name", "owner", "stage", "industry", "contact.name"]
@@ -615,6 +869,67 @@ mod tests {
                 .contains("unknown platform")
         );
         assert!(bad("[notify]\nformat = \"telex\"\n").1.contains("unknown"));
+    }
+
+    #[test]
+    fn stage_roles_default_to_the_spec_names() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.won_stage().map(|s| s.key.as_str()), Some("won"));
+        assert_eq!(c.converted_rank(), 1);
+        let p: Vec<f64> = c.stages.iter().map(|s| s.probability).collect();
+        assert_eq!(p, [0.1, 0.4, 1.0, 1.0]);
+        assert!(c.is_won_or_later("维护") && !c.is_won_or_later("意向"));
+        assert!(c.role_warnings().is_empty());
+    }
+
+    #[test]
+    fn renamed_stages_take_their_roles_from_followup_toml() {
+        let text = "[stages]\nlead = {}\nqualified = { converted = true }\nsigned = { won = true, probability = 0.95 }\ncare = {}\n";
+        let c = Config::parse(text).unwrap();
+        assert_eq!(c.won_stage().map(|s| s.key.as_str()), Some("signed"));
+        assert_eq!(c.converted_rank(), 1);
+        let p: Vec<f64> = c.stages.iter().map(|s| s.probability).collect();
+        assert_eq!(p, [0.1, 0.4, 0.95, 1.0]);
+        assert!(c.role_warnings().is_empty());
+        let none = Config::parse("[stages]\nlead = {}\ndeal = {}\n").unwrap();
+        assert!(none.won_stage().is_none());
+        assert_eq!(none.role_warnings().len(), 2);
+    }
+
+    #[test]
+    fn stage_roles_are_validated_with_the_line() {
+        let bad = |text: &str| Config::parse(text).unwrap_err();
+        let (line, msg) = bad("lang = \"en\"\n[stages]\na = {}\nb = { probability = 1.5 }\n");
+        assert_eq!(line, 4, "{msg}");
+        assert!(msg.contains("from 0 to 1"), "{msg}");
+        let (line, msg) = bad("[stages]\na = { won = true }\nb = { won = true }\n");
+        assert_eq!(line, 3, "{msg}");
+        assert!(msg.contains("only one stage"), "{msg}");
+        let (line, msg) = bad("[stages.a]\ncadence = \"3d\"\n\n[stages.b]\nwon = \"yes\"\n");
+        assert_eq!(line, 5, "{msg}");
+        assert!(msg.contains("true or false"), "{msg}");
+        let (_, msg) = bad("[stages]\na = { won = true }\nb = { converted = true }\n");
+        assert!(msg.contains("after the won stage"), "{msg}");
+        assert_eq!(
+            Config::unknown_keys("[stages]\na = { probabilty = 0.2 }\n"),
+            ["stages.a.probabilty"]
+        );
+    }
+
+    #[test]
+    fn objection_categories_have_chinese_aliases() {
+        let c = Config::default();
+        assert_eq!(c.objection_key("价格").as_deref(), Some("price"));
+        assert_eq!(c.objection_key("Price").as_deref(), Some("price"));
+        assert_eq!(
+            c.objection_key("决策流程").as_deref(),
+            Some("decision-process")
+        );
+        assert_eq!(c.objection_key("colour"), None);
+        assert!(
+            c.objection_list()
+                .starts_with("price (价格), budget (预算)")
+        );
     }
 
     #[test]

@@ -256,6 +256,28 @@ fn plan_warnings(
             );
         }
     }
+    // A won deal sits at the won stage or later: `status = "won"` before it contradicts itself.
+    if c.status == Some(Status::Won)
+        && let (Some(stage), Some(won)) = (c.stage.as_deref(), config.won_stage())
+        && config.stage_rank(stage) < config.won_rank()
+    {
+        let (line, col) = loc.at(toml_path::get(root, "status").and_then(Item::span));
+        diags.push(
+            Diagnostic::warning(
+                line,
+                col,
+                Code::StageStatusMismatch,
+                format!(
+                    "status is won but the stage `{stage}` is before the won stage `{}`",
+                    won.key
+                ),
+            )
+            .with_hint(format!(
+                "set `stage = \"{}\"` too (`followup log --status won` moves it), or change the status",
+                won.key
+            )),
+        );
+    }
     if c.status == Some(Status::Paused) && c.obstacle.is_none() && c.paused_until.is_none() {
         let (line, col) = loc.at(toml_path::get(root, "status").and_then(Item::span));
         diags.push(

@@ -132,60 +132,141 @@ pub fn parse_iso(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
-/// Parses a date argument: `YYYY-MM-DD`, `today`, `yesterday`, `tomorrow`, `+3d`, `-2d`, `+1w`,
-/// `+1m`, `+2b`, or a weekday (`mon` … `sun`, `monday`, `周五`, `星期五`: the next such day,
-/// never today).
+/// Parses a date argument relative to `today`:
+/// - `YYYY-MM-DD`; `today`, `yesterday`, `tomorrow`;
+/// - a span forward or back: `+3d` (or just `3d`), `-2d`, `+1w`, `+1m`, `+2b` (business days);
+/// - a weekday (`mon` … `sun`, `monday`, `周五`, `星期五`, `礼拜五`): the next such day, never today;
+/// - Chinese words: 今天 明天 后天 大后天 昨天 前天; 下周一…下周日 (下星期一…: that day of next
+///   week); 本周一…本周日 (这周一…: that day of this week); 下个月 / 下月 (the same day next
+///   month); `N天后` `N周后` `N个月后` and `N天前`.
+///
+/// A date outside the years 0000–9999 (which a file cannot hold) is refused.
 pub fn parse_date_arg(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let t = text.trim();
-    let lower = t.to_lowercase();
-    if let Some(d) = parse_iso(t) {
-        return Ok(d);
+    let date = relative_date(t, today).ok_or_else(|| bad_date(t))?;
+    if parse_iso(&date.to_string()) != Some(date) {
+        return Err(format!(
+            "`{t}` falls on {date}, outside the years 0000–9999 that a date can be written in; pick a nearer date"
+        ));
     }
-    match lower.as_str() {
-        "today" | "今天" => return Ok(today),
-        "yesterday" | "昨天" => return Ok(add_days(today, -1)),
-        "tomorrow" | "明天" => return Ok(add_days(today, 1)),
+    Ok(date)
+}
+
+fn relative_date(t: &str, today: NaiveDate) -> Option<NaiveDate> {
+    if let Some(d) = parse_iso(t) {
+        return Some(d);
+    }
+    let lower = t.to_lowercase();
+    let lower = lower.as_str();
+    let days = |n: i64| Some(add_days(today, n));
+    match lower {
+        "today" | "今天" | "今日" => return days(0),
+        "yesterday" | "昨天" | "昨日" => return days(-1),
+        "tomorrow" | "明天" | "明日" => return days(1),
+        "后天" => return days(2),
+        "大后天" => return days(3),
+        "前天" => return days(-2),
+        "下个月" | "下月" => return today.checked_add_months(Months::new(1)),
         _ => {}
     }
     if let Some(rest) = lower.strip_prefix('+') {
-        return Duration::parse(rest)
-            .map(|d| d.after(today))
-            .map_err(|_| bad_date(t));
+        return Duration::parse(rest).ok().map(|d| d.after(today));
     }
     if let Some(rest) = lower.strip_prefix('-') {
-        return Duration::parse(rest)
-            .map(|d| d.before(today))
-            .map_err(|_| bad_date(t));
+        return Duration::parse(rest).ok().map(|d| d.before(today));
     }
-    if let Some(weekday) = parse_weekday(&lower) {
-        let mut d = add_days(today, 1);
-        while d.weekday() != weekday {
-            d = add_days(d, 1);
+    if lower.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Ok(d) = Duration::parse(lower) {
+            return Some(d.after(today));
         }
-        return Ok(d);
+        return chinese_span(lower, today);
     }
-    Err(bad_date(t))
+    for prefix in ["下周", "下星期", "下礼拜"] {
+        if let Some(day) = lower.strip_prefix(prefix) {
+            let weekday = weekday_word(day)?;
+            let next_monday = add_days(today.week(Weekday::Mon).first_day(), 7);
+            return days_into_week(next_monday, weekday);
+        }
+    }
+    for prefix in ["本周", "这周", "本星期", "这星期", "本礼拜", "这礼拜"] {
+        if let Some(day) = lower.strip_prefix(prefix) {
+            let weekday = weekday_word(day)?;
+            return days_into_week(today.week(Weekday::Mon).first_day(), weekday);
+        }
+    }
+    let weekday = parse_weekday(lower)?;
+    let mut d = add_days(today, 1);
+    while d.weekday() != weekday {
+        d = add_days(d, 1);
+    }
+    Some(d)
 }
+
+/// The day `weekday` of the week that starts on `monday`.
+fn days_into_week(monday: NaiveDate, weekday: Weekday) -> Option<NaiveDate> {
+    Some(add_days(monday, i64::from(weekday.num_days_from_monday())))
+}
+
+/// `3天后`, `2周后`, `1个月后`, `3天前` (also `3日后`, `2星期后`).
+fn chinese_span(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let digits = text.find(|c: char| !c.is_ascii_digit())?;
+    let n: u32 = text[..digits].parse().ok().filter(|n| *n <= 100_000)?;
+    let rest = &text[digits..];
+    let (unit, forward) = if let Some(u) = rest.strip_suffix('后') {
+        (u, true)
+    } else {
+        (rest.strip_suffix('前')?, false)
+    };
+    let span = match unit {
+        "天" | "日" => Duration::Days(n),
+        "周" | "星期" | "个星期" | "礼拜" | "个礼拜" => Duration::Weeks(n),
+        "个月" | "月" => Duration::Months(n),
+        _ => return None,
+    };
+    Some(if forward {
+        span.after(today)
+    } else {
+        span.before(today)
+    })
+}
+
+/// What every refused date argument lists: the forms that are accepted.
+pub const DATE_FORMS: &str = "YYYY-MM-DD, today, tomorrow, yesterday, +3d or 3d, -2d, +1w, +1m, +2b, a weekday like fri, or 今天 明天 后天 大后天 昨天 前天 周五 星期五 下周五 本周五 下个月 3天后";
 
 fn bad_date(text: &str) -> String {
-    format!(
-        "`{text}` is not a date; use YYYY-MM-DD, today, yesterday, tomorrow, +3d, -2d, +1w, +1m or a weekday like fri"
-    )
+    format!("`{text}` is not a date; use {DATE_FORMS}")
 }
 
+/// A weekday name: `mon` … `sun`, `monday`, `周五`, `星期五`, `礼拜五`.
 fn parse_weekday(text: &str) -> Option<Weekday> {
-    let t = text
-        .trim_start_matches("星期")
-        .trim_start_matches('周')
-        .trim_start_matches("next-");
+    let t = text.trim_start_matches("next-");
+    for prefix in ["星期", "礼拜", "周"] {
+        if let Some(day) = t.strip_prefix(prefix) {
+            return weekday_word(day);
+        }
+    }
     Some(match t {
-        "mon" | "monday" | "一" => Weekday::Mon,
-        "tue" | "tues" | "tuesday" | "二" => Weekday::Tue,
-        "wed" | "wednesday" | "三" => Weekday::Wed,
-        "thu" | "thur" | "thurs" | "thursday" | "四" => Weekday::Thu,
-        "fri" | "friday" | "五" => Weekday::Fri,
-        "sat" | "saturday" | "六" => Weekday::Sat,
-        "sun" | "sunday" | "日" | "天" => Weekday::Sun,
+        "mon" | "monday" => Weekday::Mon,
+        "tue" | "tues" | "tuesday" => Weekday::Tue,
+        "wed" | "wednesday" => Weekday::Wed,
+        "thu" | "thur" | "thurs" | "thursday" => Weekday::Thu,
+        "fri" | "friday" => Weekday::Fri,
+        "sat" | "saturday" => Weekday::Sat,
+        "sun" | "sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// The day after 周 / 星期: 一 … 六, 日 / 天 (also 1 … 7).
+fn weekday_word(day: &str) -> Option<Weekday> {
+    Some(match day {
+        "一" | "1" => Weekday::Mon,
+        "二" | "2" => Weekday::Tue,
+        "三" | "3" => Weekday::Wed,
+        "四" | "4" => Weekday::Thu,
+        "五" | "5" => Weekday::Fri,
+        "六" | "6" => Weekday::Sat,
+        "日" | "天" | "7" => Weekday::Sun,
         _ => return None,
     })
 }
@@ -217,6 +298,46 @@ mod tests {
         assert_eq!(parse_date_arg("+2b", today).unwrap(), d("2026-11-30"));
         assert!(parse_date_arg("2026-02-30", today).is_err());
         assert!(parse_date_arg("someday", today).is_err());
+    }
+
+    #[test]
+    fn bare_spans_and_chinese_words_are_dates() {
+        let today = d("2026-11-26"); // a Thursday
+        let p = |s: &str| parse_date_arg(s, today).unwrap();
+        assert_eq!(p("3d"), d("2026-11-29"));
+        assert_eq!(p("2w"), d("2026-12-10"));
+        assert_eq!(p("明天"), d("2026-11-27"));
+        assert_eq!(p("后天"), d("2026-11-28"));
+        assert_eq!(p("大后天"), d("2026-11-29"));
+        assert_eq!(p("昨天"), d("2026-11-25"));
+        assert_eq!(p("前天"), d("2026-11-24"));
+        assert_eq!(p("周四"), d("2026-12-03"), "the next Thursday, never today");
+        assert_eq!(p("星期五"), d("2026-11-27"));
+        assert_eq!(p("礼拜一"), d("2026-11-30"));
+        assert_eq!(p("下周一"), d("2026-11-30"));
+        assert_eq!(p("下周五"), d("2026-12-04"));
+        assert_eq!(p("下星期日"), d("2026-12-06"));
+        assert_eq!(p("本周五"), d("2026-11-27"));
+        assert_eq!(p("本周一"), d("2026-11-23"));
+        assert_eq!(p("这周日"), d("2026-11-29"));
+        assert_eq!(p("下个月"), d("2026-12-26"));
+        assert_eq!(p("下月"), d("2026-12-26"));
+        assert_eq!(p("3天后"), d("2026-11-29"));
+        assert_eq!(p("2周后"), d("2026-12-10"));
+        assert_eq!(p("1个月后"), d("2026-12-26"));
+        assert_eq!(p("2天前"), d("2026-11-24"));
+        let err = parse_date_arg("下周八", today).unwrap_err();
+        assert!(err.contains("下周五") && err.contains("3d"), "{err}");
+        assert!(parse_date_arg("3", today).is_err());
+    }
+
+    #[test]
+    fn a_date_a_file_cannot_hold_is_refused() {
+        let today = d("2026-11-26");
+        let err = parse_date_arg("+100000m", today).unwrap_err();
+        assert!(err.contains("0000–9999"), "{err}");
+        assert!(parse_date_arg("-100000m", today).is_err());
+        assert!(parse_date_arg("+100000w", today).is_ok());
     }
 
     #[test]

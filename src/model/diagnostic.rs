@@ -68,11 +68,13 @@ pub enum Code {
     ConfidentialInShared,
     /// `not-an-entry`
     NotAnEntry,
+    /// `stage-status-mismatch`
+    StageStatusMismatch,
 }
 
 impl Code {
     /// Every code, errors first, in the order docs/check.md lists them.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 29] = [
         Code::Unreadable,
         Code::NotUtf8,
         Code::NoFrontMatter,
@@ -101,6 +103,7 @@ impl Code {
         Code::MissingChannel,
         Code::ConfidentialInShared,
         Code::NotAnEntry,
+        Code::StageStatusMismatch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +136,7 @@ impl Code {
             Code::MissingChannel => "missing-channel",
             Code::ConfidentialInShared => "confidential-in-shared",
             Code::NotAnEntry => "not-an-entry",
+            Code::StageStatusMismatch => "stage-status-mismatch",
         }
     }
 

@@ -11,6 +11,7 @@ pub(crate) mod diagnostic;
 pub(crate) mod document;
 pub(crate) mod edit;
 pub(crate) mod entry;
+pub(crate) mod plan;
 pub(crate) mod reader;
 pub(crate) mod record;
 pub(crate) mod schema;

@@ -27,6 +27,8 @@ pub struct Summary {
     /// Unanswered contacts in a row, up to `as_of`.
     pub unanswered_streak: usize,
     pub open_items: Vec<OpenItem>,
+    /// The entries' distinct `@author`s (who can be named with `--owner`).
+    pub authors: Vec<String>,
 }
 
 impl Summary {
@@ -41,7 +43,14 @@ impl Summary {
                 due: due_date(&f.value),
             })
             .collect();
+        let mut authors: Vec<String> = Vec::new();
+        for a in record.entries.iter().filter_map(|e| e.author.as_deref()) {
+            if !authors.iter().any(|x| x == a) {
+                authors.push(a.to_string());
+            }
+        }
         Summary {
+            authors,
             last_contact: record.last_contact_by(as_of),
             unanswered_streak: record.unanswered_streak_by(as_of),
             open_items,
@@ -53,6 +62,15 @@ impl Summary {
     /// File stem, the customer's short handle (`acme`).
     pub fn stem(&self) -> String {
         crate::model::record::file_stem(&self.path)
+    }
+
+    /// Who can be named with `--owner` for this customer: its owner and its entries' authors.
+    pub fn people(&self) -> impl Iterator<Item = &str> {
+        self.customer
+            .owner
+            .as_deref()
+            .into_iter()
+            .chain(self.authors.iter().map(String::as_str))
     }
 }
 

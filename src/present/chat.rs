@@ -409,6 +409,7 @@ mod tests {
                 last_contact: "2026-11-01".parse().ok(),
                 unanswered_streak: 0,
                 open_items: Vec::new(),
+                authors: Vec::new(),
             })
             .collect()
     }
