@@ -174,11 +174,14 @@ pub fn reasons_with_last_contact(
     let paused = status == Status::Paused;
     // A won deal follows the won stage's cadence even while its stage still lags behind
     // (`check` warns about that pair).
-    let won_stage = config.won_stage().filter(|_| status == Status::Won).filter(|_| {
-        c.stage
-            .as_deref()
-            .is_none_or(|s| !config.is_won_or_later(s))
-    });
+    let won_stage = config
+        .won_stage()
+        .filter(|_| status == Status::Won)
+        .filter(|_| {
+            c.stage
+                .as_deref()
+                .is_none_or(|s| !config.is_won_or_later(s))
+        });
     let cadence = c
         .cadence
         .or_else(|| won_stage.map(|s| s.cadence))

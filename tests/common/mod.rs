@@ -197,3 +197,48 @@ pub fn changed_lines(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
         .collect();
     (removed, added)
 }
+
+/// Runs followup at a pseudo-terminal (util-linux `script`), feeding `input` to it.
+pub fn at_terminal(dir: &Path, args: &str, input: &str, editor: Option<&Path>) -> Run {
+    let mut cmd = Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("{} --today {TODAY} {args}", env!("CARGO_BIN_EXE_followup")),
+        "/dev/null",
+    ])
+    .current_dir(dir)
+    .env("GIT_CONFIG_GLOBAL", "/dev/null")
+    .env_remove("FOLLOWUP_DIR")
+    .env_remove("VISUAL")
+    .env_remove("EDITOR")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    if let Some(e) = editor {
+        cmd.env("EDITOR", e);
+    }
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// An `$EDITOR` that replaces the file it is given with `text`.
+pub fn fake_editor(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let editor = dir.join(name);
+    let script = format!("#!/bin/sh\ncat > \"$1\" <<'EOF'\n{text}EOF\n");
+    std::fs::write(&editor, script).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    editor
+}
