@@ -1867,6 +1867,7 @@ fn the_editor_keeps_markdown_and_refuses_what_would_break_out_of_the_entry() {
         let run = at_terminal(s.path(), "log cadence", "", Some(&editor));
         assert_eq!(run.code, 2, "{run:?}");
         assert!(run.stdout.contains(why), "{name}: {run:?}");
+        assert_eq!(take_kept_text(&run).as_deref(), Some(text), "{name}");
     }
     assert_eq!(s.snapshot(), before, "a refused message writes nothing");
     let text = "Walked through the plan:\n\n```\n## 2027 roadmap\n- [ ] not a field\n```\n\n> they quoted the old price\n\n- feedback: ok\n- [ ] promised: send it (due 2026-12-01)\n";

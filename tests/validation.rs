@@ -80,14 +80,7 @@ fn editor_fields_check_would_reject_are_refused_naming_their_line() {
         assert!(run.stdout.contains(why), "{name}: {run:?}");
         assert!(run.stdout.contains("nothing was logged"), "{name}: {run:?}");
         // The rep's text is not lost.
-        let kept = run
-            .stdout
-            .split("your text is kept in ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("{name}: no kept file: {run:?}"));
-        assert_eq!(std::fs::read_to_string(kept).unwrap(), text, "{name}");
-        std::fs::remove_file(kept).unwrap();
+        assert_eq!(take_kept_text(&run).as_deref(), Some(text), "{name}");
     }
     assert_eq!(s.snapshot(), before, "a refused message writes nothing");
 }
@@ -122,6 +115,14 @@ fn empty_values_are_refused_before_writing() {
             run.stderr
         );
     }
+    // A stage it already has changes nothing: no empty entry (it would count as a contact).
+    let run = s.run(&["log", "cadence", "--stage", "意向"]).code(2);
+    assert!(
+        run.stderr
+            .contains("nothing to log: the stage is already intent"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(s.snapshot(), before);
 }
 

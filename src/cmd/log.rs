@@ -56,12 +56,23 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
                 None => format!("{}; nothing was logged", list.join("; ")),
             })
         })?;
-        let edited = apply(&doc, &plan.changes).map_err(Error::Refused)?;
         let discussion = match &written {
             Some(text) => text.discussion.clone(),
             None if plan.message.is_empty() => Discussion::None,
             None => Discussion::Plain(plan.message.clone()),
         };
+        // An empty entry would count as a reached contact.
+        if plan.fields.is_empty() && matches!(discussion, Discussion::None) {
+            return Err(Error::Usage(format!(
+                "nothing to log: {}; add -m \"what was discussed\" or a field",
+                if plan.notes.is_empty() {
+                    "the entry would be empty".to_string()
+                } else {
+                    plan.notes.join("; ")
+                }
+            )));
+        }
+        let edited = apply(&doc, &plan.changes).map_err(Error::Refused)?;
         let entry = NewEntry {
             channel: plan.channel.clone(),
             author: author(writer.as_deref(), record.customer.owner.as_deref()),

@@ -165,7 +165,7 @@ pub fn verified(
         let hint = d
             .hint
             .as_ref()
-            .map_or_else(String::new, |h| format!(" ({h})"));
+            .map_or_else(String::new, |h| format!("; {h}"));
         let what = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -486,6 +486,10 @@ pub fn plan_entry(
                 .is_some_and(|o| Some(o) == Status::parse(&new)),
         };
         if same {
+            notes.push(format!(
+                "the {key} is already {}, so it is not logged as a change",
+                old.unwrap_or(&new)
+            ));
             continue;
         }
         changes.push(Change::Set(key.into(), Value::from(new.as_str())));

@@ -242,3 +242,18 @@ pub fn fake_editor(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     editor
 }
+
+/// The editor text a refused `log` kept (it names the file after "your text is kept in"):
+/// read and removed, so tests leave nothing behind.
+pub fn take_kept_text(run: &Run) -> Option<String> {
+    let printed = run.printed();
+    let path = printed
+        .split("your text is kept in ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    let text = std::fs::read_to_string(&path).ok()?;
+    std::fs::remove_file(&path).ok()?;
+    Some(text)
+}
