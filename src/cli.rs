@@ -180,7 +180,7 @@ pub struct LogArgs {
     /// phone | email | visit | wechat | meeting (电话 邮件 拜访 微信)
     #[arg(long, default_value = "phone")]
     pub channel: String,
-    /// Date of the contact (default today)
+    /// Date of the contact (default today): 2026-11-25, yesterday, -2d, 昨天, 前天
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// reached | no-answer | voicemail | busy | declined
@@ -198,13 +198,13 @@ pub struct LogArgs {
     /// The next action (also set in the front matter)
     #[arg(long, value_name = "TEXT")]
     pub next: Option<String>,
-    /// Deadline of the next action
+    /// Deadline of the next action: 2026-12-01, fri, 3d, +1w, 明天, 下周五, 本周五, 下个月
     #[arg(long, value_name = "DATE")]
     pub due: Option<String>,
     /// New stage (recorded as OLD -> NEW and set in the front matter)
     #[arg(long)]
     pub stage: Option<String>,
-    /// New status: active | paused | won | lost
+    /// New status: active | paused | won | lost (won also moves the stage to the won stage)
     #[arg(long)]
     pub status: Option<String>,
     /// Help asked of another role: WHO:TASK; may end with "(due DATE)"
