@@ -1,0 +1,20 @@
+//! The examples in docs/examples/*.md are tests: each `$ followup …` line runs the real binary
+//! on the demo folder (examples/demo) with today pinned to 2026-11-26, and its output must match
+//! the text under it. Regenerate with `TRYCMD=overwrite cargo test --test examples`, then read
+//! every changed line before committing.
+
+#[test]
+fn docs_examples() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+    trycmd::TestCases::new()
+        .register_bin(
+            "followup",
+            std::path::PathBuf::from(env!("CARGO_BIN_EXE_followup")),
+        )
+        .env("FOLLOWUP_DIR", demo.display().to_string())
+        .env("FOLLOWUP_TODAY", "2026-11-26")
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .case("docs/examples/*.md");
+}
