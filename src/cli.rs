@@ -112,6 +112,11 @@ pub enum Command {
         after_help = "Exit status: 0 clean, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.\nExample:\n  followup check --deny-warnings"
     )]
     Check(CheckArgs),
+    /// Share your changes with the team in one step: commit the folder, pull, check, push
+    #[command(
+        after_help = "What it does: commits the customer files and the folder's settings (never other files, never\nfollowup.private.toml) with a message that says what changed, pulls (the merge driver keeps\neveryone's entries), checks the files the pull brought, pushes. Never force-pushes.\nExit status: 0 done (or committed locally, push pending when offline), 1 a conflict to settle,\n2 an error. See docs/git.md.\nExample:\n  followup sync\n  followup sync -m \"Quarterly review notes\""
+    )]
+    Sync(SyncArgs),
     /// The review (复盘): reach, conversion, cycle, objections, streaks, stale customers
     #[command(
         after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner"
@@ -354,6 +359,13 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The commit message (default: what changed, e.g. "log: Acme phone; set: Beta priority")
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Period {
     Week,
@@ -391,10 +403,21 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `followup merge-driver %O %A %B %P --base-label %S --ours-label %X --theirs-label %Y`: git
+/// substitutes the placeholders (git before 2.44 leaves the label ones as they are).
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     pub base: PathBuf,
     pub ours: PathBuf,
     pub theirs: PathBuf,
     pub path: Option<String>,
+    /// The merge base's name (git's %S)
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    pub base_label: Option<String>,
+    /// Our side's name (git's %X): HEAD, a branch, a commit
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    pub ours_label: Option<String>,
+    /// Their side's name (git's %Y)
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    pub theirs_label: Option<String>,
 }

@@ -46,8 +46,13 @@ fn read_everything(bytes: &[u8]) {
             }
         }
     }
-    let _ = crate::engine::merge::merge(SEED.as_bytes(), bytes, SEED.as_bytes());
-    let _ = crate::engine::merge::merge(bytes, SEED.as_bytes(), bytes);
+    let labels = crate::engine::merge::Labels::default();
+    let _ = crate::engine::merge::merge(SEED.as_bytes(), bytes, SEED.as_bytes(), &labels);
+    let _ = crate::engine::merge::merge(bytes, SEED.as_bytes(), bytes, &labels);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let _ = crate::engine::merge::describe_conflicts(text);
+        let _ = crate::engine::merge::resolve_markers(text, true);
+    }
     if let Ok(text) = std::str::from_utf8(bytes) {
         let _ = crate::model::reader::split_blocks(text);
         let _ = crate::model::dates::parse_date_arg(text, today());

@@ -1016,13 +1016,18 @@ impl Team {
 fn init_in_a_fresh_clone_registers_the_driver_and_changes_no_tracked_file() {
     let team = Team::new();
     assert_eq!(git(&team.bob, &["status", "--porcelain"]).ok().stdout, "");
-    assert_eq!(
-        git(&team.bob, &["config", "merge.followup.driver"])
-            .ok()
-            .stdout
-            .trim(),
-        "followup merge-driver %O %A %B %P"
+    // Issue 11: the driver runs this very program by its absolute path (no PATH needed), with
+    // git's line merge behind it for when it cannot run.
+    let driver = git(&team.bob, &["config", "merge.followup.driver"])
+        .ok()
+        .stdout;
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_followup")).unwrap();
+    assert!(
+        driver.starts_with(&format!("'{}' merge-driver %O %A %B %P ", exe.display())),
+        "{driver}"
     );
+    assert!(driver.contains("git merge-file"), "{driver}");
+    team.followup(&team.bob, &["check"]).ok();
     team.followup(&team.bob, &["init"]).ok();
     assert_eq!(git(&team.bob, &["status", "--porcelain"]).ok().stdout, "");
     let attr = git(&team.bob, &["check-attr", "merge", "customers/acme.md"])
@@ -1130,8 +1135,24 @@ fn the_same_field_changed_differently_is_a_conflict_that_check_reports() {
     );
     assert_ne!(pull.code, 0, "a real conflict stops the merge");
     let text = team.read(&team.bob);
-    let marker = text.lines().position(|l| l == "<<<<<<< ours").expect(&text) + 1;
-    assert!(text.contains("<<<<<<< ours\npriority = \"medium\"           # high | medium | low                    (高 中 低)\n=======\npriority = \"low\"\n>>>>>>> theirs\n"), "{text}");
+    // The markers name who wrote each side (issue 11: the committers git tells the driver
+    // about, else the authors of the entries that record the change); their value keeps its
+    // comment, so keeping either side leaves the line as its writer wrote it.
+    let marker = text
+        .lines()
+        .position(|l| l.starts_with("<<<<<<< bob"))
+        .expect(&text)
+        + 1;
+    let comment = "           # high | medium | low                    (高 中 低)";
+    let block: Vec<&str> = text.lines().skip(marker - 1).take(5).collect();
+    assert_eq!(
+        block[1],
+        format!("priority = \"medium\"{comment}"),
+        "{text}"
+    );
+    assert_eq!(block[2], "=======", "{text}");
+    assert_eq!(block[3], format!("priority = \"low\"{comment}"), "{text}");
+    assert!(block[4].starts_with(">>>>>>> alice"), "{text}");
     // Both note entries survive the conflict.
     assert!(text.contains("@alice") && text.contains("@bob"), "{text}");
     let check = team.followup(&team.bob, &["check", "--json"]).code(1);
@@ -1513,8 +1534,10 @@ fn check_exit_codes_and_paths() {
 
 #[test]
 fn the_demo_folder_checks_clean() {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
-    let run = finish(followup(&demo).args(["--today", TODAY, "check", "--deny-warnings"]));
+    // A copy outside git: in this repository's own clone, `check` would rightly warn that no
+    // merge driver is registered (merge-driver-missing).
+    let demo = Sandbox::demo();
+    let run = finish(followup(demo.path()).args(["--today", TODAY, "check", "--deny-warnings"]));
     let run = run.ok();
     assert_eq!(run.stdout, "checked 16 files: no problems\n");
 }

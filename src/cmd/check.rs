@@ -77,13 +77,17 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
             .sort_by_key(|d| (d.line, d.column, d.severity));
         r.diagnostics.dedup();
     }
+    // About the clone rather than a file: git would merge customer files without the driver.
+    let clone: Vec<FileReport> = driver_warning(&store).into_iter().collect();
     let errors = reports
         .iter()
+        .chain(&clone)
         .flat_map(|r| &r.diagnostics)
         .filter(|d| d.severity == Severity::Error)
         .count();
     let warnings = reports
         .iter()
+        .chain(&clone)
         .flat_map(|r| &r.diagnostics)
         .filter(|d| d.severity == Severity::Warning)
         .count();
@@ -91,6 +95,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
     let stdout = if ctx.json {
         let diagnostics: Vec<DiagJson<'_>> = reports
             .iter()
+            .chain(&clone)
             .flat_map(|r| {
                 r.diagnostics.iter().map(|d| DiagJson {
                     file: r.path.display().to_string(),
@@ -120,6 +125,11 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
                 out.push_str(&render(&r.path, &lines, d, ctx.color));
             }
         }
+        for r in &clone {
+            for d in &r.diagnostics {
+                out.push_str(&render(&r.path, &[], d, ctx.color));
+            }
+        }
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         if ctx.lang(&store) == crate::model::config::Lang::Zh {
             out.push_str(&if errors + warnings == 0 {
@@ -146,6 +156,35 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         out
     };
     Ok(Output { stdout, code })
+}
+
+/// `merge-driver-missing`: in a git clone whose config lacks the merge driver (or points at a
+/// program that is gone), a pull can leave a customer file as one side only.
+fn driver_warning(store: &Store) -> Option<FileReport> {
+    use crate::io::git::DriverProblem;
+    let problem = crate::io::git::driver_problem(&store.root, &store.config.customers_dir)?;
+    let message = match problem {
+        DriverProblem::Unregistered => {
+            "this clone has no merge driver for customer files, so git merges them line by line and stops on conflicts that are none (two people logging one customer)".to_string()
+        }
+        DriverProblem::MissingProgram(p) => format!(
+            "the merge driver registered in this clone runs {p}, which is not there any more, so git merges customer files line by line and stops on conflicts that are none"
+        ),
+        DriverProblem::Outdated(_) => {
+            "the merge driver registered in this clone needs `followup` on PATH and has nothing behind it: where git cannot run it (a GUI client, cron), a merged customer file keeps one side only".to_string()
+        }
+        DriverProblem::NotRouted => format!(
+            ".gitattributes does not send {}/**/*.md to the merge driver",
+            store.config.customers_dir
+        ),
+    };
+    Some(FileReport {
+        path: PathBuf::from(".git/config"),
+        diagnostics: vec![
+            Diagnostic::warning(1, 1, Code::MergeDriverMissing, message)
+                .with_hint("run `followup init` in this clone"),
+        ],
+    })
 }
 
 fn check_file(

@@ -16,7 +16,6 @@ use std::path::Path;
 use toml_edit::Value;
 
 pub const ATTRIBUTES_LINE: &str = "customers/**/*.md merge=followup";
-pub const DRIVER: &str = "followup merge-driver %O %A %B %P";
 
 pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     let dir = match &args.dir {
@@ -52,15 +51,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         ".gitattributes",
     )?);
     if git::is_work_tree(&dir) {
-        if git::set_local_config(&dir, "merge.followup.name", "followup customer files")
-            && git::set_local_config(&dir, "merge.followup.driver", DRIVER)
-        {
-            done.push("set       git config merge.followup.driver (this clone)".to_string());
-        } else {
-            eprintln!(
-                "warning: could not set git config merge.followup.driver; run: git config merge.followup.driver \"{DRIVER}\""
-            );
-        }
+        done.push(register_driver(&dir)?);
     } else {
         done.push("note      not a git clone yet; after `git init`, run `followup init` again to register the merge driver".to_string());
     }
@@ -78,6 +69,31 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     }
     out.push_str("Next: followup new \"Customer name\" --owner you --contact \"Their name\"\n");
     Ok(Output::text(out))
+}
+
+/// Registers the merge driver in the clone by this program's absolute path (so git runs it
+/// without `followup` on PATH), with git's line merge behind it; re-running `init` after moving
+/// the program points the clone at the new place.
+fn register_driver(dir: &Path) -> Result<String> {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::canonicalize)
+        .map_err(|e| {
+            Error::Refused(format!(
+                "cannot find this program's own path to register the merge driver: {e}"
+            ))
+        })?;
+    if git::register_driver(dir, &exe) {
+        Ok(format!(
+            "set       git config merge.followup.driver (this clone): {}",
+            exe.display()
+        ))
+    } else {
+        Err(Error::Refused(format!(
+            "git would not set merge.followup.driver in {}; run: git config merge.followup.driver {}",
+            dir.display(),
+            git::sh_quote(&git::driver_command(&exe))
+        )))
+    }
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

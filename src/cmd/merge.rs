@@ -1,13 +1,20 @@
-//! `followup merge-driver BASE OURS THEIRS [PATH]`: git's merge driver for customer files.
-//! Writes the merge into OURS; exits 0 when clean, 1 when conflicts remain (marked in the file).
-//! A side that cannot be parsed falls back to `git merge-file`, which never drops text.
+//! `followup merge-driver BASE OURS THEIRS [PATH] [--base-label %S --ours-label %X
+//! --theirs-label %Y]`: git's merge driver for customer files. Writes the merge into OURS; exits
+//! 0 when clean, 1 when conflicts remain (marked in the file). A side that cannot be read as a
+//! customer file falls back to `git merge-file`, which never drops text.
 
 use crate::Output;
 use crate::cli::MergeArgs;
-use crate::engine::merge::merge;
+use crate::engine::merge::{Labels, SideName, merge};
 use crate::error::{Error, Result};
-use crate::io::store;
-use std::process::Command;
+use crate::io::{git, store};
+
+/// A label git really gave: git before 2.44 passes `%S`, `%X`, `%Y` through unexpanded.
+fn given(label: Option<&String>) -> Option<String> {
+    label
+        .map(|l| l.trim().to_string())
+        .filter(|l| !(l.is_empty() || l.len() == 2 && l.starts_with('%')))
+}
 
 pub fn run(args: &MergeArgs) -> Result<Output> {
     let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| Error::io(p, &e));
@@ -16,36 +23,56 @@ pub fn run(args: &MergeArgs) -> Result<Output> {
         .path
         .clone()
         .unwrap_or_else(|| args.ours.display().to_string());
-    match merge(&base, &ours, &theirs) {
-        Some(merged) => {
-            store::write_atomic(&args.ours, &merged.bytes)
-                .map_err(|e| Error::io(&args.ours, &e))?;
-            if merged.conflicts > 0 {
-                eprintln!(
-                    "followup: {name}: {} conflict(s) marked; resolve them, then run `followup check {name}`",
-                    merged.conflicts
-                );
-            }
-            Ok(Output {
-                stdout: String::new(),
-                code: u8::from(merged.conflicts > 0),
-            })
-        }
-        None => {
-            eprintln!(
-                "followup: {name} cannot be read as a customer file; falling back to git's line merge"
-            );
-            let status = Command::new("git")
-                .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
-                .arg(&args.ours)
-                .arg(&args.base)
-                .arg(&args.theirs)
-                .status()
-                .map_err(|e| Error::Refused(format!("cannot run `git merge-file`: {e}")))?;
-            Ok(Output {
-                stdout: String::new(),
-                code: u8::from(!status.success()),
-            })
+    let mut labels = Labels {
+        ours: SideName {
+            name: given(args.ours_label.as_ref()),
+            who: None,
+        },
+        theirs: SideName {
+            name: given(args.theirs_label.as_ref()),
+            who: None,
+        },
+    };
+    let Some(mut merged) = merge(&base, &ours, &theirs, &labels) else {
+        eprintln!(
+            "followup: {name} cannot be read as a customer file on every side; merging by lines instead"
+        );
+        let clean = git::merge_file(
+            &args.ours,
+            &args.base,
+            &args.theirs,
+            ["ours", "base", "theirs"],
+        )
+        .map_err(Error::Refused)?;
+        return Ok(Output {
+            stdout: String::new(),
+            code: u8::from(!clean),
+        });
+    };
+    if !merged.conflicts.is_empty()
+        && let (Some(base_rev), Some(path)) = (given(args.base_label.as_ref()), &args.path)
+    {
+        // Who wrote each side: the author of the side's last commit that changed the file, when
+        // git names the commits (2.44 and later); else the engine names the entries' authors.
+        let who = |side: &SideName| {
+            let rev = side.name.as_deref()?.split_whitespace().next()?;
+            git::last_author(&base_rev, rev, path)
+        };
+        labels.ours.who = who(&labels.ours);
+        labels.theirs.who = who(&labels.theirs);
+        if labels.ours.who.is_some() || labels.theirs.who.is_some() {
+            merged = merge(&base, &ours, &theirs, &labels).unwrap_or(merged);
         }
     }
+    store::write_atomic(&args.ours, &merged.bytes).map_err(|e| Error::io(&args.ours, &e))?;
+    if !merged.conflicts.is_empty() {
+        eprintln!(
+            "followup: {name}: both sides changed {} differently; marked for you to settle, then run `followup check {name}`",
+            merged.conflicts.join("; ")
+        );
+    }
+    Ok(Output {
+        stdout: String::new(),
+        code: u8::from(!merged.conflicts.is_empty()),
+    })
 }

@@ -15,6 +15,7 @@ pub mod set;
 pub(crate) mod shared;
 pub mod show;
 pub mod stats;
+pub mod sync;
 
 use crate::cli::Command;
 use crate::error::{Error, Result};
@@ -35,6 +36,7 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Done(a) => done::run(&a, ctx),
         Command::Check(a) => check::run(&a, ctx),
         Command::Stats(a) => stats::run(&a, ctx),
+        Command::Sync(a) => sync::run(&a, ctx),
         Command::MergeDriver(a) => merge::run(&a),
         Command::Completions(a) => Ok(Output::text(completions(a.shell))),
         Command::Man => man(),

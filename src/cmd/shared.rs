@@ -295,3 +295,45 @@ pub fn split_private(
     })?;
     Ok((private.iter().map(key_of).collect(), shared))
 }
+
+/// What `check` says of one customer file, its own findings only (no duplicate-name search
+/// across the folder): for checking the files a pull changed.
+pub fn file_diagnostics(
+    store: &Store,
+    rel: &Path,
+    today: NaiveDate,
+) -> Vec<crate::model::diagnostic::Diagnostic> {
+    let bytes = match store.read(rel) {
+        Ok(b) => b,
+        Err(e) => {
+            return vec![crate::model::diagnostic::Diagnostic::error(
+                1,
+                1,
+                crate::model::diagnostic::Code::Unreadable,
+                format!("cannot read the file: {e}"),
+            )];
+        }
+    };
+    match crate::model::record::parse_record(rel.to_path_buf(), &bytes, &store.config) {
+        Ok(record) => {
+            let mut d = record.diagnostics.clone();
+            d.extend(crate::engine::check::entry_diagnostics(
+                &record,
+                &store.config,
+                today,
+            ));
+            d
+        }
+        Err(u) => {
+            let mut d = u.diagnostics;
+            if let Some(p) = u.partial {
+                d.extend(crate::engine::check::entry_diagnostics(
+                    &p,
+                    &store.config,
+                    today,
+                ));
+            }
+            d
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! customer file (`merge`). Records, settings and today in; results out.
 
 pub(crate) mod agenda;
+pub(crate) mod changes;
 pub(crate) mod check;
 pub(crate) mod due;
 pub(crate) mod merge;

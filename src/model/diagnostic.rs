@@ -70,11 +70,13 @@ pub enum Code {
     NotAnEntry,
     /// `stage-status-mismatch`
     StageStatusMismatch,
+    /// `merge-driver-missing`
+    MergeDriverMissing,
 }
 
 impl Code {
     /// Every code, errors first, in the order docs/check.md lists them.
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::Unreadable,
         Code::NotUtf8,
         Code::NoFrontMatter,
@@ -104,6 +106,7 @@ impl Code {
         Code::ConfidentialInShared,
         Code::NotAnEntry,
         Code::StageStatusMismatch,
+        Code::MergeDriverMissing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +140,7 @@ impl Code {
             Code::ConfidentialInShared => "confidential-in-shared",
             Code::NotAnEntry => "not-an-entry",
             Code::StageStatusMismatch => "stage-status-mismatch",
+            Code::MergeDriverMissing => "merge-driver-missing",
         }
     }
 

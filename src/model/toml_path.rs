@@ -1,7 +1,7 @@
 //! Dotted keys (`contact.name`, `next.due`) in TOML front matter: the one place that walks
 //! tables and inline tables by path, to read, set or remove a value.
 
-use toml_edit::{Item, Table, TableLike, Value};
+use toml_edit::{Item, Table, Value};
 
 /// Follows a dotted key (`contact.name`) through tables and inline tables.
 pub fn get<'a>(root: &'a Table, dotted: &str) -> Option<&'a Item> {
@@ -11,15 +11,6 @@ pub fn get<'a>(root: &'a Table, dotted: &str) -> Option<&'a Item> {
         item = item.as_table_like()?.get(part)?;
     }
     Some(item)
-}
-
-/// The table (or inline table) at a dotted key, for changing it.
-pub fn get_table_mut<'a>(root: &'a mut Table, dotted: &str) -> Option<&'a mut dyn TableLike> {
-    let mut table: &mut dyn TableLike = root;
-    for part in dotted.split('.') {
-        table = table.get_mut(part)?.as_table_like_mut()?;
-    }
-    Some(table)
 }
 
 /// Sets a dotted key in a table, creating parent tables; keeps an old value's decor.
