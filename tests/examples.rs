@@ -16,5 +16,11 @@ fn docs_examples() {
         .env("NO_COLOR", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        // The demo as a team's folder outside git: in this repository's own clone `check`
+        // would rightly warn that no merge driver is registered (merge-driver-missing).
+        .env(
+            "GIT_CEILING_DIRECTORIES",
+            demo.parent().unwrap().display().to_string(),
+        )
         .case("docs/examples/*.md");
 }

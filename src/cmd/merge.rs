@@ -5,7 +5,7 @@
 
 use crate::Output;
 use crate::cli::MergeArgs;
-use crate::engine::merge::{Labels, SideName, merge};
+use crate::engine::merge::{Labels, Merged, SideName, merge};
 use crate::error::{Error, Result};
 use crate::io::{git, store};
 
@@ -54,16 +54,28 @@ pub fn run(args: &MergeArgs) -> Result<Output> {
     {
         // Who wrote each side: the author of the side's last commit that changed the file, when
         // git names the commits (2.44 and later); else the engine names the entries' authors.
-        let who = |side: &SideName| {
-            let rev = side.name.as_deref()?.split_whitespace().next()?;
-            git::last_author(&base_rev, rev, path)
+        // Git names commits `abc1234 (subject)`, a rebase's base `parent of abc1234 (subject)`.
+        let rev = |label: &str| -> Option<String> {
+            match label.strip_prefix("parent of ") {
+                Some(rest) => Some(format!("{}^", rest.split_whitespace().next()?)),
+                None => label.split_whitespace().next().map(str::to_string),
+            }
         };
+        let Some(base_rev) = rev(&base_rev) else {
+            return finish(args, &name, &merged);
+        };
+        let who = |side: &SideName| git::last_author(&base_rev, &rev(side.name.as_deref()?)?, path);
         labels.ours.who = who(&labels.ours);
         labels.theirs.who = who(&labels.theirs);
         if labels.ours.who.is_some() || labels.theirs.who.is_some() {
             merged = merge(&base, &ours, &theirs, &labels).unwrap_or(merged);
         }
     }
+    finish(args, &name, &merged)
+}
+
+/// Writes the merge over OURS and says what is left to settle.
+fn finish(args: &MergeArgs, name: &str, merged: &Merged) -> Result<Output> {
     store::write_atomic(&args.ours, &merged.bytes).map_err(|e| Error::io(&args.ours, &e))?;
     if !merged.conflicts.is_empty() {
         eprintln!(

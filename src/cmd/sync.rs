@@ -79,10 +79,10 @@ impl Sync<'_> {
         Error::Refused(if self.zh { zh } else { en })
     }
 
-    /// The folder's own files as pathspecs, those that exist; the private overlay excluded.
+    /// The folder's own files as pathspecs, those that exist.
     fn specs(&self) -> Vec<String> {
         let root = &self.repo.dir;
-        let mut specs: Vec<String> = [
+        [
             self.store.config.customers_dir.as_str(),
             CONFIG_FILE,
             ".gitattributes",
@@ -91,12 +91,30 @@ impl Sync<'_> {
         .iter()
         .filter(|p| root.join(p).exists())
         .map(|p| format!(":(literal){p}"))
-        .collect();
+        .collect()
+    }
+
+    /// The specs, the private overlay excluded (git refuses an exclusion naming an ignored
+    /// file in `add`, so only reading commands get it).
+    fn specs_without_private(&self) -> Vec<String> {
+        let mut specs = self.specs();
         specs.push(format!(
             ":(exclude,literal){}",
             self.store.config.private_file
         ));
         specs
+    }
+
+    /// `git add -A` of the folder's own files; the private overlay, should it sit where the
+    /// add reaches it and not be git-ignored, is taken out again.
+    fn stage(&self) -> std::result::Result<(), String> {
+        self.repo.add(&self.specs())?;
+        let private = self.store.config.private_file.clone();
+        let staged = self.repo.staged(&[format!(":(literal){private}")])?;
+        if !staged.is_empty() {
+            self.repo.unstage(&private)?;
+        }
+        Ok(())
     }
 
     fn is_customer(&self, path: &str) -> bool {
@@ -257,7 +275,7 @@ impl Sync<'_> {
             self.report.conflicts = still;
             return Ok(());
         }
-        self.repo.add(&self.specs()).map_err(Error::Refused)?;
+        self.stage().map_err(Error::Refused)?;
         let sha = self.repo.commit_merge(&unmerged).map_err(|e| {
             self.refuse(
                 format!("git could not finish the merge: {e}; see `git status`"),
@@ -277,8 +295,8 @@ impl Sync<'_> {
 
     /// Commits the folder's own changed files with a message that says what changed.
     fn commit(&mut self, message: Option<&str>) -> Result<()> {
-        let specs = self.specs();
-        self.repo.add(&specs).map_err(|e| {
+        let specs = self.specs_without_private();
+        self.stage().map_err(|e| {
             self.refuse(
                 format!("git could not stage the folder's changes: {e}"),
                 format!("git 无法暂存文件夹的改动：{e}"),
@@ -393,7 +411,7 @@ impl Sync<'_> {
         let from = before.unwrap_or_else(|| EMPTY_TREE.to_string());
         let changed = self
             .repo
-            .changed(&from, &after, &self.specs())
+            .changed(&from, &after, &self.specs_without_private())
             .map_err(Error::Refused)?;
         self.say(
             &format!("Pulled {} changed file(s).", changed.len()),

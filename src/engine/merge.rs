@@ -230,17 +230,35 @@ impl Hunk {
     }
 }
 
+/// One side's changes: a run of lines replaced by as many lines is one change per line (so a
+/// tick on one line and a tick on the next, one by each side, do not meet).
 fn hunks(base: &[String], side: &[String]) -> Vec<Hunk> {
-    capture_diff_slices(Algorithm::Myers, base, side)
+    let mut out = Vec::new();
+    for (tag, old, new) in capture_diff_slices(Algorithm::Myers, base, side)
         .iter()
         .map(similar::DiffOp::as_tag_tuple)
-        .filter(|(tag, _, _)| *tag != DiffTag::Equal)
-        .map(|(_, old, new)| Hunk {
-            start: old.start,
-            end: old.end,
-            lines: side[new].to_vec(),
-        })
-        .collect()
+    {
+        match tag {
+            DiffTag::Equal => {}
+            DiffTag::Replace if old.len() == new.len() => {
+                out.extend(
+                    old.zip(new)
+                        .filter(|(o, n)| base[*o] != side[*n])
+                        .map(|(o, n)| Hunk {
+                            start: o,
+                            end: o + 1,
+                            lines: vec![side[n].clone()],
+                        }),
+                );
+            }
+            _ => out.push(Hunk {
+                start: old.start,
+                end: old.end,
+                lines: side[new].to_vec(),
+            }),
+        }
+    }
+    out
 }
 
 /// `base[start..end]` with these hunks (all inside that range, in order) applied.

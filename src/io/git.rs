@@ -294,6 +294,18 @@ impl Repo {
         if ran.ok { Ok(()) } else { Err(ran.reason()) }
     }
 
+    /// Takes a path out of the index again (back to HEAD's version, or untracked before the
+    /// first commit).
+    pub fn unstage(&self, path: &str) -> Result<(), String> {
+        let spec = format!(":(literal){path}");
+        let ran = if self.head().is_some() {
+            self.run(&["reset", "-q", "--", &spec])
+        } else {
+            self.run(&["rm", "-q", "--cached", "--", &spec])
+        };
+        if ran.ok { Ok(()) } else { Err(ran.reason()) }
+    }
+
     /// What is staged under these pathspecs: (status letter, path relative to `dir`).
     pub fn staged(&self, specs: &[String]) -> Result<Vec<(char, String)>, String> {
         let mut args = vec![
