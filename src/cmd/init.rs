@@ -76,7 +76,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
 /// the program points the clone at the new place.
 fn register_driver(dir: &Path) -> Result<String> {
     let exe = std::env::current_exe()
-        .and_then(std::fs::canonicalize)
+        .and_then(std::path::absolute)
         .map_err(|e| {
             Error::Refused(format!(
                 "cannot find this program's own path to register the merge driver: {e}"

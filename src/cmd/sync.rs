@@ -225,7 +225,7 @@ impl Sync<'_> {
             ),
             Some(_) => {
                 let registered = std::env::current_exe()
-                    .and_then(std::fs::canonicalize)
+                    .and_then(std::path::absolute)
                     .is_ok_and(|exe| git::register_driver(&self.repo.dir, &exe));
                 if registered {
                     self.say(

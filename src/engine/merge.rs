@@ -1039,9 +1039,11 @@ fn mark_conflicts(text: &str, conflicts: &[Conflict], marks: &Marks) -> String {
             let value_span = table.get(leaf_name)?.span()?;
             Some((key_start, value_span))
         });
-        if let Some((key_start, value_span)) = span {
+        let in_place = span.and_then(|(key_start, value_span)| {
             let (start, end) = (line_start(key_start), line_end(value_span.end));
-            let prefix = &text[start..value_span.start];
+            Some((start, end, text.get(start..value_span.start)?))
+        });
+        if let Some((start, end, prefix)) = in_place {
             let theirs = c
                 .theirs
                 .as_ref()
@@ -1158,18 +1160,18 @@ pub fn describe_conflicts(text: &str) -> Vec<String> {
     };
     for &n in &marker_lines {
         let i = n - 1;
-        if !lines[i].starts_with("<<<<<<<") {
+        if !lines.get(i).is_some_and(|l| l.starts_with("<<<<<<<")) {
             continue;
         }
         let block_end = marker_lines
             .iter()
             .map(|m| m - 1)
-            .find(|&m| m > i && lines[m].starts_with(">>>>>>>"))
+            .find(|&m| m > i && lines.get(m).is_some_and(|l| l.starts_with(">>>>>>>")))
             .unwrap_or(lines.len());
         if front_end.is_some_and(|e| i < e) {
             // The table around the block, then the keys (and tables) inside it.
             let mut table: Vec<String> = Vec::new();
-            for l in &lines[1..i] {
+            for l in lines.get(1..i).unwrap_or_default() {
                 if let Some(t) = table_header(l) {
                     table = t;
                 }
@@ -1483,6 +1485,82 @@ mod tests {
                 },
                 Chunk::Clean(l("c d"))
             ]
+        );
+    }
+
+    #[test]
+    fn a_file_both_sides_added_merges_key_by_key() {
+        let (out, n) = m("", BASE, BASE);
+        assert_eq!((out.as_str(), n), (BASE, 0));
+        let theirs = BASE.replace("\"high\"", "\"low\"");
+        let (out, n) = m("", BASE, &theirs);
+        assert_eq!(n, 1, "{out}");
+        assert_eq!(describe_conflicts(&out), vec!["key priority"]);
+        assert_eq!(out.matches("## 2024-01-01 phone @a").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn an_entry_one_side_removed_and_the_other_changed_is_kept() {
+        let base = format!("{BASE}\n## 2024-01-02 phone @a\n\n- [ ] promised: x\n");
+        let ours = BASE.to_string();
+        let theirs = base.replace("[ ] promised", "[x] promised");
+        let (out, n) = m(&base, &ours, &theirs);
+        assert_eq!(n, 0);
+        assert!(out.contains("- [x] promised: x"), "{out}");
+    }
+
+    #[test]
+    fn a_corrected_heading_and_a_new_entry_after_it() {
+        let base = format!("{BASE}\n## 2024-01-02 phone @a\n\nSecond.\n");
+        let ours = base.replace("2024-01-02 phone", "2024-01-03 phone");
+        let theirs = format!("{base}\n## 2024-01-05 email @b\n\nThird.\n");
+        let (out, n) = m(&base, &ours, &theirs);
+        assert_eq!(n, 0);
+        assert_eq!(out, format!("{ours}\n## 2024-01-05 email @b\n\nThird.\n"));
+    }
+
+    #[test]
+    fn back_dated_entries_of_both_sides_interleave_by_date() {
+        let base = format!("{BASE}\n## 2024-01-10 phone @a\n\nTenth.\n");
+        let ours = base.replace(
+            "\n## 2024-01-10",
+            "\n## 2024-01-05 visit @o\n\nFifth.\n\n## 2024-01-10",
+        ) + "\n## 2024-01-12 phone @o\n\nTwelfth.\n";
+        let theirs = base.replace(
+            "\n## 2024-01-10",
+            "\n## 2024-01-03 email @t\n\nThird.\n\n## 2024-01-07 email @t\n\nSeventh.\n\n## 2024-01-10",
+        );
+        let out = symmetric(&base, &ours, &theirs);
+        let order: Vec<&str> = out.lines().filter(|l| l.starts_with("## ")).collect();
+        assert_eq!(
+            order,
+            [
+                "## 2024-01-01 phone @a",
+                "## 2024-01-03 email @t",
+                "## 2024-01-05 visit @o",
+                "## 2024-01-07 email @t",
+                "## 2024-01-10 phone @a",
+                "## 2024-01-12 phone @o"
+            ]
+        );
+    }
+
+    #[test]
+    fn conflicts_git_marked_are_described_too() {
+        let text = format!(
+            "{BASE}\n## 2024-01-02 phone @a\n\n<<<<<<< ours\nOne.\n=======\nTwo.\n>>>>>>> theirs\n"
+        );
+        assert_eq!(
+            describe_conflicts(&text),
+            vec!["entry ## 2024-01-02 phone @a"]
+        );
+        let text = BASE.replace(
+            "priority = \"high\"\n",
+            "<<<<<<< ours\npriority = \"high\"\n=======\n[next]\ndue = 2024-01-01\n>>>>>>> theirs\n",
+        );
+        assert_eq!(
+            describe_conflicts(&text),
+            vec!["key priority", "key next", "key next.due"]
         );
     }
 
