@@ -293,6 +293,88 @@ fn the_driver_runs_from_a_path_with_spaces_and_quotes() {
     assert_eq!(markers(&text), 0);
 }
 
+/// The everyday patterns the issue found broken, through real git with the registered driver:
+/// `done` on the last entry vs a new entry, a second identical no-answer call, CRLF vs LF.
+#[test]
+fn everyday_concurrency_merges_without_a_conflict() {
+    let team = Team::new();
+    let pull = |clone: &Path| {
+        git(
+            clone,
+            &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"],
+        )
+    };
+    let push = |clone: &Path, what: &str| {
+        git(clone, &["commit", "-qam", what]).ok();
+        git(clone, &["push", "-q", "origin", "main"]).ok();
+    };
+    // Alice ticks the promise in the last entry; bob logs a call after it.
+    fu(&team.alice, &["done", "acme", "trial agreement"]).ok();
+    push(&team.alice, "alice: done");
+    fu(
+        &team.bob,
+        &["log", "acme", "-m", "Bob called.", "--by", "bob"],
+    )
+    .ok();
+    git(&team.bob, &["commit", "-qam", "bob: log"]).ok();
+    pull(&team.bob).ok();
+    let text = Team::read(&team.bob);
+    assert!(
+        text.contains("- [x] promised: send the trial agreement (due 2024-01-12) (done 2026-11-26)\n- [ ] assist"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\n\n## 2026-11-26 phone @bob\n\nBob called.\n"),
+        "{text}"
+    );
+    assert_eq!(markers(&text), 0);
+    fu(&team.bob, &["check", "customers/acme.md"]).ok();
+    git(&team.bob, &["push", "-q", "origin", "main"]).ok();
+    pull(&team.alice).ok();
+    // The same unanswered call logged on both sides is one call; a second one on one side
+    // is a second call.
+    let no_answer = ["log", "acme", "--outcome", "no-answer", "--by", "sam"];
+    fu(&team.alice, &no_answer).ok();
+    fu(&team.alice, &no_answer).ok();
+    push(&team.alice, "alice: two unanswered calls");
+    fu(&team.bob, &no_answer).ok();
+    git(&team.bob, &["commit", "-qam", "bob: one unanswered call"]).ok();
+    pull(&team.bob).ok();
+    let text = Team::read(&team.bob);
+    assert_eq!(
+        text.matches("## 2026-11-26 phone @sam").count(),
+        2,
+        "{text}"
+    );
+    git(&team.bob, &["push", "-q", "origin", "main"]).ok();
+    pull(&team.alice).ok();
+    // Alice's editor saves the file with CRLF line endings; bob (LF) logs.
+    let file = team.alice.join("customers/acme.md");
+    let crlf = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace('\n', "\r\n");
+    std::fs::write(&file, crlf).unwrap();
+    fu(
+        &team.alice,
+        &["log", "acme", "-m", "From Windows.", "--by", "alice"],
+    )
+    .ok();
+    push(&team.alice, "alice: CRLF");
+    fu(&team.bob, &["set", "acme", "priority=low", "--by", "bob"]).ok();
+    git(&team.bob, &["commit", "-qam", "bob: set"]).ok();
+    pull(&team.bob).ok();
+    let text = Team::read(&team.bob);
+    assert!(
+        text.contains("From Windows.") && text.contains("priority = \"low\""),
+        "{text}"
+    );
+    assert!(
+        !text.replace("\r\n", "").contains('\n'),
+        "CRLF kept: {text:?}"
+    );
+    fu(&team.bob, &["check", "customers/acme.md"]).ok();
+}
+
 // ---------------------------------------------------------------- sync
 
 #[test]

@@ -290,6 +290,7 @@ impl Sync<'_> {
             &format!("已完成你解决好的合并（{}）。", &sha[..sha.len().min(10)]),
         );
         self.report.finished_merge = Some(sha);
+        self.check(&unmerged);
         Ok(())
     }
 
