@@ -122,6 +122,12 @@ pub enum Command {
         after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner"
     )]
     Stats(StatsArgs),
+    /// The pipeline and forecast: per stage the customers, amount and weighted amount; the open
+    /// deals by expected close month; the funnel with conversion and days in stage
+    #[command(
+        after_help = "Stage probabilities and the won stage come from followup.toml ([stages], see docs/pipeline.md).\nExample:\n  followup pipeline\n  followup pipeline --by owner\n  followup pipeline --explain weighted:intent"
+    )]
+    Pipeline(PipelineArgs),
     /// Shell completions: bash, zsh, fish, powershell or elvish
     #[command(
         after_help = "Install, e.g.:\n  followup completions bash > ~/.local/share/bash-completion/completions/followup\n  followup completions zsh > ~/.zfunc/_followup\n  followup completions fish > ~/.config/fish/completions/followup.fish"
@@ -218,6 +224,9 @@ pub struct LogArgs {
     /// Deal amount mentioned (also sets deal.amount)
     #[arg(long)]
     pub amount: Option<String>,
+    /// Why, e.g. why a deal was lost (with --status lost); stats ranks the reasons
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
     /// Author of the entry (default: git user.name, else the customer's owner)
     #[arg(long, value_name = "AUTHOR")]
     pub by: Option<String>,
@@ -379,14 +388,30 @@ pub enum StatsBy {
     Owner,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// Aligned tables for the terminal
+    Table,
+    /// The data as JSON (same as --json)
+    Json,
+    /// One row per period and a total (same as --csv)
+    Csv,
+    /// The review of the last period as a Markdown report, to paste into a chat or a wiki
+    Markdown,
+}
+
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// Length of each column: week, month, quarter, or all in one
     #[arg(long, value_enum, default_value_t = Period::Month)]
     pub period: Period,
+    /// First day of the range (default: 8 weeks, 6 months or 4 quarters back)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+    /// Last day of the range (default: today)
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Only this owner's customers
     #[arg(long)]
     pub owner: Option<String>,
     /// Side-by-side breakdown
@@ -395,6 +420,42 @@ pub struct StatsArgs {
     /// Write CSV (UTF-8 with BOM, opens in Excel)
     #[arg(long)]
     pub csv: bool,
+    /// Output format: table, json, csv, or markdown (the review of the last period)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<StatsFormat>,
+    /// List the files and lines behind a number of the range: METRIC or METRIC:GROUP, e.g. won, objections:price
+    #[arg(long, value_name = "METRIC")]
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PipelineBy {
+    /// One row per owner
+    Owner,
+    /// The forecast's months split by stage
+    Month,
+}
+
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    /// Only this owner's customers
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Break down by owner, or split the forecast's months by stage
+    #[arg(long, value_enum)]
+    pub by: Option<PipelineBy>,
+    /// First day of the funnel's window (default: 6 months back, counting this one)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Last day of the funnel's window (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Write CSV (UTF-8 with BOM, opens in Excel)
+    #[arg(long)]
+    pub csv: bool,
+    /// List the files and lines behind a number: METRIC or METRIC:GROUP (a stage or a month), e.g. weighted, entered:intent
+    #[arg(long, value_name = "METRIC")]
+    pub explain: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -29,7 +29,7 @@ fn read_everything(bytes: &[u8]) {
             );
             let _ =
                 crate::model::record::parse_summary(PathBuf::from("x.md"), bytes, &config, today());
-            let _ = crate::engine::stats::stage_at(&record, &config, today());
+            let _ = crate::engine::stats::stage_at_line(&record, &config, today());
             let _ = record.unanswered_streak_by(today());
             let changes = [
                 Change::Set("next.due".into(), crate::model::edit::date_value(today())),

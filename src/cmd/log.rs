@@ -150,6 +150,7 @@ fn flag_inputs(a: &LogArgs) -> Vec<Input> {
     pairs.extend(single("due", &a.due, "--due"));
     pairs.extend(single("stage", &a.stage, "--stage"));
     pairs.extend(single("status", &a.status, "--status"));
+    pairs.extend(single("reason", &a.reason, "--reason"));
     pairs.extend(single("amount", &a.amount, "--amount"));
     pairs
         .into_iter()
@@ -211,7 +212,7 @@ struct EditorText {
 /// the files — they are then checked like the flags.
 fn editor_message(rel: &Path) -> Result<EditorText> {
     let template = format!(
-        "\n# Log a follow-up for {}.\n# Write what was discussed (Markdown). These '#' lines are ignored; an empty message aborts.\n# Fields, one per line (they update the customer like the flags do):\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due fri)\n#   - next: technical call (due 下周一)\n#   - stage: intent        - status: won        - outcome: no-answer\n",
+        "\n# Log a follow-up for {}.\n# Write what was discussed (Markdown). These '#' lines are ignored; an empty message aborts.\n# Fields, one per line (they update the customer like the flags do):\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due fri)\n#   - next: technical call (due 下周一)\n#   - stage: intent        - status: won        - outcome: no-answer\n#   - status: lost         - reason: chose a cheaper competitor\n",
         rel.display()
     );
     let file = tempfile::Builder::new()

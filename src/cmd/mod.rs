@@ -11,6 +11,7 @@ pub mod log;
 pub mod merge;
 pub mod new;
 pub mod notify;
+pub mod pipeline;
 pub mod set;
 pub(crate) mod shared;
 pub mod show;
@@ -37,6 +38,7 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Check(a) => check::run(&a, ctx),
         Command::Stats(a) => stats::run(&a, ctx),
         Command::Sync(a) => sync::run(&a, ctx),
+        Command::Pipeline(a) => pipeline::run(&a, ctx),
         Command::MergeDriver(a) => merge::run(&a),
         Command::Completions(a) => Ok(Output::text(completions(a.shell))),
         Command::Man => man(),

@@ -337,3 +337,55 @@ pub fn file_diagnostics(
         }
     }
 }
+
+/// `--explain METRIC[:GROUP]`, split and checked against the metrics a command explains.
+pub fn explain_arg(text: &str, metrics: &[&str]) -> Result<(String, Option<String>)> {
+    let (metric, group) = match text.split_once(':') {
+        Some((m, g)) => (m.trim(), Some(g.trim()).filter(|g| !g.is_empty())),
+        None => (text.trim(), None),
+    };
+    let metric = metric.to_lowercase().replace('-', "_");
+    if !metrics.contains(&metric.as_str()) {
+        let mean = crate::model::diagnostic::did_you_mean(&metric, metrics.iter().copied())
+            .map_or_else(String::new, |m| format!(" ({m})"));
+        return Err(Error::Usage(format!(
+            "--explain `{text}` is not a metric{mean}; use one of: {}",
+            metrics.join(", ")
+        )));
+    }
+    Ok((metric, group.map(str::to_string)))
+}
+
+/// The explanation as text: `METRIC = VALUE`, what the metric counts, then one
+/// `FILE:LINE: customer — what it adds` per line behind it (✓ / ✗ for a rate's numerator).
+pub fn explain_text(
+    headline: &str,
+    about: &str,
+    traces: &[crate::engine::explain::Trace],
+    show_group: bool,
+    lang: crate::model::config::Lang,
+) -> String {
+    let mut out = format!("{headline}\n{about}\n\n");
+    if traces.is_empty() {
+        out.push_str(match lang {
+            crate::model::config::Lang::En => "No line adds to this number.\n",
+            crate::model::config::Lang::Zh => "没有任何记录计入这个数字。\n",
+        });
+    }
+    for t in traces {
+        let mark = match t.counts {
+            Some(true) => "✓ ",
+            Some(false) => "✗ ",
+            None => "",
+        };
+        let group = match (&t.group, show_group) {
+            (Some(g), true) => format!("[{g}] "),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "{}:{}: {mark}{group}{} — {}\n",
+            t.file, t.line, t.customer, t.detail
+        ));
+    }
+    out
+}

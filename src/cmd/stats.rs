@@ -1,19 +1,24 @@
 //! `followup stats`: the weekly / monthly review as a period-by-metric table (or per owner),
 //! with ranked objections, channels, and the customers behind the streak, stale and overdue counts.
 
-use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy};
-use crate::cmd::shared::warn_unknown_owner;
+use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy, StatsFormat};
+use crate::cmd::shared::{explain_arg, explain_text, warn_unknown_owner};
+use crate::engine::explain::Tracer;
 use crate::engine::stats::{
-    Metrics, Period, Review, Scope, Subject, known_people, metrics_for, owners, review,
-    same_person, subjects,
+    EXPLAINABLE, Metrics, Period, Review, Scope, Subject, known_people, metrics_for,
+    metrics_traced, owners, review, same_person, subjects,
 };
 use crate::error::{Error, Result};
-use crate::model::config::Lang;
-use crate::model::dates::parse_date_arg;
+use crate::model::config::{Config, Lang};
+use crate::model::dates::{add_days, parse_date_arg};
 use crate::model::record::Record;
 use crate::present::i18n::t;
-use crate::present::render::{Align, Table, Tone, csv, format_amount, json, paint};
+use crate::present::render::{
+    Align, Table, Tone, csv, format_amount, format_money, json, mask, paint,
+};
+use crate::present::report::{Report, markdown};
 use crate::{Ctx, Output};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -72,8 +77,43 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             "--since {since} is after --until {until}"
         )));
     }
+    let format = match (args.format, ctx.json, args.csv) {
+        (Some(f), json, csv)
+            if (json && f != StatsFormat::Json) || (csv && f != StatsFormat::Csv) =>
+        {
+            return Err(Error::Usage(
+                "--format and --json/--csv ask for different outputs; give one of them".into(),
+            ));
+        }
+        (Some(f), _, _) => f,
+        (None, true, _) => StatsFormat::Json,
+        (None, false, true) => StatsFormat::Csv,
+        (None, false, false) => StatsFormat::Table,
+    };
     let subjects = subjects(&records, ctx.today);
     let refs: Vec<&Subject<'_>> = subjects.iter().collect();
+    if let Some(text) = &args.explain {
+        if !matches!(format, StatsFormat::Table | StatsFormat::Json) {
+            return Err(Error::Usage(
+                "--explain prints text or JSON; leave out --csv and --format markdown".into(),
+            ));
+        }
+        let (metric, group) = explain_arg(text, &EXPLAINABLE)?;
+        return explain(
+            &metric,
+            group.as_deref(),
+            &refs,
+            config,
+            lang,
+            ctx,
+            (since, until),
+        );
+    }
+    if format == StatsFormat::Markdown {
+        return Ok(Output::text(report(
+            &refs, &records, config, lang, ctx, period, since, until,
+        )));
+    }
     let review = review(&refs, config, period, since, until, ctx.today);
     let by_owner = args.by.map(|StatsBy::Owner| {
         owners(&records, since, until)
@@ -84,13 +124,13 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             })
             .collect::<Vec<_>>()
     });
-    if ctx.json {
+    if format == StatsFormat::Json {
         return Ok(Output::text(json(&ReviewJson {
             review,
             owners: by_owner,
         })));
     }
-    if args.csv {
+    if format == StatsFormat::Csv {
         return Ok(Output::text(csv_rows(&review, period, by_owner.as_deref())));
     }
     let mut out = match lang {
@@ -178,9 +218,10 @@ fn metric_table(
     color: bool,
 ) -> String {
     type Cell = fn(&Metrics) -> String;
-    let rows: [(&'static str, Cell); 15] = [
+    let rows: [(&'static str, Cell); 21] = [
         ("Entries", |m| m.entries.to_string()),
         ("Touched", |m| m.customers_touched.to_string()),
+        ("New customers", |m| m.new_customers.to_string()),
         ("Reached", |m| m.reached.to_string()),
         ("Unanswered", |m| m.no_answer.to_string()),
         ("Reach rate", |m| percent(m.reach_rate, m.entries > 0)),
@@ -188,7 +229,7 @@ fn metric_table(
             percent(m.conversion_rate, m.customers_touched > 0)
         }),
         ("Won", |m| m.won.to_string()),
-        ("Won amount", |m| format_amount(m.won_amount)),
+        ("Won amount", |m| format_money(m.won_amount)),
         ("Avg cycle", |m| days(m.avg_cycle_days)),
         ("Median cycle", |m| days(m.median_cycle_days)),
         ("Lost", |m| m.lost.to_string()),
@@ -196,6 +237,13 @@ fn metric_table(
         ("Unanswered streaks", |m| m.unanswered.to_string()),
         ("Stale", |m| m.stale.to_string()),
         ("Overdue", |m| m.overdue.to_string()),
+        ("Promises due", |m| m.promises_due.to_string()),
+        ("Promises kept", |m| m.promises_kept.to_string()),
+        ("Promise kept rate", |m| {
+            percent(m.promise_kept_rate, m.promises_due > 0)
+        }),
+        ("Overdue promises", |m| m.overdue_promises.to_string()),
+        ("Overdue assists", |m| m.overdue_assists.to_string()),
     ];
     let mut headers: Vec<&str> = vec![""];
     headers.extend(columns.iter().map(|(label, _)| label.as_str()));
@@ -331,6 +379,64 @@ fn details(m: &Metrics, lang: Lang, color: bool) -> String {
                 .map_or("", |(_, rest)| rest),
         ));
     }
+    if !m.lost_reasons.is_empty() {
+        heading(&mut out, t(lang, "Lost reasons"));
+        let mut table = Table::new(
+            &["", t(lang, "Count"), t(lang, "Share")],
+            &[Align::Left, Align::Right, Align::Right],
+        );
+        for l in &m.lost_reasons {
+            table.row(
+                vec![
+                    l.reason.clone().unwrap_or_else(|| match lang {
+                        Lang::En => "(none given)".to_string(),
+                        Lang::Zh => "（未填写）".to_string(),
+                    }),
+                    l.count.to_string(),
+                    percent(l.share, true),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(&table.render(color)));
+    }
+    if !m.broken_promises.is_empty() {
+        heading(
+            &mut out,
+            &format!(
+                "{} ({})",
+                t(lang, "Broken promises"),
+                m.broken_promises.len()
+            ),
+        );
+        let mut table = Table::new(
+            &["", "", "", ""],
+            &[Align::Left, Align::Left, Align::Left, Align::Left],
+        );
+        for b in &m.broken_promises {
+            let state = match (&b.done, lang) {
+                (None, Lang::En) => format!("due {}, still open", b.due),
+                (None, Lang::Zh) => format!("{} 到期，仍未完成", b.due),
+                (Some(d), Lang::En) => format!("due {}, done {d}", b.due),
+                (Some(d), Lang::Zh) => format!("{} 到期，{d} 才完成", b.due),
+            };
+            table.row(
+                vec![
+                    b.customer.clone(),
+                    b.text.clone(),
+                    state,
+                    format!("{}:{}", b.file, b.line),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(
+            table
+                .render(color)
+                .split_once('\n')
+                .map_or("", |(_, rest)| rest),
+        ));
+    }
     if !m.won_customers.is_empty() {
         heading(&mut out, t(lang, "Won"));
         out.push_str(&format!("  {}\n", m.won_customers.join(", ")));
@@ -362,6 +468,12 @@ fn csv_rows(review: &Review, period: Period, owners: Option<&[OwnerMetrics]>) ->
         "unanswered",
         "stale",
         "overdue",
+        "new_customers",
+        "promises_due",
+        "promises_kept",
+        "promise_kept_rate",
+        "overdue_promises",
+        "overdue_assists",
     ];
     let row = |label: String, m: &Metrics| {
         let opt = |v: Option<f64>| v.map(|d| format!("{d:.1}")).unwrap_or_default();
@@ -384,6 +496,12 @@ fn csv_rows(review: &Review, period: Period, owners: Option<&[OwnerMetrics]>) ->
             m.unanswered.to_string(),
             m.stale.to_string(),
             m.overdue.to_string(),
+            m.new_customers.to_string(),
+            m.promises_due.to_string(),
+            m.promises_kept.to_string(),
+            format!("{:.4}", m.promise_kept_rate),
+            m.overdue_promises.to_string(),
+            m.overdue_assists.to_string(),
         ]
     };
     let mut rows: Vec<Vec<String>> = match owners {
@@ -399,4 +517,256 @@ fn csv_rows(review: &Review, period: Period, owners: Option<&[OwnerMetrics]>) ->
     };
     rows.push(row("total".to_string(), &review.total));
     csv(&headers, &rows)
+}
+
+/// `--format markdown`: the last period of the range reviewed against the one before it, the
+/// funnel over the range, and a row per owner.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    refs: &[&Subject<'_>],
+    records: &[Record],
+    config: &Config,
+    lang: Lang,
+    ctx: &Ctx,
+    period: Period,
+    since: NaiveDate,
+    until: NaiveDate,
+) -> String {
+    let (start, end) = crate::engine::stats::periods(period, since, until)
+        .pop()
+        .unwrap_or((since, until));
+    let current = metrics_for(refs, config, start, end, ctx.today, Scope::All);
+    let previous = (period != Period::All).then(|| {
+        let prev_end = add_days(start, -1);
+        let prev_start = period.start_of(prev_end);
+        (
+            period.label(prev_start),
+            metrics_for(refs, config, prev_start, prev_end, ctx.today, Scope::All),
+        )
+    });
+    let label = match period {
+        Period::All => match lang {
+            Lang::En => "all".to_string(),
+            Lang::Zh => "全部".to_string(),
+        },
+        _ => period.label(period.start_of(start)),
+    };
+    let all: Vec<&Record> = records.iter().collect();
+    let funnel = crate::engine::pipeline::funnel(&all, config, since, until, &mut Tracer::off());
+    let owners: Vec<(String, Metrics)> = owners(records, start, end)
+        .into_iter()
+        .map(|o| {
+            let m = metrics_for(refs, config, start, end, ctx.today, Scope::Rep(&o));
+            (o, m)
+        })
+        .collect();
+    markdown(
+        &Report {
+            label,
+            current: &current,
+            previous: previous.as_ref().map(|(l, m)| (l.clone(), m)),
+            funnel: &funnel,
+            since: since.to_string(),
+            until: until.to_string(),
+            owners: &owners,
+        },
+        config,
+        lang,
+    )
+}
+
+/// `--explain METRIC[:GROUP]`: the metric over [since, until], what it counts, and the file and
+/// line of everything behind it.
+fn explain(
+    metric: &str,
+    group: Option<&str>,
+    refs: &[&Subject<'_>],
+    config: &Config,
+    lang: Lang,
+    ctx: &Ctx,
+    (since, until): (NaiveDate, NaiveDate),
+) -> Result<Output> {
+    let hide = config.is_confidential("deal.amount") && !ctx.reveal;
+    let money = move |a: f64| {
+        if hide {
+            mask(&format_amount(a))
+        } else {
+            format_money(a)
+        }
+    };
+    let mut tracer = Tracer::on(metric, lang, money);
+    let total = metrics_traced(
+        refs,
+        config,
+        since,
+        until,
+        ctx.today,
+        Scope::All,
+        &mut tracer,
+    );
+    let mut traces = tracer.traces;
+    // A group names a row of a list metric: an objection category (or its alias), a channel,
+    // a lost reason (`none`: no reason given).
+    let group = group.map(|g| match metric {
+        "objections" => config
+            .objection_key(g)
+            .unwrap_or_else(|| g.trim().to_lowercase()),
+        "channels" => config.channel_key(g),
+        _ => g.trim().to_string(),
+    });
+    if let Some(g) = &group {
+        if !matches!(metric, "objections" | "channels" | "lost_reasons") {
+            return Err(Error::Usage(format!(
+                "--explain {metric}:{g}: only objections, channels and lost_reasons have groups; use --since and --until to explain one period"
+            )));
+        }
+        traces.retain(|t| {
+            t.group
+                .as_deref()
+                .is_some_and(|x| x.eq_ignore_ascii_case(g))
+        });
+    }
+    let data = serde_json::to_value(&total).unwrap_or_default();
+    let value = &data[metric];
+    let counted = traces.iter().filter(|t| t.counts == Some(true)).count();
+    let shown = match (metric, value) {
+        (_, serde_json::Value::Array(_)) => traces.len().to_string(),
+        ("won_amount", v) => money(v.as_f64().unwrap_or(0.0)),
+        (m, v) if m.ends_with("_rate") => {
+            let p = format!("{:.0}%", v.as_f64().unwrap_or(0.0) * 100.0);
+            format!("{p} ({counted}/{})", traces.len())
+        }
+        (m, v) if m.ends_with("_days") => v
+            .as_f64()
+            .map_or_else(|| "-".to_string(), |d| format!("{d:.1}")),
+        (_, v) => v.to_string(),
+    };
+    let shown_metric = match &group {
+        Some(g) => format!("{metric}:{g}"),
+        None => metric.to_string(),
+    };
+    if ctx.json {
+        return Ok(Output::text(json(&serde_json::json!({
+            "metric": metric,
+            "group": group,
+            "value": if group.is_some() { serde_json::json!(traces.len()) } else { value.clone() },
+            "since": since.to_string(),
+            "until": until.to_string(),
+            "items": traces,
+        }))));
+    }
+    let headline = paint(
+        &format!("{shown_metric} = {shown}  ({since} … {until})"),
+        Tone::Header,
+        ctx.color,
+    );
+    Ok(Output::text(explain_text(
+        &headline,
+        &about(metric, lang),
+        &traces,
+        true,
+        lang,
+    )))
+}
+
+/// What a metric counts, in one sentence (docs/stats.md has the full definitions).
+fn about(metric: &str, lang: Lang) -> String {
+    let (en, zh) = match metric {
+        "entries" => (
+            "Contact entries in the range (not `note` entries).",
+            "期间的跟进记录（不含 note）。",
+        ),
+        "customers_touched" => (
+            "Customers with a contact entry in the range; the line is their first.",
+            "期间有跟进记录的客户；行号指向第一条。",
+        ),
+        "reached" => (
+            "Entries whose outcome is reached (the default).",
+            "结果为接通（默认）的记录。",
+        ),
+        "no_answer" => (
+            "Entries whose outcome is no-answer, voicemail or busy.",
+            "结果为未接、语音信箱或占线的记录。",
+        ),
+        "reach_rate" => (
+            "reached / entries: ✓ reached, ✗ not.",
+            "接通数 / 记录数：✓ 接通，✗ 未接通。",
+        ),
+        "conversion_rate" => (
+            "Customers touched whose stage at the range's end is the converted stage or later: ✓ counts, ✗ not; the line is where that stage was read.",
+            "期间跟进过、且期末阶段达到转化阶段或之后的客户：✓ 计入，✗ 不计入；行号指向读取该阶段的位置。",
+        ),
+        "won" => (
+            "Customers that became won in the range; the line is the entry that made them won.",
+            "期间成交的客户；行号指向使其成交的记录。",
+        ),
+        "won_amount" => (
+            "The deal.amount of the customers won in the range.",
+            "期间成交客户的 deal.amount 之和。",
+        ),
+        "avg_cycle_days" | "median_cycle_days" => (
+            "Days from a won customer's first contact to the entry that made it won.",
+            "从首次联系到成交记录的天数。",
+        ),
+        "lost" => (
+            "Customers whose status became lost in the range.",
+            "期间状态变为丢单的客户。",
+        ),
+        "win_rate" => (
+            "won / (won + lost): ✓ won, ✗ lost.",
+            "成交 / (成交 + 丢单)：✓ 成交，✗ 丢单。",
+        ),
+        "objections" => (
+            "Objection fields of the entries in the range (METRIC:CATEGORY for one).",
+            "期间记录中的异议字段（用 objections:类别 只看一类）。",
+        ),
+        "channels" => (
+            "Entries per channel (channels:CHANNEL for one): ✓ reached, ✗ not.",
+            "按渠道的记录（用 channels:渠道 只看一个）：✓ 接通，✗ 未接通。",
+        ),
+        "unanswered" => (
+            "Customers whose latest contacts all went unanswered, as of the range's end.",
+            "截至期末最近连续未接通的客户。",
+        ),
+        "stale" => (
+            "Customers with no contact for rules.stale_after, as of the range's end.",
+            "截至期末超过 rules.stale_after 未联系的客户。",
+        ),
+        "overdue" => (
+            "Customers due before the range's end by the rules of `followup due`; the line is the earliest reason.",
+            "按 `followup due` 的规则在期末前已到期的客户；行号指向最早的原因。",
+        ),
+        "new_customers" => (
+            "Customers created in the range (`created`, else their first entry).",
+            "期间新建的客户（`created`，否则第一条记录的日期）。",
+        ),
+        "promises_due" => (
+            "Promises due in the range, up to yesterday.",
+            "期间（截至昨天）到期的承诺。",
+        ),
+        "promises_kept" => (
+            "Promises due in the range ticked by their due date (done DATE on or before it; ticked without a date counts).",
+            "期间到期、且在截止日前完成的承诺（done 日期不晚于截止日；已勾选但无日期也算）。",
+        ),
+        "promise_kept_rate" => (
+            "promises_kept / promises_due: ✓ kept, ✗ broken.",
+            "按时兑现数 / 到期承诺数：✓ 兑现，✗ 未兑现。",
+        ),
+        "overdue_promises" => (
+            "Promises open at the range's end whose due date is before it.",
+            "期末仍未完成且已过截止日的承诺。",
+        ),
+        "overdue_assists" => (
+            "Assists open at the range's end whose due date is before it.",
+            "期末仍未完成且已过截止日的协助。",
+        ),
+        _ => (
+            "Why the customers lost in the range were lost: the reason of the entry that made them lost (lost_reasons:REASON for one, `none` for no reason).",
+            "期间丢单客户的原因：使其丢单的记录中的 reason（用 lost_reasons:原因 只看一个，none 表示未填）。",
+        ),
+    };
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Zh => zh.to_string(),
+    }
 }

@@ -2,11 +2,14 @@
 //! history in the log, wins and cycle length, losses, objections, channels, streaks, stale and
 //! overdue customers. Pure: records, settings, the range and today in; numbers out.
 
-use crate::engine::due::reasons_with_last_contact;
+use crate::engine::due::{Reason, reasons_with_last_contact};
+use crate::engine::explain::{Tracer, trace};
 use crate::model::config::Config;
 use crate::model::customer::Status;
 use crate::model::dates::{Duration, add_days};
-use crate::model::entry::{Entry, Outcome, parse_change, split_objection};
+use crate::model::entry::{
+    Entry, Field, Outcome, done_date, due_date, parse_change, split_due, split_objection,
+};
 use crate::model::record::Record;
 use crate::model::summary::Summary;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
@@ -105,10 +108,34 @@ pub struct ChannelStats {
     pub reach_rate: f64,
 }
 
+/// A lost reason and how many lost customers gave it (SPEC 11).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReasonCount {
+    /// The `reason` of the entry that made the customer lost, as written (`null`: none given).
+    pub reason: Option<String>,
+    pub count: usize,
+    /// Of the customers lost in the period, 0–1.
+    pub share: f64,
+}
+
+/// A promise due in the period that was not kept by its due date: still open, or ticked late.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BrokenPromise {
+    pub customer: String,
+    pub file: String,
+    pub line: usize,
+    /// The promise without its `(due …)` and `(done …)`.
+    pub text: String,
+    pub due: String,
+    /// When it was ticked (`null`: still open).
+    pub done: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Named {
     pub customer: String,
     pub file: String,
+    pub owner: Option<String>,
     /// Streak length, days since the last contact, or days overdue.
     pub days_or_count: i64,
 }
@@ -135,6 +162,22 @@ pub struct Metrics {
     pub unanswered: usize,
     pub stale: usize,
     pub overdue: usize,
+    /// Customers created in the period (`created`, else their first entry's date).
+    pub new_customers: usize,
+    /// Promises (`promised`) due in the period, up to yesterday: a promise is judged once its
+    /// due date is over.
+    pub promises_due: usize,
+    /// Of those, the ones ticked by their due date (`(done DATE)` on or before it; ticked
+    /// without a date counts as kept).
+    pub promises_kept: usize,
+    pub promise_kept_rate: f64,
+    /// Promises open at the period's end (today for the current period) whose due date is
+    /// before it.
+    pub overdue_promises: usize,
+    /// Assists likewise.
+    pub overdue_assists: usize,
+    /// Why the customers lost in the period were lost, most frequent first.
+    pub lost_reasons: Vec<ReasonCount>,
     pub won_customers: Vec<String>,
     pub lost_customers: Vec<String>,
     /// Streak length in `days_or_count`.
@@ -143,6 +186,8 @@ pub struct Metrics {
     pub stale_customers: Vec<Named>,
     /// Days overdue in `days_or_count`.
     pub overdue_customers: Vec<Named>,
+    pub new_customer_names: Vec<String>,
+    pub broken_promises: Vec<BrokenPromise>,
 }
 
 fn rate(part: usize, whole: usize) -> f64 {
@@ -155,21 +200,45 @@ fn rate(part: usize, whole: usize) -> f64 {
 
 /// The canonical stage of a customer at the end of `date` (SPEC 5.2): the latest stage change
 /// up to that date, else the old side of the first later change, else the front matter.
-pub fn stage_at(record: &Record, config: &Config, date: NaiveDate) -> Option<String> {
-    let mut changes: Vec<(&Entry, (Option<String>, String))> = record
+/// With the line it was read from: the `stage` field of the entry, or the front matter's
+/// `stage` key.
+pub fn stage_at_line(record: &Record, config: &Config, date: NaiveDate) -> Option<(String, usize)> {
+    type Change<'a> = (&'a Entry, &'a Field, (Option<String>, String));
+    let mut changes: Vec<Change<'_>> = record
         .entries
         .iter()
-        .filter_map(|e| e.field("stage").map(|f| (e, parse_change(&f.value))))
+        .filter_map(|e| e.field("stage").map(|f| (e, f, parse_change(&f.value))))
         .collect();
-    changes.sort_by_key(|(e, _)| e.date);
+    changes.sort_by_key(|(e, _, _)| e.date);
     let canonical = |s: &str| config.stage_key(s).map(str::to_string);
-    if let Some((_, (_, new))) = changes.iter().rev().find(|(e, _)| e.date <= date) {
-        return canonical(new);
+    if let Some((_, f, (_, new))) = changes.iter().rev().find(|(e, _, _)| e.date <= date) {
+        return canonical(new).map(|s| (s, f.line));
     }
-    if let Some((_, (Some(old), _))) = changes.iter().find(|(e, _)| e.date > date) {
-        return canonical(old);
+    if let Some((_, f, (Some(old), _))) = changes.iter().find(|(e, _, _)| e.date > date) {
+        return canonical(old).map(|s| (s, f.line));
     }
-    record.customer.stage.clone()
+    let c = &record.customer;
+    c.stage.clone().map(|s| (s, c.line_of("stage")))
+}
+
+/// When a customer was created: `created`, else the date of its first entry.
+pub fn created_on(record: &Record) -> Option<NaiveDate> {
+    record
+        .customer
+        .created
+        .or_else(|| record.entries.iter().map(|e| e.date).min())
+}
+
+/// The line a customer's creation is read from: `created`, else its first entry.
+pub fn created_line(record: &Record) -> usize {
+    match record.customer.created {
+        Some(_) => record.customer.line_of("created"),
+        None => record
+            .entries
+            .iter()
+            .min_by_key(|e| e.date)
+            .map_or(record.customer.name_line, |e| e.line),
+    }
 }
 
 /// The first entry in [start, end] whose `key` change (`OLD -> NEW`) moves into a value that
@@ -278,6 +347,7 @@ fn named(r: &Record, n: i64) -> Named {
     Named {
         customer: r.customer.name.clone(),
         file: r.path.display().to_string(),
+        owner: r.customer.owner.clone(),
         days_or_count: n,
     }
 }
@@ -320,6 +390,57 @@ pub fn metrics_for(
     today: NaiveDate,
     scope: Scope<'_>,
 ) -> Metrics {
+    metrics_traced(
+        subjects,
+        config,
+        start,
+        end,
+        today,
+        scope,
+        &mut Tracer::off(),
+    )
+}
+
+/// The metric names `--explain` accepts on `stats`: the keys of the JSON.
+pub const EXPLAINABLE: [&str; 24] = [
+    "entries",
+    "customers_touched",
+    "reached",
+    "no_answer",
+    "reach_rate",
+    "conversion_rate",
+    "won",
+    "won_amount",
+    "avg_cycle_days",
+    "median_cycle_days",
+    "lost",
+    "win_rate",
+    "objections",
+    "channels",
+    "unanswered",
+    "stale",
+    "overdue",
+    "new_customers",
+    "promises_due",
+    "promises_kept",
+    "promise_kept_rate",
+    "overdue_promises",
+    "overdue_assists",
+    "lost_reasons",
+];
+
+/// [`metrics_for`], reporting to `tracer` the file and line behind each count of the metric
+/// it traces.
+#[allow(clippy::too_many_lines)]
+pub fn metrics_traced(
+    subjects: &[&Subject<'_>],
+    config: &Config,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+    scope: Scope<'_>,
+    tracer: &mut Tracer,
+) -> Metrics {
     let as_of = end.min(today);
     let mut entries = 0;
     let mut reached = 0;
@@ -336,8 +457,18 @@ pub fn metrics_for(
     let mut stale = Vec::new();
     let mut overdue = Vec::new();
     let mut converted_touched = 0;
+    let mut new_customers = Vec::new();
+    let mut promises_due = 0;
+    let mut promises_kept = 0;
+    let mut broken_promises = Vec::new();
+    let mut overdue_promises = 0;
+    let mut overdue_assists = 0;
+    // Lower-cased reason → (count, the first spelling seen); `None`: no reason given.
+    let mut reasons: BTreeMap<Option<String>, (usize, Option<String>)> = BTreeMap::new();
     let threshold = config.converted_rank();
     for Subject { record: r, summary } in subjects {
+        let file = r.path.as_path();
+        let name = r.customer.name.as_str();
         let in_range: Vec<&Entry> = r
             .contacts()
             .filter(|e| e.date >= start && e.date <= end)
@@ -347,29 +478,82 @@ pub fn metrics_for(
             .copied()
             .filter(|e| scope.counts_entry(e, r))
             .collect();
-        if !mine.is_empty() {
+        if let Some(first) = mine.iter().min_by_key(|e| e.date) {
             touched += 1;
+            tracer.add("customers_touched", |t| {
+                let n = mine.len();
+                trace(
+                    file,
+                    first.line,
+                    name,
+                    None,
+                    t.tr(
+                        format!("{n} entr{} in the range", if n == 1 { "y" } else { "ies" }),
+                        format!("期间 {n} 条记录"),
+                    ),
+                )
+            });
         }
         // Conversion is an outcome: among the scope's customers touched by anyone.
         if !in_range.is_empty() && scope.owns(r) {
             converted_touched += 1;
-            if stage_at(r, config, end)
-                .and_then(|s| config.stage_rank(&s))
-                .is_some_and(|rank| rank >= threshold)
-            {
+            let stage = stage_at_line(r, config, end);
+            let counts = stage
+                .as_ref()
+                .and_then(|(s, _)| config.stage_rank(s))
+                .is_some_and(|rank| rank >= threshold);
+            if counts {
                 converted += 1;
             }
+            tracer.add("conversion_rate", |t| {
+                let (stage, line) = stage
+                    .clone()
+                    .unwrap_or_else(|| ("?".to_string(), r.customer.name_line));
+                trace(
+                    file,
+                    line,
+                    name,
+                    None,
+                    t.tr(
+                        format!("stage on {end}: {stage}"),
+                        format!("{end} 的阶段：{stage}"),
+                    ),
+                )
+                .counting(counts)
+            });
         }
         for e in &mine {
             entries += 1;
             let outcome = e.outcome();
             let channel = channels.entry(e.channel.clone()).or_default();
             channel.0 += 1;
-            if outcome == Outcome::Reached {
+            let ok = outcome == Outcome::Reached;
+            if ok {
                 reached += 1;
                 channel.1 += 1;
             } else if outcome.is_unanswered() {
                 no_answer += 1;
+            }
+            if tracer.wants(&["entries", "reached", "no_answer", "reach_rate", "channels"]) {
+                let heading = format!(
+                    "{} {}{} — {}",
+                    e.date,
+                    e.channel,
+                    e.author
+                        .as_deref()
+                        .map_or_else(String::new, |a| format!(" @{a}")),
+                    outcome.key()
+                );
+                let at = |group: Option<&str>| trace(file, e.line, name, group, heading.clone());
+                tracer.add("entries", |_| at(None));
+                if ok {
+                    tracer.add("reached", |_| at(None));
+                }
+                if outcome.is_unanswered() {
+                    tracer.add("no_answer", |_| at(None));
+                }
+                tracer.add("reach_rate", |_| at(None).counting(ok));
+                tracer.add("channels", |_| at(Some(&e.channel)).counting(ok));
             }
             for f in e.fields_of("objection") {
                 let raw = split_objection(&f.value).0;
@@ -378,29 +562,196 @@ pub fn metrics_for(
                     .objection_key(raw)
                     .unwrap_or_else(|| raw.trim().to_lowercase());
                 if !category.is_empty() {
+                    tracer.add("objections", |_| {
+                        trace(file, f.line, name, Some(&category), f.value.clone())
+                    });
                     *objections.entry(category).or_default() += 1;
+                }
+            }
+        }
+        // Promises and assists are the activity of the rep who logged them.
+        for e in r.entries.iter().filter(|e| scope.counts_entry(e, r)) {
+            for f in e
+                .fields
+                .iter()
+                .filter(|f| f.key == "promised" || f.key == "assist")
+            {
+                let Some(due) = due_date(&f.value) else {
+                    continue;
+                };
+                let done = (f.task == Some(true)).then(|| done_date(&f.value));
+                let text = split_due(&f.value).0;
+                let promise = f.key == "promised";
+                if promise && due >= start && due <= end && due < today {
+                    promises_due += 1;
+                    // Ticked without a date: the tick is all we know, so it counts as kept.
+                    let kept = done.is_some_and(|d| d.is_none_or(|d| d <= due));
+                    if kept {
+                        promises_kept += 1;
+                    } else {
+                        broken_promises.push(BrokenPromise {
+                            customer: name.to_string(),
+                            file: file.display().to_string(),
+                            line: f.line,
+                            text: text.to_string(),
+                            due: due.to_string(),
+                            done: done.flatten().map(|d| d.to_string()),
+                        });
+                    }
+                    if tracer.wants(&["promises_due", "promises_kept", "promise_kept_rate"]) {
+                        let detail = match done {
+                            None => tracer.tr(
+                                format!("{text} — due {due}, still open"),
+                                format!("{text} — {due} 到期，仍未完成"),
+                            ),
+                            Some(None) => tracer.tr(
+                                format!("{text} — due {due}, ticked without a date (kept)"),
+                                format!("{text} — {due} 到期，已勾选但无完成日期（算兑现）"),
+                            ),
+                            Some(Some(d)) if d <= due => tracer.tr(
+                                format!("{text} — due {due}, done {d}"),
+                                format!("{text} — {due} 到期，{d} 完成"),
+                            ),
+                            Some(Some(d)) => tracer.tr(
+                                format!("{text} — due {due}, done {d}, late"),
+                                format!("{text} — {due} 到期，{d} 才完成（逾期）"),
+                            ),
+                        };
+                        let at = || trace(file, f.line, name, None, detail.clone());
+                        tracer.add("promises_due", |_| at());
+                        if kept {
+                            tracer.add("promises_kept", |_| at());
+                        }
+                        tracer.add("promise_kept_rate", |_| at().counting(kept));
+                    }
+                }
+                // Open at the period's end: not ticked, or ticked after it.
+                let open_then = e.date <= as_of
+                    && match done {
+                        None => true,
+                        Some(d) => d.is_some_and(|d| d > as_of),
+                    };
+                if open_then && due < as_of {
+                    let metric = if promise {
+                        overdue_promises += 1;
+                        "overdue_promises"
+                    } else {
+                        overdue_assists += 1;
+                        "overdue_assists"
+                    };
+                    tracer.add(metric, |t| {
+                        let days = (as_of - due).num_days();
+                        trace(
+                            file,
+                            f.line,
+                            name,
+                            None,
+                            t.tr(
+                                format!("{text} — due {due}, {days} days overdue on {as_of}"),
+                                format!("{text} — {due} 到期，截至 {as_of} 逾期 {days} 天"),
+                            ),
+                        )
+                    });
                 }
             }
         }
         if !scope.owns(r) {
             continue;
         }
+        if let Some(created) = created_on(r).filter(|d| *d >= start && *d <= end) {
+            new_customers.push(name.to_string());
+            tracer.add("new_customers", |t| {
+                trace(
+                    file,
+                    created_line(r),
+                    name,
+                    None,
+                    t.tr(format!("created {created}"), format!("{created} 新建")),
+                )
+            });
+        }
         if let Some(won) = win_entries(r, config)
             .into_iter()
             .find(|e| e.date >= start && e.date <= end)
         {
-            won_customers.push(r.customer.name.clone());
-            won_amount += r.customer.deal_amount.unwrap_or(0.0);
-            if let Some(first) = r.first_contact() {
+            won_customers.push(name.to_string());
+            let amount = r.customer.deal_amount.unwrap_or(0.0);
+            won_amount += amount;
+            let first = r.first_contact();
+            if let Some(first) = first {
                 cycles.push((won.date - first).num_days() as f64);
             }
+            let change = won
+                .field("stage")
+                .or_else(|| won.field("status"))
+                .map_or_else(String::new, |f| format!("{}: {}", f.key, f.value));
+            tracer.add("won", |_| {
+                trace(file, won.line, name, None, format!("{} {change}", won.date))
+            });
+            tracer.add("win_rate", |_| {
+                trace(file, won.line, name, None, format!("{} {change}", won.date)).counting(true)
+            });
+            tracer.add("won_amount", |t| {
+                trace(
+                    file,
+                    won.line,
+                    name,
+                    None,
+                    t.tr(
+                        format!("{} {change}; deal.amount {}", won.date, t.amount(amount)),
+                        format!("{} {change}；金额 {}", won.date, t.amount(amount)),
+                    ),
+                )
+            });
+            if let Some(first) = first {
+                for metric in ["avg_cycle_days", "median_cycle_days"] {
+                    tracer.add(metric, |t| {
+                        let days = (won.date - first).num_days();
+                        trace(
+                            file,
+                            won.line,
+                            name,
+                            None,
+                            t.tr(
+                                format!("first contact {first}, won {}: {days} days", won.date),
+                                format!("首次联系 {first}，{} 成交：{days} 天", won.date),
+                            ),
+                        )
+                    });
+                }
+            }
         }
-        if change_into(r, start, end, "status", |v| {
+        if let Some(lost) = change_into(r, start, end, "status", |v| {
             Status::parse(v) == Some(Status::Lost)
-        })
-        .is_some()
-        {
-            lost_customers.push(r.customer.name.clone());
+        }) {
+            lost_customers.push(name.to_string());
+            let reason = lost
+                .field("reason")
+                .map(|f| f.value.trim().to_string())
+                .filter(|v| !v.is_empty());
+            let slot = reasons
+                .entry(reason.as_ref().map(|r| r.to_lowercase()))
+                .or_insert((0, reason.clone()));
+            slot.0 += 1;
+            let status = lost
+                .field("status")
+                .map_or_else(String::new, |f| f.value.clone());
+            let because = reason.as_deref().map_or_else(
+                || tracer.tr("no reason given", "未填写原因"),
+                |r| tracer.tr(format!("reason: {r}"), format!("原因：{r}")),
+            );
+            let detail = format!("{} status: {status}; {because}", lost.date);
+            tracer.add("lost", |_| {
+                trace(file, lost.line, name, None, detail.clone())
+            });
+            tracer.add("win_rate", |_| {
+                trace(file, lost.line, name, None, detail.clone()).counting(false)
+            });
+            tracer.add("lost_reasons", |_| {
+                let line = lost.field("reason").map_or(lost.line, |f| f.line);
+                let group = reason.as_deref().unwrap_or("none");
+                trace(file, line, name, Some(group), detail.clone())
+            });
         }
         if r.customer.status() == Status::Lost {
             continue;
@@ -408,18 +759,59 @@ pub fn metrics_for(
         let streak = r.unanswered_streak_by(as_of);
         if streak >= config.rules.unanswered_streak as usize {
             unanswered.push(named(r, streak as i64));
+            tracer.add("unanswered", |t| {
+                let mut contacts: Vec<&Entry> = r.contacts().filter(|e| e.date <= as_of).collect();
+                contacts.sort_by_key(|e| e.date);
+                let first = contacts[contacts.len().saturating_sub(streak)..]
+                    .first()
+                    .map_or((r.customer.name_line, as_of), |e| (e.line, e.date));
+                trace(
+                    file,
+                    first.0,
+                    name,
+                    None,
+                    t.tr(
+                        format!("{streak} unanswered in a row since {}", first.1),
+                        format!("自 {} 起连续 {streak} 次未接通", first.1),
+                    ),
+                )
+            });
         }
         if let Some(n) = stale_days(r, config.rules.stale_after, as_of) {
             stale.push(named(r, n));
+            tracer.add("stale", |t| {
+                let last = r.last_contact_by(as_of);
+                let line = last
+                    .and_then(|d| r.contacts().filter(|e| e.date == d).map(|e| e.line).last())
+                    .unwrap_or_else(|| r.customer.line_of("created"));
+                let detail = match last {
+                    Some(d) => t.tr(
+                        format!("last contact {d}: {n} days before {as_of}"),
+                        format!("上次联系 {d}：截至 {as_of} 已 {n} 天"),
+                    ),
+                    None => t.tr(
+                        format!("never contacted; created {n} days before {as_of}"),
+                        format!("从未联系；新建已 {n} 天"),
+                    ),
+                };
+                trace(file, line, name, None, detail)
+            });
         }
-        if let Some(first) =
-            reasons_with_last_contact(summary, r.last_contact_by(as_of), config, as_of)
-                .iter()
-                .map(crate::engine::due::Reason::date)
-                .min()
-            && first < as_of
+        let reasons_due =
+            reasons_with_last_contact(summary, r.last_contact_by(as_of), config, as_of);
+        if let Some(first) = reasons_due.iter().min_by_key(|x| x.date())
+            && first.date() < as_of
         {
-            overdue.push(named(r, (as_of - first).num_days()));
+            overdue.push(named(r, (as_of - first.date()).num_days()));
+            tracer.add("overdue", |t| {
+                trace(
+                    file,
+                    reason_line(r, first),
+                    name,
+                    None,
+                    first.describe(as_of, t.lang),
+                )
+            });
         }
     }
     let total_objections: usize = objections.values().sum();
@@ -459,7 +851,32 @@ pub fn metrics_for(
     }
     won_customers.sort();
     lost_customers.sort();
+    new_customers.sort();
+    broken_promises.sort_by(|a, b| {
+        a.due
+            .cmp(&b.due)
+            .then_with(|| a.customer.cmp(&b.customer))
+            .then_with(|| a.line.cmp(&b.line))
+    });
     let (won, lost) = (won_customers.len(), lost_customers.len());
+    let mut lost_reasons: Vec<ReasonCount> = reasons
+        .into_values()
+        .map(|(count, reason)| ReasonCount {
+            reason,
+            count,
+            share: rate(count, lost),
+        })
+        .collect();
+    // Most frequent first; a given reason before none; then by name.
+    lost_reasons.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.reason.is_none().cmp(&b.reason.is_none()))
+            .then_with(|| a.reason.cmp(&b.reason))
+    });
+    tracer
+        .traces
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Metrics {
         start: start.to_string(),
         end: end.to_string(),
@@ -481,12 +898,46 @@ pub fn metrics_for(
         unanswered: unanswered.len(),
         stale: stale.len(),
         overdue: overdue.len(),
+        new_customers: new_customers.len(),
+        promises_due,
+        promises_kept,
+        promise_kept_rate: rate(promises_kept, promises_due),
+        overdue_promises,
+        overdue_assists,
+        lost_reasons,
         won_customers,
         lost_customers,
         unanswered_customers: unanswered,
         stale_customers: stale,
         overdue_customers: overdue,
+        new_customer_names: new_customers,
+        broken_promises,
     }
+}
+
+/// The line a due reason comes from: the last contact's entry (cadence), `created` (never
+/// contacted), `next.due` (next action), or the open item.
+fn reason_line(r: &Record, reason: &Reason) -> usize {
+    let item = |kind: &str, text: &str| {
+        r.open_items()
+            .find(|(_, f)| {
+                (f.key == kind || kind.is_empty()) && split_due(&f.value).0.trim() == text.trim()
+            })
+            .map(|(_, f)| f.line)
+    };
+    match reason {
+        Reason::Cadence { last_contact, .. } => r
+            .contacts()
+            .filter(|e| e.date == *last_contact)
+            .map(|e| e.line)
+            .last(),
+        Reason::NeverContacted { .. } => Some(r.customer.line_of("created")),
+        Reason::NextAction { .. } => Some(r.customer.line_of("next.due")),
+        Reason::Promise { text, .. } => item("promised", text),
+        Reason::Assist { text, .. } => item("assist", text),
+        Reason::Task { text, .. } => item("", text),
+    }
+    .unwrap_or(r.customer.name_line)
 }
 
 /// Days since the last contact when that is at least `stale_after` (never contacted: since
@@ -499,7 +950,7 @@ fn stale_days(r: &Record, stale_after: Duration, as_of: NaiveDate) -> Option<i64
     (stale_after.after(since) <= as_of).then(|| (as_of - since).num_days())
 }
 
-fn median(values: &mut [f64]) -> Option<f64> {
+pub fn median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }

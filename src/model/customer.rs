@@ -101,10 +101,25 @@ pub struct Customer {
     pub next_action: Option<String>,
     pub next_due: Option<NaiveDate>,
     pub deal_amount: Option<f64>,
+    pub expected_close: Option<NaiveDate>,
+    pub currency: Option<String>,
     pub obstacle: Option<String>,
     /// Line of the `name` key (the opening `+++` when there is none).
     pub name_line: usize,
+    /// Lines of the front-matter keys a report can point at ([`KEY_LINES`]), when present.
+    pub key_lines: Vec<(&'static str, usize)>,
 }
+
+/// The front-matter keys whose line `--explain` can point at.
+pub const KEY_LINES: [&str; 7] = [
+    "stage",
+    "status",
+    "created",
+    "deal.amount",
+    "deal.expected_close",
+    "next.due",
+    "owner",
+];
 
 impl Customer {
     pub fn status(&self) -> Status {
@@ -113,6 +128,14 @@ impl Customer {
 
     pub fn priority(&self) -> Priority {
         self.priority.unwrap_or(Priority::Medium)
+    }
+
+    /// The line of a front-matter key ([`KEY_LINES`]), else of `name`.
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(self.name_line, |(_, line)| *line)
     }
 }
 
@@ -155,7 +178,11 @@ pub fn read_customer(
         obstacle: r.string("deal.obstacle").or_else(|| r.string("obstacle")),
         ..Customer::default()
     };
-    r.date("deal.expected_close");
+    c.expected_close = r.date("deal.expected_close");
+    c.currency = toml_path::get(root, "deal.currency")
+        .and_then(Item::as_str)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     if let Some((raw, span)) = r.string_at("stage") {
         c.stage = config.stage_key(&raw).map(str::to_string);
         if c.stage.is_none() {
@@ -218,6 +245,10 @@ pub fn read_customer(
     }
     r.decision_chain();
     c.name_line = toml_path::get(root, "name").map_or(loc.open_line, |i| loc.at(i.span()).0);
+    c.key_lines = KEY_LINES
+        .iter()
+        .filter_map(|k| Some((*k, loc.at(toml_path::get(root, k)?.span()).0)))
+        .collect();
     plan_warnings(root, &c, config, loc, r.diags);
     c
 }

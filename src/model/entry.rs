@@ -56,7 +56,7 @@ impl Outcome {
 }
 
 /// The known field keys and their Chinese aliases.
-pub const FIELD_KEYS: [(&str, &str); 9] = [
+pub const FIELD_KEYS: [(&str, &str); 10] = [
     ("outcome", "结果"),
     ("feedback", "反馈"),
     ("objection", "异议"),
@@ -66,6 +66,7 @@ pub const FIELD_KEYS: [(&str, &str); 9] = [
     ("status", "状态"),
     ("assist", "协助"),
     ("amount", "金额"),
+    ("reason", "原因"),
 ];
 
 /// The canonical key of a field key or its alias; `None` for a key the tool does not know.
@@ -196,8 +197,9 @@ impl FieldKey<'_> {
 pub enum Detail {
     /// Everything: discussion text and every field.
     Full,
-    /// What `due`, `list` and `stats` need: entry headings, outcomes, objections, stage and
-    /// status changes, and open items — no discussion text.
+    /// What `due`, `list`, `stats` and `pipeline` need: entry headings, outcomes, objections,
+    /// stage and status changes with their reason, and promises and assists (open or ticked:
+    /// promise-keeping reads the ticks) — no discussion text.
     Lean,
 }
 
@@ -205,8 +207,12 @@ impl Detail {
     pub(crate) fn keeps(self, key: FieldKey<'_>, task: Option<bool>) -> bool {
         match (self, key) {
             (Detail::Full, _) => true,
-            (Detail::Lean, FieldKey::Known("outcome" | "objection" | "stage" | "status")) => true,
-            (Detail::Lean, FieldKey::Known("promised" | "assist")) => task != Some(true),
+            (
+                Detail::Lean,
+                FieldKey::Known(
+                    "outcome" | "objection" | "stage" | "status" | "reason" | "promised" | "assist",
+                ),
+            ) => true,
             (Detail::Lean, FieldKey::Known("task") | FieldKey::Other("task")) => {
                 task == Some(false)
             }

@@ -137,7 +137,8 @@ struct Typed {
 /// - Empty values are refused; so is a date `check` would reject (`(due …)` in any field is
 ///   resolved: `(due fri)` → `(due 2026-11-27)`).
 /// - `outcome`, `stage`, `status` must be known values; `assist` is `WHO: TASK`; `objection`
-///   needs a category (an unknown one is left to `check`'s warning).
+///   needs a category (an unknown one is left to `check`'s warning); an entry has one `reason`
+///   (原因: why a deal was lost, read by `stats`).
 /// - `next` (with `(due …)` or a `due` argument) sets `[next]`; a new action without a
 ///   deadline removes the old `next.due`. A lone `due` moves the current action's deadline.
 /// - `stage` / `status` are written `OLD -> NEW` from the front matter and set there; one that
@@ -160,6 +161,7 @@ pub fn plan_entry(
     let mut status: Option<Typed> = None;
     let mut amount: Option<(Value, String)> = None;
     let mut outcome_at: Option<String> = None;
+    let mut reason_at: Option<String> = None;
     for input in inputs {
         let mut problem = |message: String| {
             problems.push(Problem {
@@ -354,6 +356,15 @@ pub fn plan_entry(
                 }
             }
             Some("feedback") => slots.push(Slot::Field(NewField::new("feedback", value, false))),
+            // Why: a lost deal's reason (`log --status lost --reason …`), read by `stats`.
+            Some("reason") => {
+                if reason_at.is_some() {
+                    problem("an entry has one reason; give it once".into());
+                } else {
+                    reason_at = Some(input.at.clone());
+                    slots.push(Slot::Field(NewField::new("reason", value, false)));
+                }
+            }
             _ if task_item => slots.push(Slot::Field(item("task", value, input.task))),
             // A key the tool does not know is kept as written, and ignored.
             _ => {
@@ -569,6 +580,7 @@ fn what_to_write(key: &str) -> &'static str {
         "promised" => "write what was promised, or leave it out",
         "assist" => "write WHO:TASK, like presales-zhou:integration plan",
         "next" => "write what happens next",
+        "reason" => "write why, like lost to a cheaper competitor, or leave it out",
         "due" | "date" => "write a date, like 2026-12-01, fri or 明天",
         _ => "write a value, or leave it out",
     }
@@ -713,6 +725,40 @@ mod tests {
         );
         assert!(err[0].message.contains("`maybe`"), "{err:?}");
         assert!(err[7].message.contains("0000–9999"), "{err:?}");
+    }
+
+    #[test]
+    fn a_reason_goes_with_the_status_and_is_written_in_english() {
+        let from_flags = plan(
+            vec![arg("status", "lost"), arg("reason", "budget frozen")],
+            &current("intent", "active"),
+        )
+        .unwrap();
+        let from_editor = plan(
+            vec![line(2, "状态", "丢单"), line(3, "原因", "budget frozen")],
+            &current("intent", "active"),
+        )
+        .unwrap();
+        assert_eq!(
+            shown(&from_flags),
+            ["status: active -> lost", "reason: budget frozen"]
+        );
+        assert_eq!(
+            shown(&from_editor),
+            ["status: active -> 丢单", "reason: budget frozen"]
+        );
+        let err = plan(
+            vec![
+                arg("reason", "a"),
+                line(4, "reason", "b"),
+                arg("message", "x"),
+            ],
+            &current("intent", "active"),
+        )
+        .unwrap_err();
+        assert_eq!(err[0].at, "line 4", "{err:?}");
+        let err = plan(vec![arg("reason", " ")], &current("intent", "active")).unwrap_err();
+        assert!(err[0].message.contains("write why"), "{err:?}");
     }
 
     #[test]

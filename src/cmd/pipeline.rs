@@ -1,0 +1,740 @@
+//! `followup pipeline`: today's active customers per stage with their amount and weighted
+//! amount, the open deals by expected close month (past-due closes and deals without a close
+//! date apart), the funnel over a window, per owner on demand, and `--explain` for any number.
+
+use crate::cli::{PipelineArgs, PipelineBy};
+use crate::cmd::shared::{explain_arg, explain_text, warn_unknown_owner};
+use crate::engine::explain::{Trace, Tracer};
+use crate::engine::pipeline::{
+    Bucket, EXPLAINABLE, FunnelRow, Snapshot, Sum, by_owner, funnel, snapshot,
+};
+use crate::engine::stats::{Period, known_people, same_person};
+use crate::error::{Error, Result};
+use crate::model::config::{Config, Lang};
+use crate::model::dates::parse_date_arg;
+use crate::model::record::Record;
+use crate::present::i18n::t;
+use crate::present::render::{
+    Align, Table, Tone, csv, format_amount, format_money, json, mask, paint,
+};
+use crate::{Ctx, Output};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct OwnerJson {
+    owner: String,
+    #[serde(flatten)]
+    snapshot: Snapshot,
+    funnel: Vec<FunnelRow>,
+}
+
+#[derive(Serialize)]
+struct PipelineJson {
+    today: String,
+    /// The funnel's window.
+    since: String,
+    until: String,
+    #[serde(flatten)]
+    snapshot: Snapshot,
+    funnel: Vec<FunnelRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owners: Option<Vec<OwnerJson>>,
+}
+
+pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
+    let store = ctx.store()?;
+    let config = &store.config;
+    let lang = ctx.lang(&store);
+    for w in config.role_warnings() {
+        store.warn(w);
+    }
+    let explain = args
+        .explain
+        .as_deref()
+        .map(|e| explain_arg(e, &EXPLAINABLE))
+        .transpose()?;
+    let all = store.load_lean()?;
+    warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all));
+    let records: Vec<&Record> = all
+        .iter()
+        .filter(|r| {
+            args.owner.as_ref().is_none_or(|o| {
+                r.customer
+                    .owner
+                    .as_deref()
+                    .is_some_and(|x| same_person(x, o))
+            })
+        })
+        .collect();
+    let date = |d: &Option<String>, what: &str| {
+        d.as_deref()
+            .map(|d| {
+                parse_date_arg(d, ctx.today).map_err(|e| Error::Usage(format!("--{what}: {e}")))
+            })
+            .transpose()
+    };
+    let until = date(&args.until, "until")?.unwrap_or(ctx.today);
+    let since =
+        date(&args.since, "since")?.unwrap_or_else(|| Period::Month.default_since(until, &all));
+    if since > until {
+        return Err(Error::Usage(format!(
+            "--since {since} is after --until {until}"
+        )));
+    }
+    let hide_amounts = config.is_confidential("deal.amount") && !ctx.reveal;
+    let mut tracer = match &explain {
+        Some((metric, _)) => Tracer::on(metric, lang, move |a| {
+            if hide_amounts {
+                mask(&format_amount(a))
+            } else {
+                format_money(a)
+            }
+        }),
+        None => Tracer::off(),
+    };
+    let snap = snapshot(&records, config, ctx.today, &mut tracer);
+    let funnel_rows = funnel(&records, config, since, until, &mut tracer);
+    if snap.currencies.len() > 1 {
+        store.warn(format!(
+            "the amounts are in {}, summed as plain numbers; write every deal.amount in one currency for a true total",
+            snap.currencies.join(", ")
+        ));
+    }
+    if let Some((metric, group)) = explain {
+        return explain_out(
+            &metric,
+            group.as_deref(),
+            tracer.traces,
+            &snap,
+            &funnel_rows,
+            config,
+            lang,
+            ctx,
+            (since, until),
+        );
+    }
+    let owners = (args.by == Some(PipelineBy::Owner)).then(|| {
+        by_owner(&records)
+            .into_iter()
+            .map(|(owner, mine)| OwnerJson {
+                snapshot: snapshot(&mine, config, ctx.today, &mut Tracer::off()),
+                funnel: funnel(&mine, config, since, until, &mut Tracer::off()),
+                owner,
+            })
+            .collect::<Vec<_>>()
+    });
+    let data = PipelineJson {
+        today: ctx.today.to_string(),
+        since: since.to_string(),
+        until: until.to_string(),
+        snapshot: snap,
+        funnel: funnel_rows,
+        owners,
+    };
+    if ctx.json {
+        return Ok(Output::text(json(&data)));
+    }
+    if args.csv {
+        return Ok(Output::text(csv_rows(&data)));
+    }
+    Ok(Output::text(table(&data, args.by, config, lang, ctx)))
+}
+
+fn stage_name(key: &str, config: &Config, lang: Lang) -> String {
+    crate::present::i18n::stage_label(Some(key), config, lang)
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn days(d: Option<f64>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| format!("{d:.1}"))
+}
+
+fn heading(out: &mut String, title: &str, color: bool) {
+    out.push('\n');
+    out.push_str(&paint(title, Tone::Header, color));
+    out.push('\n');
+}
+
+fn table(
+    data: &PipelineJson,
+    by: Option<PipelineBy>,
+    config: &Config,
+    lang: Lang,
+    ctx: &Ctx,
+) -> String {
+    let color = ctx.color;
+    let zh = lang == Lang::Zh;
+    let snap = &data.snapshot;
+    let mut out = paint(
+        &if zh {
+            format!("销售管道 {}（推进中的客户）", data.today)
+        } else {
+            format!("Pipeline on {} (active customers)", data.today)
+        },
+        Tone::Header,
+        color,
+    );
+    out.push_str("\n\n");
+    let mut stages = Table::new(
+        &[
+            t(lang, "Stage"),
+            t(lang, "Customers"),
+            t(lang, "Amount"),
+            t(lang, "Probability"),
+            t(lang, "Weighted"),
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+    );
+    for row in &snap.stages {
+        stages.row(
+            vec![
+                stage_name(&row.stage, config, lang),
+                row.customers.to_string(),
+                format_money(row.amount),
+                percent(row.probability),
+                format_money(row.weighted),
+            ],
+            Tone::Plain,
+        );
+    }
+    stages.row(
+        vec![
+            t(lang, "Total").to_string(),
+            snap.total.customers.to_string(),
+            format_money(snap.total.amount),
+            String::new(),
+            format_money(snap.total.weighted),
+        ],
+        Tone::Plain,
+    );
+    out.push_str(&stages.render(color));
+    let without: usize = snap.stages.iter().map(|s| s.without_amount).sum();
+    if without > 0 {
+        out.push_str(&if zh {
+            format!("（其中 {without} 个客户未填 deal.amount，按 0 计）\n")
+        } else {
+            format!("({without} of them without a deal.amount, counted as 0)\n")
+        });
+    }
+
+    if let Some(owners) = &data.owners {
+        heading(&mut out, t(lang, "By owner"), color);
+        let mut table = Table::new(
+            &[
+                t(lang, "Owner"),
+                t(lang, "Customers"),
+                t(lang, "Amount"),
+                t(lang, "Weighted"),
+                t(lang, "Past due"),
+                t(lang, "No close date"),
+            ],
+            &[
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+            ],
+        );
+        for o in owners {
+            let s = &o.snapshot;
+            table.row(
+                vec![
+                    if o.owner.is_empty() {
+                        "-".to_string()
+                    } else {
+                        o.owner.clone()
+                    },
+                    s.total.customers.to_string(),
+                    format_money(s.total.amount),
+                    format_money(s.total.weighted),
+                    format_money(s.past_due.sum.amount),
+                    format_money(s.no_close.sum.amount),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(&table.render(color)));
+    }
+
+    heading(
+        &mut out,
+        if zh {
+            "预计成交（未成交的商机，按预计成交月份）"
+        } else {
+            "Forecast: open deals by expected close"
+        },
+        color,
+    );
+    out.push_str(&indent(&forecast(snap, by, config, lang, color)));
+    if !snap.past_due.deals.is_empty() {
+        heading(
+            &mut out,
+            &format!(
+                "{} ({})",
+                t(lang, "Past-due closes"),
+                snap.past_due.deals.len()
+            ),
+            color,
+        );
+        let mut table = Table::new(
+            &["", "", "", "", ""],
+            &[
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Left,
+            ],
+        );
+        for d in &snap.past_due.deals {
+            let close = d.expected_close.clone().unwrap_or_default();
+            let ago =
+                crate::model::dates::parse_iso(&close).map_or(0, |c| (ctx.today - c).num_days());
+            table.row(
+                vec![
+                    d.customer.clone(),
+                    stage_name(&d.stage, config, lang),
+                    format!(
+                        "{close} ({})",
+                        if zh {
+                            format!("已过 {ago} 天")
+                        } else {
+                            format!("{ago} days ago")
+                        }
+                    ),
+                    d.amount.map_or_else(|| "-".to_string(), format_money),
+                    d.file.clone(),
+                ],
+                Tone::Overdue,
+            );
+        }
+        out.push_str(&indent(
+            table
+                .render(color)
+                .split_once('\n')
+                .map_or("", |(_, rest)| rest),
+        ));
+    }
+
+    heading(
+        &mut out,
+        &if zh {
+            format!("漏斗 {} … {}", data.since, data.until)
+        } else {
+            format!("Funnel {} … {}", data.since, data.until)
+        },
+        color,
+    );
+    let mut funnel = Table::new(
+        &[
+            t(lang, "Stage"),
+            t(lang, "Entered"),
+            t(lang, "Advanced"),
+            t(lang, "Conversion"),
+            t(lang, "Median days"),
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+    );
+    for row in &data.funnel {
+        funnel.row(
+            vec![
+                stage_name(&row.stage, config, lang),
+                row.entered.to_string(),
+                row.advanced.to_string(),
+                match row.conversion {
+                    Some(c) if row.entered > 0 => percent(c),
+                    _ => "-".to_string(),
+                },
+                days(row.median_days),
+            ],
+            Tone::Plain,
+        );
+    }
+    out.push_str(&indent(&funnel.render(color)));
+    let x = &snap.excluded;
+    let mut apart = Vec::new();
+    for (n, en, zh_word) in [
+        (x.paused, "paused", "暂缓"),
+        (x.won, "won", "已成交"),
+        (x.lost, "lost", "丢单"),
+        (x.no_stage, "without a known stage", "阶段未知"),
+    ] {
+        if n > 0 {
+            apart.push(if zh {
+                format!("{zh_word} {n} 个")
+            } else {
+                format!("{n} {en}")
+            });
+        }
+    }
+    if !apart.is_empty() {
+        out.push('\n');
+        out.push_str(&if zh {
+            format!("不在管道中：{}。\n", apart.join("，"))
+        } else {
+            format!("Not in the pipeline: {}.\n", apart.join(", "))
+        });
+    }
+    out
+}
+
+/// The forecast table: one row per close month (past due first, no close date last); with
+/// `--by month`, the amount at each open stage too.
+fn forecast(
+    snap: &Snapshot,
+    by: Option<PipelineBy>,
+    config: &Config,
+    lang: Lang,
+    color: bool,
+) -> String {
+    let by_stage = by == Some(PipelineBy::Month);
+    let open: Vec<&str> = config
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| config.won_rank().is_none_or(|w| *i < w))
+        .map(|(_, s)| s.key.as_str())
+        .collect();
+    let mut headers: Vec<String> = vec![t(lang, "Month").to_string()];
+    if by_stage {
+        headers.extend(open.iter().map(|s| stage_name(s, config, lang)));
+    }
+    headers.extend(
+        [t(lang, "Customers"), t(lang, "Amount"), t(lang, "Weighted")]
+            .iter()
+            .map(|s| (*s).to_string()),
+    );
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut aligns = vec![Align::Left];
+    aligns.extend(std::iter::repeat_n(Align::Right, refs.len() - 1));
+    let mut table = Table::new(&refs, &aligns);
+    let mut row =
+        |label: String, sum: &Sum, per_stage: &dyn Fn(&str) -> Option<f64>, tone: Tone| {
+            let mut cells = vec![label];
+            if by_stage {
+                cells.extend(
+                    open.iter()
+                        .map(|s| per_stage(s).map_or_else(String::new, format_money)),
+                );
+            }
+            cells.push(sum.customers.to_string());
+            cells.push(format_money(sum.amount));
+            cells.push(format_money(sum.weighted));
+            table.row(cells, tone);
+        };
+    let bucket_stage = |b: &Bucket| {
+        let deals = b.deals.clone();
+        move |s: &str| {
+            let v: Vec<f64> = deals
+                .iter()
+                .filter(|d| d.stage == s)
+                .map(|d| d.amount.unwrap_or(0.0))
+                .collect();
+            (!v.is_empty()).then(|| v.iter().sum())
+        }
+    };
+    if snap.past_due.sum.customers > 0 {
+        row(
+            t(lang, "Past due").to_string(),
+            &snap.past_due.sum,
+            &bucket_stage(&snap.past_due),
+            Tone::Overdue,
+        );
+    }
+    for m in &snap.by_month {
+        let stages = m.stages.clone();
+        row(
+            m.month.clone(),
+            &m.sum,
+            &move |s: &str| stages.iter().find(|x| x.stage == s).map(|x| x.sum.amount),
+            Tone::Plain,
+        );
+    }
+    if snap.no_close.sum.customers > 0 {
+        row(
+            t(lang, "No close date").to_string(),
+            &snap.no_close.sum,
+            &bucket_stage(&snap.no_close),
+            Tone::Plain,
+        );
+    }
+    table.render(color)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// One flat CSV for a spreadsheet's pivot table: a row per stage, per close month (and per
+/// stage within it), for the past-due and no-close deals, per funnel stage, and per owner.
+fn csv_rows(data: &PipelineJson) -> String {
+    let headers = [
+        "section",
+        "name",
+        "stage",
+        "customers",
+        "amount",
+        "weighted",
+        "entered",
+        "advanced",
+        "conversion",
+        "median_days",
+    ];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let money = |rows: &mut Vec<Vec<String>>, section: &str, name: &str, stage: &str, s: &Sum| {
+        rows.push(vec![
+            section.to_string(),
+            name.to_string(),
+            stage.to_string(),
+            s.customers.to_string(),
+            format_amount(s.amount),
+            format_amount(s.weighted),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    };
+    let snap = &data.snapshot;
+    for s in &snap.stages {
+        let sum = Sum {
+            customers: s.customers,
+            amount: s.amount,
+            weighted: s.weighted,
+        };
+        money(&mut rows, "stage", &s.stage, &s.stage, &sum);
+    }
+    money(&mut rows, "stage", "total", "", &snap.total);
+    money(&mut rows, "month", "past-due", "", &snap.past_due.sum);
+    for m in &snap.by_month {
+        money(&mut rows, "month", &m.month, "", &m.sum);
+        for s in &m.stages {
+            money(&mut rows, "month", &m.month, &s.stage, &s.sum);
+        }
+    }
+    money(&mut rows, "month", "no-close", "", &snap.no_close.sum);
+    for f in &data.funnel {
+        rows.push(vec![
+            "funnel".to_string(),
+            f.stage.clone(),
+            f.stage.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            f.entered.to_string(),
+            f.advanced.to_string(),
+            f.conversion.map(|c| format!("{c:.4}")).unwrap_or_default(),
+            f.median_days.map(|d| format!("{d:.1}")).unwrap_or_default(),
+        ]);
+    }
+    for o in data.owners.iter().flatten() {
+        money(&mut rows, "owner", &o.owner, "", &o.snapshot.total);
+    }
+    csv(&headers, &rows)
+}
+
+/// `--explain`: the number, what it counts, and the lines behind it.
+#[allow(clippy::too_many_arguments)]
+fn explain_out(
+    metric: &str,
+    group: Option<&str>,
+    mut traces: Vec<Trace>,
+    snap: &Snapshot,
+    funnel: &[FunnelRow],
+    config: &Config,
+    lang: Lang,
+    ctx: &Ctx,
+    (since, until): (chrono::NaiveDate, chrono::NaiveDate),
+) -> Result<Output> {
+    let zh = lang == Lang::Zh;
+    let is_month = matches!(metric, "by_month");
+    // A stage is named by its key, label or alias; a month as YYYY-MM.
+    let group = match group {
+        None => None,
+        Some(g) if is_month => Some(g.to_string()),
+        Some(g) => Some(
+            config
+                .stage_key(g)
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--explain {metric}:{g}: `{g}` is not a stage; use one of: {}",
+                        config
+                            .stages
+                            .iter()
+                            .map(|s| s.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?
+                .to_string(),
+        ),
+    };
+    if let Some(g) = &group {
+        traces.retain(|t| t.group.as_deref() == Some(g.as_str()));
+    }
+    let stage_row = |g: &str| snap.stages.iter().find(|s| s.stage == g);
+    let funnel_row = |g: &str| funnel.iter().find(|s| s.stage == g);
+    let hide = config.is_confidential("deal.amount") && !ctx.reveal;
+    let money = |a: f64| {
+        if hide {
+            mask(&format_amount(a))
+        } else {
+            format_money(a)
+        }
+    };
+    let sum_text = |s: &Sum| {
+        if zh {
+            format!(
+                "{} 个客户，金额 {}，加权 {}",
+                s.customers,
+                money(s.amount),
+                money(s.weighted)
+            )
+        } else {
+            format!(
+                "{} customer{}, amount {}, weighted {}",
+                s.customers,
+                if s.customers == 1 { "" } else { "s" },
+                money(s.amount),
+                money(s.weighted)
+            )
+        }
+    };
+    let value: String = match (metric, group.as_deref()) {
+        ("customers", None) => snap.total.customers.to_string(),
+        ("amount", None) => money(snap.total.amount),
+        ("weighted", None) => money(snap.total.weighted),
+        ("customers", Some(g)) => stage_row(g).map_or(0, |s| s.customers).to_string(),
+        ("amount", Some(g)) => money(stage_row(g).map_or(0.0, |s| s.amount)),
+        ("weighted", Some(g)) => money(stage_row(g).map_or(0.0, |s| s.weighted)),
+        ("by_month", None) => {
+            let mut s = Sum::default();
+            for m in &snap.by_month {
+                s.customers += m.sum.customers;
+                s.amount += m.sum.amount;
+                s.weighted += m.sum.weighted;
+            }
+            sum_text(&s)
+        }
+        ("by_month", Some(g)) => sum_text(
+            &snap
+                .by_month
+                .iter()
+                .find(|m| m.month == g)
+                .map(|m| m.sum.clone())
+                .unwrap_or_default(),
+        ),
+        ("past_due", g) | ("no_close", g) => {
+            let b = if metric == "past_due" {
+                &snap.past_due
+            } else {
+                &snap.no_close
+            };
+            let mut s = Sum::default();
+            for d in b.deals.iter().filter(|d| g.is_none_or(|g| d.stage == g)) {
+                s.customers += 1;
+                s.amount += d.amount.unwrap_or(0.0);
+                s.weighted += d.weighted;
+            }
+            sum_text(&s)
+        }
+        ("entered" | "advanced" | "conversion" | "median_days", g) => {
+            let rows: Vec<&FunnelRow> = match g {
+                Some(g) => funnel_row(g).into_iter().collect(),
+                None => funnel.iter().collect(),
+            };
+            rows.iter()
+                .map(|r| {
+                    let v = match metric {
+                        "entered" => r.entered.to_string(),
+                        "advanced" => r.advanced.to_string(),
+                        "conversion" => r.conversion.map_or_else(
+                            || "-".to_string(),
+                            |c| format!("{}/{} = {}", r.advanced, r.entered, percent(c)),
+                        ),
+                        _ => days(r.median_days),
+                    };
+                    if g.is_some() {
+                        v
+                    } else {
+                        format!("{} {v}", stage_name(&r.stage, config, lang))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        _ => String::new(),
+    };
+    let shown_metric = match &group {
+        Some(g) => format!("{metric}:{g}"),
+        None => metric.to_string(),
+    };
+    let snapshot_words = if zh {
+        format!("{} 推进中的客户", ctx.today)
+    } else {
+        format!("active customers on {}", ctx.today)
+    };
+    let window = format!("{since} … {until}");
+    let about = match (metric, zh) {
+        ("customers", false) => format!("Customers at each stage: {snapshot_words}; the line is their `stage`."),
+        ("customers", true) => format!("各阶段的客户：{snapshot_words}；行号指向 `stage`。"),
+        ("amount", false) => format!("The sum of deal.amount: {snapshot_words}."),
+        ("amount", true) => format!("deal.amount 之和：{snapshot_words}。"),
+        ("weighted", false) => format!("deal.amount × the stage's probability: {snapshot_words}."),
+        ("weighted", true) => format!("deal.amount × 阶段赢率：{snapshot_words}。"),
+        ("by_month", false) => "Open deals (before the won stage) by the month of deal.expected_close, from this month on.".to_string(),
+        ("by_month", true) => "未成交的商机（成交阶段之前），按 deal.expected_close 所在月份，从本月起。".to_string(),
+        ("past_due", false) => "Open deals whose deal.expected_close is before today.".to_string(),
+        ("past_due", true) => "deal.expected_close 早于今天的未成交商机。".to_string(),
+        ("no_close", false) => "Open deals without a deal.expected_close.".to_string(),
+        ("no_close", true) => "未填 deal.expected_close 的未成交商机。".to_string(),
+        ("entered", false) => format!("Customers that entered each stage in {window}: created at it, or moved to it by a `stage:` field."),
+        ("entered", true) => format!("{window} 期间进入各阶段的客户：新建于该阶段，或由 `stage:` 字段转入。"),
+        ("advanced", false) => format!("Of those that entered a stage in {window}, the ones that moved on to a later stage by {until}."),
+        ("advanced", true) => format!("{window} 期间进入某阶段、并在 {until} 前推进到更后阶段的客户。"),
+        ("conversion", false) => format!("advanced / entered, per stage, over {window}: ✓ moved on, ✗ not (yet)."),
+        ("conversion", true) => format!("推进数 / 进入数，按阶段，{window}：✓ 已推进，✗ 尚未推进。"),
+        (_, false) => format!("Days from entering a stage in {window} to leaving it; the median per stage."),
+        (_, true) => format!("{window} 期间进入某阶段到离开该阶段的天数；按阶段取中位数。"),
+    };
+    if ctx.json {
+        return Ok(Output::text(json(&serde_json::json!({
+            "metric": metric,
+            "group": group,
+            "value": value,
+            "today": ctx.today.to_string(),
+            "since": since.to_string(),
+            "until": until.to_string(),
+            "items": traces,
+        }))));
+    }
+    let headline = paint(
+        &format!("{shown_metric} = {value}"),
+        Tone::Header,
+        ctx.color,
+    );
+    Ok(Output::text(explain_text(
+        &headline,
+        &about,
+        &traces,
+        group.is_none(),
+        lang,
+    )))
+}
