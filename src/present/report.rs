@@ -114,7 +114,11 @@ fn change(
         return "-".to_string();
     }
     let (delta, unit) = match kind {
-        Kind::Rate(_) => (((a - b) * 100.0).round(), tr(lang, " pts", " 个百分点")),
+        // Between the percentages shown, so the column reads as it adds up.
+        Kind::Rate(_) => (
+            (a * 100.0).round() - (b * 100.0).round(),
+            tr(lang, " pts", " 个百分点"),
+        ),
         Kind::Days => (((a - b) * 10.0).round() / 10.0, String::new()),
         _ => (a - b, String::new()),
     };
