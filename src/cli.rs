@@ -117,9 +117,9 @@ pub enum Command {
         after_help = "What it does: commits the customer files and the folder's settings (never other files, never\nfollowup.private.toml) with a message that says what changed, pulls (the merge driver keeps\neveryone's entries), checks the files the pull brought, pushes. Never force-pushes.\nExit status: 0 done (or committed locally, push pending when offline), 1 a conflict to settle,\n2 an error. See docs/git.md.\nExample:\n  followup sync\n  followup sync -m \"Quarterly review notes\""
     )]
     Sync(SyncArgs),
-    /// The review (复盘): reach, conversion, cycle, objections, streaks, stale customers
+    /// The review (复盘): reach, conversion, cycle, objections, promises kept, lost reasons, streaks, stale customers
     #[command(
-        after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner"
+        after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner\n  followup stats --period week --format markdown   (the review to paste into a chat or a wiki)\n  followup stats --explain won                     (the entry behind each win)"
     )]
     Stats(StatsArgs),
     /// The pipeline and forecast: per stage the customers, amount and weighted amount; the open

@@ -786,7 +786,10 @@ fn explain_names_the_file_and_line_behind_a_number() {
     );
     // One stage of the funnel, by its label: who entered intent in the window, and where.
     let j = run_json(&s, &["pipeline", "--explain", "entered:意向"]);
-    assert_eq!(j["group"], "intent");
+    assert_eq!(
+        (j["group"].clone(), j["value"].clone()),
+        (json!("intent"), json!(5))
+    );
     assert_eq!(
         pick(&j["items"], &["file", "line"]),
         vec![
@@ -796,6 +799,15 @@ fn explain_names_the_file_and_line_behind_a_number() {
             vec![json!("customers/epsilon.md"), json!(25)],
             vec![json!("customers/theta.md"), json!(23)],
         ]
+    );
+    let j = run_json(&s, &["pipeline", "--explain", "past_due"]);
+    assert_eq!(
+        j["value"],
+        json!({"customers": 1, "amount": 200000.0, "weighted": 100000.0})
+    );
+    assert_eq!(
+        pick(&j["items"], &["file", "line"]),
+        vec![vec![json!("customers/epsilon.md"), json!(15)]]
     );
     let out = s
         .run(&["pipeline", "--explain", "median_days:potential"])

@@ -617,31 +617,39 @@ fn explain_out(
             )
         }
     };
-    let value: String = match (metric, group.as_deref()) {
-        ("customers", None) => snap.total.customers.to_string(),
-        ("amount", None) => money(snap.total.amount),
-        ("weighted", None) => money(snap.total.weighted),
-        ("customers", Some(g)) => stage_row(g).map_or(0, |s| s.customers).to_string(),
-        ("amount", Some(g)) => money(stage_row(g).map_or(0.0, |s| s.amount)),
-        ("weighted", Some(g)) => money(stage_row(g).map_or(0.0, |s| s.weighted)),
-        ("by_month", None) => {
+    // The number as the headline shows it, and as JSON (amounts unmasked there, like the
+    // pipeline's own JSON).
+    let sum_json = |s: &Sum| serde_json::to_value(s).unwrap_or_default();
+    let (value, value_json): (String, serde_json::Value) = match (metric, group.as_deref()) {
+        ("customers" | "amount" | "weighted", g) => {
+            let sum = match g {
+                None => snap.total.clone(),
+                Some(g) => stage_row(g).map_or_else(Sum::default, |s| Sum {
+                    customers: s.customers,
+                    amount: s.amount,
+                    weighted: s.weighted,
+                }),
+            };
+            match metric {
+                "customers" => (sum.customers.to_string(), serde_json::json!(sum.customers)),
+                "amount" => (money(sum.amount), serde_json::json!(sum.amount)),
+                _ => (money(sum.weighted), serde_json::json!(sum.weighted)),
+            }
+        }
+        ("by_month", g) => {
             let mut s = Sum::default();
-            for m in &snap.by_month {
+            for m in snap
+                .by_month
+                .iter()
+                .filter(|m| g.is_none_or(|g| m.month == g))
+            {
                 s.customers += m.sum.customers;
                 s.amount += m.sum.amount;
                 s.weighted += m.sum.weighted;
             }
-            sum_text(&s)
+            (sum_text(&s), sum_json(&s))
         }
-        ("by_month", Some(g)) => sum_text(
-            &snap
-                .by_month
-                .iter()
-                .find(|m| m.month == g)
-                .map(|m| m.sum.clone())
-                .unwrap_or_default(),
-        ),
-        ("past_due", g) | ("no_close", g) => {
+        ("past_due" | "no_close", g) => {
             let b = if metric == "past_due" {
                 &snap.past_due
             } else {
@@ -653,34 +661,41 @@ fn explain_out(
                 s.amount += d.amount.unwrap_or(0.0);
                 s.weighted += d.weighted;
             }
-            sum_text(&s)
+            (sum_text(&s), sum_json(&s))
         }
-        ("entered" | "advanced" | "conversion" | "median_days", g) => {
+        (_, g) => {
             let rows: Vec<&FunnelRow> = match g {
                 Some(g) => funnel_row(g).into_iter().collect(),
                 None => funnel.iter().collect(),
             };
-            rows.iter()
-                .map(|r| {
-                    let v = match metric {
-                        "entered" => r.entered.to_string(),
-                        "advanced" => r.advanced.to_string(),
-                        "conversion" => r.conversion.map_or_else(
+            let pair = |r: &FunnelRow| -> (String, serde_json::Value) {
+                match metric {
+                    "entered" => (r.entered.to_string(), serde_json::json!(r.entered)),
+                    "advanced" => (r.advanced.to_string(), serde_json::json!(r.advanced)),
+                    "conversion" => (
+                        r.conversion.map_or_else(
                             || "-".to_string(),
                             |c| format!("{}/{} = {}", r.advanced, r.entered, percent(c)),
                         ),
-                        _ => days(r.median_days),
-                    };
-                    if g.is_some() {
-                        v
-                    } else {
-                        format!("{} {v}", stage_name(&r.stage, config, lang))
+                        serde_json::json!(r.conversion),
+                    ),
+                    _ => (days(r.median_days), serde_json::json!(r.median_days)),
+                }
+            };
+            match (g, rows.as_slice()) {
+                (Some(_), [row]) => pair(row),
+                _ => {
+                    let mut text = Vec::new();
+                    let mut per_stage = serde_json::Map::new();
+                    for r in &rows {
+                        let (t, v) = pair(r);
+                        text.push(format!("{} {t}", stage_name(&r.stage, config, lang)));
+                        per_stage.insert(r.stage.clone(), v);
                     }
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
+                    (text.join(", "), serde_json::Value::Object(per_stage))
+                }
+            }
         }
-        _ => String::new(),
     };
     let shown_metric = match &group {
         Some(g) => format!("{metric}:{g}"),
@@ -718,7 +733,7 @@ fn explain_out(
         return Ok(Output::text(json(&serde_json::json!({
             "metric": metric,
             "group": group,
-            "value": value,
+            "value": value_json,
             "today": ctx.today.to_string(),
             "since": since.to_string(),
             "until": until.to_string(),
