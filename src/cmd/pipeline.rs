@@ -276,7 +276,18 @@ fn table(
         },
         color,
     );
-    out.push_str(&indent(&forecast(snap, by, config, lang, color)));
+    let open = snap.past_due.sum.customers
+        + snap.no_close.sum.customers
+        + snap.by_month.iter().map(|m| m.sum.customers).sum::<usize>();
+    if open == 0 {
+        out.push_str(if zh {
+            "  没有未成交的商机。\n"
+        } else {
+            "  No open deal.\n"
+        });
+    } else {
+        out.push_str(&indent(&forecast(snap, by, config, lang, color)));
+    }
     if !snap.past_due.deals.is_empty() {
         heading(
             &mut out,

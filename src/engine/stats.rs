@@ -1,6 +1,8 @@
-//! The review (复盘) of SPEC 5.2: per period and in total — reach, conversion from the stage
-//! history in the log, wins and cycle length, losses, objections, channels, streaks, stale and
-//! overdue customers. Pure: records, settings, the range and today in; numbers out.
+//! The review (复盘) of SPEC 5.2 and 11: per period and in total — reach, conversion from the
+//! stage history in the log, wins and cycle length, losses and why, objections, channels, new
+//! customers, promises kept by their due date, overdue promises and assists, streaks, stale and
+//! overdue customers — each count reporting its file and line to an `explain::Tracer` on demand.
+//! Pure: records, settings, the range and today in; numbers out.
 
 use crate::engine::due::{Reason, reasons_with_last_contact};
 use crate::engine::explain::{Tracer, trace};
