@@ -27,11 +27,28 @@ use std::path::PathBuf;
 pub(crate) struct Output {
     pub stdout: String,
     pub code: u8,
+    /// Data for programs (JSON, CSV, a completion script, a man page): printed exactly. Text
+    /// for people is made safe for the terminal before it is printed.
+    pub data: bool,
 }
 
 impl Output {
+    /// Text for people.
     pub fn text(stdout: String) -> Output {
-        Output { stdout, code: 0 }
+        Output {
+            stdout,
+            code: 0,
+            data: false,
+        }
+    }
+
+    /// Data for programs, printed byte for byte.
+    pub fn data(stdout: String) -> Output {
+        Output {
+            stdout,
+            code: 0,
+            data: true,
+        }
     }
 }
 
@@ -85,20 +102,26 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     };
     let ctx = context(&cli.global);
     let lang = ctx.as_ref().map_or(Lang::En, error_lang);
+    let color = ctx.as_ref().is_ok_and(|c| c.color);
     let result = ctx.and_then(|ctx| {
         let result = cmd::dispatch(cli.command, &ctx);
         if let Ok(warnings) = ctx.warnings.lock() {
             for w in warnings.iter() {
-                eprintln!("warning: {w}");
+                present::render::warn(w);
             }
         }
         result
     });
     match result {
         Ok(out) => {
+            let text = if out.data {
+                out.stdout
+            } else {
+                present::render::terminal_safe(&out.stdout, color)
+            };
             let mut stdout = std::io::stdout().lock();
             match stdout
-                .write_all(out.stdout.as_bytes())
+                .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
             {
                 // A closed pipe (`followup list | head`) is not a failure.
@@ -110,7 +133,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             }
         }
         Err(e) => {
-            eprintln!("{}", e.line(lang));
+            eprintln!("{}", present::render::terminal_safe(&e.line(lang), false));
             2
         }
     }
@@ -121,7 +144,7 @@ fn error_lang(ctx: &Ctx) -> Lang {
     ctx.lang_override.unwrap_or_else(|| {
         store::find_root(&ctx.start)
             .ok()
-            .and_then(|root| std::fs::read_to_string(root.join(store::CONFIG_FILE)).ok())
+            .and_then(|root| store::read_config_text(&root).ok().flatten())
             .and_then(|text| config::Config::parse(&text).ok())
             .map_or(Lang::En, |c| c.lang)
     })

@@ -62,7 +62,7 @@ pub fn run(args: &AgendaArgs, ctx: &Ctx) -> Result<Output> {
     let agenda = agenda(&summaries, config, ctx.today, until, args.owner.as_deref());
     if ctx.json {
         let item = |i: &AgendaItem<'_>| item_json(i, config);
-        return Ok(Output::text(json(&AgendaJson {
+        return Ok(Output::data(json(&AgendaJson {
             today: ctx.today.to_string(),
             until: until.to_string(),
             overdue: agenda.overdue.iter().map(item).collect(),

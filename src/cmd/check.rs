@@ -7,7 +7,8 @@ use crate::error::{Error, Result};
 use crate::io::store::Store;
 use crate::model::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::record::parse_record;
-use crate::present::render::{Tone, json, paint, width};
+use crate::present::mask::{Masker, mask_line};
+use crate::present::render::{Tone, clean, json, paint, width};
 use crate::{Ctx, Output};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -113,21 +114,35 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         )
     } else {
         let mut out = String::new();
+        let masker = Masker::new(&store.config, ctx.reveal);
         for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
-            // The source lines are read again here, for the few files that have findings.
+            // The source lines are read again here, for the few files that have findings; the
+            // confidential values in them are masked (the excerpts end up in CI logs).
             let bytes = store.read(&r.path).unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes);
-            let lines: Vec<&str> = text
-                .trim_start_matches('\u{feff}')
-                .split_inclusive('\n')
-                .collect();
+            let text = text.trim_start_matches('\u{feff}');
+            let source = Source {
+                lines: text
+                    .split_inclusive('\n')
+                    .scan(0, |at, line| {
+                        let start = *at;
+                        *at += line.len();
+                        Some((start, line))
+                    })
+                    .collect(),
+                secrets: masker.secret_ranges(text),
+            };
             for d in &r.diagnostics {
-                out.push_str(&render(&r.path, &lines, d, ctx.color));
+                out.push_str(&render(&r.path, &source, d, ctx.color));
             }
         }
         for r in &clone {
             for d in &r.diagnostics {
-                out.push_str(&render(&r.path, &[], d, ctx.color));
+                let none = Source {
+                    lines: Vec::new(),
+                    secrets: Vec::new(),
+                };
+                out.push_str(&render(&r.path, &none, d, ctx.color));
             }
         }
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -155,7 +170,11 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         }
         out
     };
-    Ok(Output { stdout, code })
+    Ok(Output {
+        stdout,
+        code,
+        data: ctx.json,
+    })
 }
 
 /// `merge-driver-missing`: in a git clone whose config lacks the merge driver (or points at a
@@ -229,8 +248,12 @@ fn check_file(
     (report(diagnostics), Some(name))
 }
 
-/// Files and folders named on the command line, as paths relative to the root.
+/// Files and folders named on the command line, as paths relative to the root. Each must be
+/// inside the customers folder, and is not followed if it is a symbolic link: `check` never
+/// reads or prints a file outside the sales folder.
 fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<PathBuf>> {
+    let customers = store.customers_dir();
+    let real_customers = customers.canonicalize().ok();
     let mut out = Vec::new();
     for g in given {
         let abs = if g.is_absolute() {
@@ -238,9 +261,28 @@ fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<Path
         } else {
             base.join(g)
         };
-        let abs = std::path::absolute(&abs).map_err(|e| Error::io(g, &e))?;
-        if abs.is_dir() {
-            for entry in walkdir::WalkDir::new(&abs)
+        let meta = std::fs::symlink_metadata(&abs)
+            .map_err(|_| Error::Usage(format!("{}: no such file or folder", g.display())))?;
+        if meta.file_type().is_symlink() {
+            return Err(Error::Refused(format!(
+                "{} is a symbolic link, which followup never follows; check the file itself",
+                g.display()
+            )));
+        }
+        let real = abs.canonicalize().map_err(|e| Error::io(g, &e))?;
+        let Some(inside) = real_customers
+            .as_ref()
+            .and_then(|c| real.strip_prefix(c).ok().map(Path::to_path_buf))
+        else {
+            return Err(Error::Refused(format!(
+                "{} is outside the customers folder {}/; check only customer files",
+                g.display(),
+                store.config.customers_dir
+            )));
+        };
+        let rel_base = Path::new(&store.config.customers_dir).join(&inside);
+        if meta.is_dir() {
+            for entry in walkdir::WalkDir::new(&real)
                 .follow_links(false)
                 .into_iter()
                 .filter_entry(|e| {
@@ -254,14 +296,15 @@ fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<Path
                 if entry.file_type().is_file()
                     && entry.path().extension().is_some_and(|x| x == "md")
                 {
-                    out.push(relative(store, entry.path()));
+                    let below = entry.path().strip_prefix(&real).unwrap_or(entry.path());
+                    out.push(rel_base.join(below));
                 }
             }
-        } else if abs.is_file() {
-            out.push(relative(store, &abs));
+        } else if meta.is_file() {
+            out.push(rel_base);
         } else {
-            return Err(Error::Usage(format!(
-                "{}: no such file or folder",
+            return Err(Error::Refused(format!(
+                "{} is not a regular file or folder; check only customer files",
                 g.display()
             )));
         }
@@ -271,14 +314,14 @@ fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<Path
     Ok(out)
 }
 
-fn relative(store: &Store, abs: &Path) -> PathBuf {
-    let root = std::path::absolute(&store.root).unwrap_or_else(|_| store.root.clone());
-    abs.strip_prefix(&root)
-        .map_or_else(|_| abs.to_path_buf(), Path::to_path_buf)
+/// A file's lines with their byte offsets, and the ranges that hold confidential values.
+struct Source<'a> {
+    lines: Vec<(usize, &'a str)>,
+    secrets: Vec<std::ops::Range<usize>>,
 }
 
 /// `path:line:col: error[code]: message`, the source line, and a caret with the hint.
-fn render(path: &Path, lines: &[&str], d: &Diagnostic, color: bool) -> String {
+fn render(path: &Path, source: &Source<'_>, d: &Diagnostic, color: bool) -> String {
     let (label, tone) = match d.severity {
         Severity::Error => ("error", Tone::Overdue),
         Severity::Warning => ("warning", Tone::Today),
@@ -289,27 +332,35 @@ fn render(path: &Path, lines: &[&str], d: &Diagnostic, color: bool) -> String {
         d.line,
         d.column,
         paint(&format!("{label}[{}]", d.code), tone, color),
-        d.message
+        clean(&d.message)
     );
-    let source = lines
+    let (start, line) = source
+        .lines
         .get(d.line.saturating_sub(1))
-        .map_or("", |l| l.trim_end_matches(['\n', '\r']));
+        .map_or((0, ""), |(s, l)| (*s, l.trim_end_matches(['\n', '\r'])));
     let number = d.line.to_string();
     let gutter = " ".repeat(number.len());
-    if !lines.is_empty() {
-        let before: String = source.chars().take(d.column.saturating_sub(1)).collect();
-        let source = source.replace('\t', " ");
+    // What is shown: confidential values masked, tabs as spaces, control characters escaped.
+    let shown = |text: &str| {
+        clean(&mask_line(text, start, &source.secrets).replace('\t', " ")).into_owned()
+    };
+    if !source.lines.is_empty() {
+        let before_end = line
+            .char_indices()
+            .nth(d.column.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i);
         out.push_str(&format!(
-            "{gutter} |\n{number} | {source}\n{gutter} | {}^",
-            " ".repeat(width(&before.replace('\t', " ")))
+            "{gutter} |\n{number} | {}\n{gutter} | {}^",
+            shown(line),
+            " ".repeat(width(&shown(&line[..before_end])))
         ));
         if let Some(h) = &d.hint {
             out.push(' ');
-            out.push_str(h);
+            out.push_str(&clean(h));
         }
         out.push('\n');
     } else if let Some(h) = &d.hint {
-        out.push_str(&format!("{gutter} = hint: {h}\n"));
+        out.push_str(&format!("{gutter} = hint: {}\n", clean(h)));
     }
     out
 }

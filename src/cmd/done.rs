@@ -82,7 +82,7 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
     })?;
     let (line, kind, text) = ticked;
     if ctx.json {
-        return Ok(Output::text(crate::present::render::json(
+        return Ok(Output::data(crate::present::render::json(
             &serde_json::json!({
                 "file": rel.display().to_string(), "line": line, "kind": kind, "text": text,
             }),

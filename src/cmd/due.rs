@@ -8,30 +8,32 @@ use crate::model::config::{Config, Lang};
 use crate::model::dates::Duration;
 use crate::model::summary::Summary;
 use crate::present::i18n::{stage_label, t};
-use crate::present::render::{Align, Table, Tone, csv, json};
+use crate::present::mask::Masker;
+use crate::present::render::{Align, Table, Tone, clean, csv, json};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct DueJson<'a> {
+struct DueJson {
     today: String,
-    items: Vec<ItemJson<'a>>,
+    items: Vec<ItemJson>,
 }
 
+/// One due customer as data; every front-matter value masked as its key is.
 #[derive(Serialize)]
-struct ItemJson<'a> {
-    customer: &'a str,
+struct ItemJson {
+    customer: String,
     file: String,
-    owner: Option<&'a str>,
-    stage: Option<&'a str>,
-    status: &'static str,
-    priority: &'static str,
+    owner: Option<String>,
+    stage: Option<String>,
+    status: String,
+    priority: String,
     due: String,
     overdue_days: i64,
     reasons: Vec<&'static str>,
     last_contact: Option<String>,
-    next_action: Option<&'a str>,
+    next_action: Option<String>,
     hints: Vec<String>,
     /// Each reason with its own date and a sentence, for people and scripts that want more.
     details: Vec<DetailJson>,
@@ -61,9 +63,10 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
         records.iter().flat_map(Summary::people),
     );
     let items = due_items(&records, config, ctx.today, until, args.owner.as_deref());
+    let m = Masker::new(config, ctx.reveal);
     if ctx.json {
-        let items = items.iter().map(|i| item_json(i, ctx.today)).collect();
-        return Ok(Output::text(json(&DueJson {
+        let items = items.iter().map(|i| item_json(i, ctx.today, &m)).collect();
+        return Ok(Output::data(json(&DueJson {
             today: ctx.today.to_string(),
             items,
         })));
@@ -86,14 +89,14 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
         let rows: Vec<Vec<String>> = items
             .iter()
             .map(|i| {
-                let j = item_json(i, ctx.today);
+                let j = item_json(i, ctx.today, &m);
                 vec![
-                    j.customer.to_string(),
+                    j.customer,
                     j.file,
-                    j.owner.unwrap_or("").to_string(),
-                    j.stage.unwrap_or("").to_string(),
-                    j.status.to_string(),
-                    j.priority.to_string(),
+                    j.owner.unwrap_or_default(),
+                    j.stage.unwrap_or_default(),
+                    j.status,
+                    j.priority,
                     j.due,
                     j.overdue_days.to_string(),
                     j.details
@@ -102,25 +105,25 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
                         .collect::<Vec<_>>()
                         .join("; "),
                     j.last_contact.unwrap_or_default(),
-                    j.next_action.unwrap_or("").to_string(),
+                    j.next_action.unwrap_or_default(),
                     j.hints.join("; "),
                 ]
             })
             .collect();
-        return Ok(Output::text(csv(&headers, &rows)));
+        return Ok(Output::data(csv(&headers, &rows)));
     }
-    Ok(Output::text(table(&items, config, lang, ctx)))
+    Ok(Output::text(table(&items, config, lang, ctx, &m)))
 }
 
-fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
+fn item_json(i: &DueItem<'_>, today: NaiveDate, m: &Masker<'_>) -> ItemJson {
     let c = &i.summary.customer;
     ItemJson {
-        customer: &c.name,
+        customer: m.text("name", &c.name),
         file: i.summary.path.display().to_string(),
-        owner: c.owner.as_deref(),
-        stage: c.stage.as_deref(),
-        status: c.status().key(),
-        priority: c.priority().key(),
+        owner: m.opt("owner", c.owner.clone()),
+        stage: m.opt("stage", c.stage.clone()),
+        status: m.text("status", c.status().key()),
+        priority: m.text("priority", c.priority().key()),
         due: i.due.to_string(),
         overdue_days: i.overdue_days,
         reasons: i.reasons.iter().map(crate::engine::due::Reason::kind).fold(
@@ -133,7 +136,7 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
             },
         ),
         last_contact: i.summary.last_contact.map(|d| d.to_string()),
-        next_action: c.next_action.as_deref(),
+        next_action: m.opt("next.action", c.next_action.clone()),
         hints: i
             .unanswered_streak
             .map(|s| channel_hint(s, Lang::En))
@@ -151,7 +154,7 @@ fn item_json<'a>(i: &DueItem<'a>, today: NaiveDate) -> ItemJson<'a> {
     }
 }
 
-fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> String {
+fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx, m: &Masker<'_>) -> String {
     if items.is_empty() {
         return format!("{}\n", t(lang, "Nothing is due."));
     }
@@ -189,11 +192,18 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx) -> Strin
         table.row(
             vec![
                 due,
-                c.name.clone(),
-                c.owner.clone().unwrap_or_default(),
-                stage_label(c.stage.as_deref(), config, lang),
-                c.next_action.clone().unwrap_or_default(),
-                why.join("\n"),
+                clean(&m.text("name", &c.name)).into_owned(),
+                clean(&m.opt("owner", c.owner.clone()).unwrap_or_default()).into_owned(),
+                stage_label(m.opt("stage", c.stage.clone()).as_deref(), config, lang),
+                clean(
+                    &m.opt("next.action", c.next_action.clone())
+                        .unwrap_or_default(),
+                )
+                .into_owned(),
+                why.iter()
+                    .map(|w| clean(w).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ],
             tone,
         );

@@ -11,7 +11,7 @@ use crate::model::record::parse_document;
 use crate::model::summary::{Summary, customer_key};
 use crate::model::toml_path;
 use crate::present::ics::{CalendarItem, calendar};
-use crate::present::render::mask;
+use crate::present::mask::Masker;
 use crate::{Ctx, Output};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -64,7 +64,8 @@ fn ics(args: &IcsArgs, ctx: &Ctx) -> Result<Output> {
                 Lang::Zh => format!("已写入 {} 个日程到 {}\n", events.len(), path.display()),
             }))
         }
-        None => Ok(Output::text(text)),
+        // Data, byte for byte: the calendar has CRLF line ends (RFC 5545).
+        None => Ok(Output::data(text)),
     }
 }
 
@@ -107,14 +108,12 @@ fn contact_line(
             }
         }
     }
+    let masker = Masker::new(config, reveal);
     let get = |key: &str| {
-        values.iter().find(|(k, _)| k == key).map(|(_, v)| {
-            if config.is_confidential(key) && !reveal {
-                mask(v)
-            } else {
-                v.clone()
-            }
-        })
+        values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| masker.text(key, v))
     };
     let label = |key: &str| match (key, lang) {
         ("contact.phone", Lang::En) => "phone",

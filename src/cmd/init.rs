@@ -27,17 +27,16 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     let mut done = Vec::new();
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
     let config = dir.join(CONFIG_FILE);
-    if config.exists() {
+    if crate::io::store::read_config_text(&dir)?.is_some() {
         done.push(format!("kept      {CONFIG_FILE}"));
     } else {
         write_new(&config, &template(lang))?;
         done.push(format!("created   {CONFIG_FILE}"));
     }
-    let customers_dir = crate::model::config::Config::parse(
-        &fs::read_to_string(&config).map_err(|e| Error::io(&config, &e))?,
-    )
-    .map_or_else(|_| "customers".to_string(), |c| c.customers_dir);
-    let customers = dir.join(&customers_dir);
+    // Opening the folder checks that the customers folder and the private file stay inside it.
+    let store = crate::io::store::Store::open(dir.clone(), ctx.warnings.clone())?;
+    let customers_dir = store.config.customers_dir.clone();
+    let customers = store.customers_dir();
     if customers.is_dir() {
         done.push(format!("kept      {customers_dir}/"));
     } else {
@@ -59,7 +58,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         done.push(install_hook(&dir, &customers_dir)?);
     }
     if args.private {
-        done.extend(make_private(&dir, ctx)?);
+        done.extend(make_private(&store, ctx)?);
     }
     let mut out = format!("Sales folder ready in {}\n", dir.display());
     for d in done {
@@ -97,20 +96,26 @@ fn register_driver(dir: &Path) -> Result<String> {
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
-    crate::io::store::write_atomic(path, text.as_bytes()).map_err(|e| Error::io(path, &e))
+    crate::io::store::write_file(path, text.as_bytes())
+}
+
+/// A text file of the folder, read safely; `None` when it does not exist.
+fn read_text(path: &Path) -> Result<Option<String>> {
+    Ok(crate::io::store::read_input_if_exists(path, path)?
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// Creates the git-ignored overlay and moves every confidential value of the shared customer
 /// files into it: the overlay is written first, then each file loses only those keys.
-fn make_private(dir: &Path, ctx: &Ctx) -> Result<Vec<String>> {
-    let store = crate::io::store::Store::open(dir.to_path_buf(), ctx.warnings.clone())?;
+fn make_private(store: &crate::io::store::Store, ctx: &Ctx) -> Result<Vec<String>> {
+    let dir = &store.root;
     let file = store.config.private_file.clone();
     let mut done = Vec::new();
-    let overlay_path = store.overlay_path();
-    if overlay_path.exists() {
+    if store.load_overlay()?.is_some() {
         done.push(format!("kept      {file}"));
     } else {
-        write_new(&overlay_path, "")?;
+        // Created readable by its owner only.
+        store.update_overlay(|_| Ok(()))?;
         done.push(format!("created   {file}"));
     }
     done.push(ensure_line(
@@ -200,13 +205,13 @@ fn install_hook(dir: &Path, customers_dir: &str) -> Result<String> {
     };
     let path = hooks.join("pre-commit");
     let script = hook_script(customers_dir);
-    match fs::read_to_string(&path) {
-        Ok(text) if text.contains(HOOK_MARK) => Ok("kept      pre-commit hook".into()),
-        Ok(_) => Err(Error::Refused(format!(
+    match read_text(&path)? {
+        Some(text) if text.contains(HOOK_MARK) => Ok("kept      pre-commit hook".into()),
+        Some(_) => Err(Error::Refused(format!(
             "{} already exists and is not followup's; add this line to it: git diff --cached --name-only -z -- '{customers_dir}/*.md' | xargs -0 -r followup check",
             path.display()
         ))),
-        Err(_) => {
+        None => {
             fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, &e))?;
             write_new(&path, &script)?;
             #[cfg(unix)]
@@ -222,9 +227,9 @@ fn install_hook(dir: &Path, customers_dir: &str) -> Result<String> {
 
 /// Adds a line to a text file unless it is there.
 fn ensure_line(path: &Path, line: &str, shown: &str) -> Result<String> {
-    match fs::read_to_string(path) {
-        Ok(text) if text.lines().any(|l| l.trim() == line) => Ok(format!("kept      {shown}")),
-        Ok(text) => {
+    match read_text(path)? {
+        Some(text) if text.lines().any(|l| l.trim() == line) => Ok(format!("kept      {shown}")),
+        Some(text) => {
             let sep = if text.is_empty() || text.ends_with('\n') {
                 ""
             } else {
@@ -233,10 +238,9 @@ fn ensure_line(path: &Path, line: &str, shown: &str) -> Result<String> {
             write_new(path, &format!("{text}{sep}{line}\n"))?;
             Ok(format!("updated   {shown}"))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        None => {
             write_new(path, &format!("{line}\n"))?;
             Ok(format!("created   {shown}"))
         }
-        Err(e) => Err(Error::io(path, &e)),
     }
 }

@@ -8,7 +8,8 @@ use crate::model::customer::{Priority, Status};
 use crate::model::summary::Summary;
 use crate::present::i18n::stage_label;
 use crate::present::i18n::t;
-use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask};
+use crate::present::mask::Masker;
+use crate::present::render::{Align, Table, Tone, clean, csv, format_amount, json};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -19,8 +20,8 @@ struct Row {
     owner: Option<String>,
     industry: Option<String>,
     stage: Option<String>,
-    status: &'static str,
-    priority: &'static str,
+    status: String,
+    priority: String,
     contact: Option<String>,
     last_contact: Option<String>,
     next_action: Option<String>,
@@ -96,42 +97,31 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             .cmp(&b.customer.name.to_lowercase())
             .then_with(|| a.path.cmp(&b.path))
     });
-    let amount_hidden = config.is_confidential("deal.amount") && !ctx.reveal;
+    // Every column that shows a front-matter value is masked as its key is.
+    let m = Masker::new(config, ctx.reveal);
     let rows: Vec<Row> = records
         .iter()
         .map(|r| {
             let c = &r.customer;
             Row {
-                name: c.name.clone(),
+                name: m.text("name", &c.name),
                 file: r.path.display().to_string(),
-                owner: c.owner.clone(),
-                industry: c.industry.clone(),
-                stage: c.stage.clone(),
-                status: c.status().key(),
-                priority: c.priority().key(),
-                contact: c.contact_name.clone().map(|n| {
-                    if config.is_confidential("contact.name") && !ctx.reveal {
-                        mask(&n)
-                    } else {
-                        n
-                    }
-                }),
+                owner: m.opt("owner", c.owner.clone()),
+                industry: m.opt("industry", c.industry.clone()),
+                stage: m.opt("stage", c.stage.clone()),
+                status: m.text("status", c.status().key()),
+                priority: m.text("priority", c.priority().key()),
+                contact: m.opt("contact.name", c.contact_name.clone()),
                 last_contact: r.last_contact.map(|d| d.to_string()),
-                next_action: c.next_action.clone(),
-                next_due: c.next_due.map(|d| d.to_string()),
-                amount: c.deal_amount.map(|a| {
-                    if amount_hidden {
-                        mask(&a.to_string())
-                    } else {
-                        format_amount(a)
-                    }
-                }),
-                tags: c.tags.clone(),
+                next_action: m.opt("next.action", c.next_action.clone()),
+                next_due: m.opt("next.due", c.next_due.map(|d| d.to_string())),
+                amount: m.opt("deal.amount", c.deal_amount.map(format_amount)),
+                tags: c.tags.iter().map(|t| m.text("tags", t)).collect(),
             }
         })
         .collect();
     if ctx.json {
-        return Ok(Output::text(json(
+        return Ok(Output::data(json(
             &serde_json::json!({ "customers": rows }),
         )));
     }
@@ -160,8 +150,8 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                     r.owner.unwrap_or_default(),
                     r.industry.unwrap_or_default(),
                     r.stage.unwrap_or_default(),
-                    r.status.into(),
-                    r.priority.into(),
+                    r.status,
+                    r.priority,
                     r.contact.unwrap_or_default(),
                     r.last_contact.unwrap_or_default(),
                     r.next_action.unwrap_or_default(),
@@ -171,7 +161,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                 ]
             })
             .collect();
-        return Ok(Output::text(csv(&headers, &rows)));
+        return Ok(Output::data(csv(&headers, &rows)));
     }
     if rows.is_empty() {
         let filtered = args.stage.is_some()
@@ -210,13 +200,13 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         };
         table.row(
             vec![
-                r.name.clone(),
+                clean(&r.name).into_owned(),
                 stage_label(r.stage.as_deref(), config, lang),
-                t(lang, r.status).to_string(),
-                t(lang, r.priority).to_string(),
-                r.owner.clone().unwrap_or_default(),
+                label(lang, &r.status),
+                label(lang, &r.priority),
+                clean(r.owner.as_deref().unwrap_or_default()).into_owned(),
                 r.last_contact.clone().unwrap_or_else(|| "-".into()),
-                r.next_action.clone().unwrap_or_default(),
+                clean(r.next_action.as_deref().unwrap_or("")).into_owned(),
                 r.next_due.clone().unwrap_or_default(),
             ],
             tone,
@@ -234,4 +224,12 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         }
     ));
     Ok(Output::text(out))
+}
+
+/// A status or priority key in the team's language (a masked value as it is).
+fn label(lang: crate::model::config::Lang, key: &str) -> String {
+    ["high", "medium", "low", "active", "paused", "won", "lost"]
+        .iter()
+        .find(|k| **k == key)
+        .map_or_else(|| key.to_string(), |k| t(lang, k).to_string())
 }

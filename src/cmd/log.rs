@@ -2,15 +2,19 @@
 //! next action, stage, status and amount — one atomic, locked write; nothing else is touched.
 
 use crate::cli::LogArgs;
-use crate::cmd::shared::{Expect, author, place_entry, report_notes, unreadable, verified, writer};
+use crate::cmd::shared::{
+    Expect, author, logged_field, place_entry, report_notes, split_private, unreadable, verified,
+    writer,
+};
 use crate::error::{Error, Result};
 use crate::model::compose::{Discussion, NewEntry, check_markdown};
 use crate::model::config::Config;
 use crate::model::dates::days_between;
-use crate::model::edit::apply;
+use crate::model::edit::{Change, apply};
 use crate::model::entry::Detail;
 use crate::model::plan::{Current, Input, PlannedEntry, plan_entry};
 use crate::model::record::{Record, parse_document};
+use crate::model::toml_path;
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -36,7 +40,8 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         written = Some(text);
     }
     let writer = writer(args.by.as_deref(), &store.root);
-    let result = store.update(&rel, |bytes| {
+    let private = store.load_overlay()?.is_some();
+    let result = store.update_private(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
         let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
@@ -72,12 +77,26 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
                 }
             )));
         }
-        let edited = apply(&doc, &plan.changes).map_err(Error::Refused)?;
+        // With a private overlay a confidential value goes there, never to the shared file;
+        // the log field that records a confidential key is masked either way.
+        let (to_overlay, mut changes) = split_private(config, private, plan.changes.clone());
+        for change in &to_overlay {
+            if let Change::Set(k, _) = change
+                && toml_path::get(toml.as_table(), k).is_some()
+            {
+                changes.push(Change::Remove(k.clone()));
+            }
+        }
+        let edited = apply(&doc, &changes).map_err(Error::Refused)?;
         let entry = NewEntry {
             channel: plan.channel.clone(),
             author: author(writer.as_deref(), record.customer.owner.as_deref()),
             discussion,
-            fields: plan.fields.clone(),
+            fields: plan
+                .fields
+                .iter()
+                .map(|f| logged_field(config, f, private))
+                .collect(),
         };
         let (new_doc, line) = place_entry(&doc, &edited, &record, &entry, plan.date);
         let checked = verified(
@@ -88,7 +107,11 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
             config,
             ctx.today,
         )?;
-        Ok((checked.bytes, (checked.record, plan, line, checked.notes)))
+        Ok((
+            checked.bytes,
+            to_overlay,
+            (checked.record, plan, line, checked.notes),
+        ))
     });
     let (record, plan, line, notes) = match (result, written) {
         (Ok(done), _) => done,

@@ -17,12 +17,13 @@ fn given(label: Option<&String>) -> Option<String> {
 }
 
 pub fn run(args: &MergeArgs) -> Result<Output> {
-    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| Error::io(p, &e));
+    let read = |p: &std::path::Path| store::read_input(p, p);
     let (base, ours, theirs) = (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
     let name = args
         .path
         .clone()
         .unwrap_or_else(|| args.ours.display().to_string());
+    let name = crate::present::render::clean(&name).into_owned();
     let mut labels = Labels {
         ours: SideName {
             name: given(args.ours_label.as_ref()),
@@ -47,6 +48,7 @@ pub fn run(args: &MergeArgs) -> Result<Output> {
         return Ok(Output {
             stdout: String::new(),
             code: u8::from(!clean),
+            data: true,
         });
     };
     if !merged.conflicts.is_empty()
@@ -76,7 +78,7 @@ pub fn run(args: &MergeArgs) -> Result<Output> {
 
 /// Writes the merge over OURS and says what is left to settle.
 fn finish(args: &MergeArgs, name: &str, merged: &Merged) -> Result<Output> {
-    store::write_atomic(&args.ours, &merged.bytes).map_err(|e| Error::io(&args.ours, &e))?;
+    store::write_file(&args.ours, &merged.bytes)?;
     if !merged.conflicts.is_empty() {
         eprintln!(
             "followup: {name}: both sides changed {} differently; marked for you to settle, then run `followup check {name}`",
@@ -86,5 +88,6 @@ fn finish(args: &MergeArgs, name: &str, merged: &Merged) -> Result<Output> {
     Ok(Output {
         stdout: String::new(),
         code: u8::from(!merged.conflicts.is_empty()),
+        data: true,
     })
 }

@@ -40,7 +40,7 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Sync(a) => sync::run(&a, ctx),
         Command::Pipeline(a) => pipeline::run(&a, ctx),
         Command::MergeDriver(a) => merge::run(&a),
-        Command::Completions(a) => Ok(Output::text(completions(a.shell))),
+        Command::Completions(a) => Ok(Output::data(completions(a.shell))),
         Command::Man => man(),
     }
 }
@@ -61,5 +61,5 @@ fn man() -> Result<Output> {
     clap_mangen::Man::new(<crate::cli::Cli as clap::CommandFactory>::command())
         .render(&mut out)
         .map_err(|e| Error::Refused(format!("cannot render the man page: {e}")))?;
-    Ok(Output::text(String::from_utf8_lossy(&out).into_owned()))
+    Ok(Output::data(String::from_utf8_lossy(&out).into_owned()))
 }

@@ -1,67 +1,49 @@
-//! `followup new`: creates a customer file whose name is derived safely from the customer's name.
+//! `followup new`: creates a customer file whose name is derived safely and portably from the
+//! customer's name, refusing a customer that already exists under an equivalent name.
 
 use crate::cli::NewArgs;
+use crate::cmd::shared::split_private;
 use crate::error::{Error, Result};
 use crate::model::config::Config;
 use crate::model::document::Document;
 use crate::model::edit::{Change, apply, date_value};
+use crate::model::names::{Adjusted, identity, is_unsafe_char, portable_stem, slug};
+use crate::model::record::file_stem;
 use crate::model::schema::{check_priority, check_stage, parse_assignment};
 use crate::model::toml_path;
+use crate::present::render::clean;
 use crate::{Ctx, Output};
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use toml_edit::{DocumentMut, Item, Table, value};
-
-/// File stem for a customer name: lower-case, Unicode letters and digits kept (Chinese stays
-/// Chinese), every other run of characters becomes `-`. Never contains a path separator or `..`.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-    }
-    out
-}
 
 pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
     let name = args.name.trim();
-    let stem = slug(name);
+    if name.chars().any(is_unsafe_char) {
+        return Err(Error::Usage(format!(
+            "the name `{}` holds a line break, tab or other control character; give the name on one line, without them",
+            clean(name)
+        )));
+    }
+    let (stem, adjusted) = portable_stem(&slug(name));
     if stem.is_empty() {
         return Err(Error::Usage(format!(
             "`{}` has no letters or digits to name a file after; give the customer a real name",
             args.name
         )));
     }
-    let records = store.load_summaries(ctx.today)?;
-    if let Some(r) = records
-        .iter()
-        .find(|r| r.customer.name.trim().eq_ignore_ascii_case(name))
-    {
-        return Err(Error::Refused(format!(
-            "customer `{name}` already exists in {}; nothing was written (log to it with `followup log {}`)",
-            r.path.display(),
-            r.stem()
-        )));
-    }
     let mut dir = PathBuf::from(&config.customers_dir);
+    let mut notes = Vec::new();
     if let Some(folder) = &args.folder {
-        let folder = slug(folder);
+        let (folder, folder_adjusted) = portable_stem(&slug(folder));
         if folder.is_empty() {
             return Err(Error::Usage("--folder needs letters or digits".into()));
         }
+        notes.extend(describe(&folder_adjusted, "folder", &folder));
         dir.push(folder);
     }
-    let rel = free_path(&store.root, &dir, &stem);
     let mut fields = Fields {
         industry: args.industry.clone(),
         owner: args
@@ -79,11 +61,33 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
         .map(|pair| parse_assignment(pair, config, ctx.today))
         .collect::<Result<_, _>>()
         .map_err(Error::Usage)?;
-    let (_, changes) = crate::cmd::shared::split_private(&store, &rel, changes)?;
+    let (private, changes) = split_private(config, store.load_overlay()?.is_some(), changes);
+    // Everything is checked before anything is written: a bad --stage leaves no trace.
     let text = render(name, args, &fields, &changes, config, ctx)?;
-    store.create(&rel, text.as_bytes())?;
+    let wanted = identity(name);
+    let rel = store.create(&dir, &stem, text.as_bytes(), &private, || {
+        // Under the lock, so two `new` runs of one customer cannot both pass.
+        let records = store.load_summaries(ctx.today)?;
+        match records
+            .iter()
+            .find(|r| identity(&r.customer.name) == wanted)
+        {
+            Some(r) => Err(Error::Refused(format!(
+                "customer `{name}` already exists in {} (as `{}`); nothing was written (log to it with `followup log {}`)",
+                r.path.display(),
+                r.customer.name,
+                r.stem()
+            ))),
+            None => Ok(()),
+        }
+    })?;
+    let stem = file_stem(&rel);
+    notes.extend(describe(&adjusted, "file", &rel.display().to_string()));
+    for n in &notes {
+        eprintln!("note: {}", clean(n));
+    }
     if ctx.json {
-        return Ok(Output::text(crate::present::render::json(
+        return Ok(Output::data(crate::present::render::json(
             &serde_json::json!({
                 "customer": name, "file": rel.display().to_string(), "missing": missing_required(&text, config),
             }),
@@ -97,11 +101,11 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     };
     let missing = missing_required(&text, config);
     if !missing.is_empty() {
-        eprintln!(
-            "warning: {} is missing required fields: {}; add them with `followup set {stem} KEY=VALUE`",
+        crate::present::render::warn(&format!(
+            "{} is missing required fields: {}; add them with `followup set {stem} KEY=VALUE`",
             rel.display(),
             missing.join(", ")
-        );
+        ));
     }
     out.push_str(&format!(
         "{}: followup log {stem} -m \"…\" --next \"…\" --due fri\n",
@@ -110,21 +114,19 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     Ok(Output::text(out))
 }
 
-/// `customers/acme.md`, or `acme-2.md`… when a different customer's name gave the same stem.
-fn free_path(root: &Path, dir: &Path, stem: &str) -> PathBuf {
-    let mut n = 1;
-    loop {
-        let file = if n == 1 {
-            format!("{stem}.md")
-        } else {
-            format!("{stem}-{n}.md")
-        };
-        let rel = dir.join(file);
-        if !root.join(&rel).exists() {
-            return rel;
-        }
-        n += 1;
-    }
+/// A sentence for each change made to keep a file or folder name portable.
+fn describe(adjusted: &[Adjusted], what: &str, result: &str) -> Vec<String> {
+    adjusted
+        .iter()
+        .map(|a| match a {
+            Adjusted::Shortened(n) => format!(
+                "the {what} name was cut to {n} bytes so that every system can store it: {result}"
+            ),
+            Adjusted::Reserved => format!(
+                "the {what} name is a device name on Windows (CON, PRN, AUX, NUL, COM1…, LPT1…), so it got the suffix `-customer`: {result}"
+            ),
+        })
+        .collect()
 }
 
 struct Fields {
@@ -217,21 +219,4 @@ fn missing_required(text: &str, config: &Config) -> Vec<String> {
         .filter(|k| toml_path::get(toml.as_table(), k).is_none())
         .cloned()
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_keep_letters_and_stay_inside() {
-        assert_eq!(
-            slug("Acme Manufacturing Co., Ltd."),
-            "acme-manufacturing-co-ltd"
-        );
-        assert_eq!(slug("华东机械 (上海)"), "华东机械-上海");
-        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slug("..."), "");
-        assert_eq!(slug("Café Ünïcode"), "café-ünïcode");
-    }
 }

@@ -1,13 +1,12 @@
 //! What several commands share: the guard before every write, the error for an unreadable
-//! file, who is writing, placing a new entry, and routing confidential values to the overlay.
+//! file, who is writing, placing a new entry, and splitting confidential values off for the overlay.
 //! Commands import from here, never from each other.
 
 use crate::engine::check::entry_diagnostics;
 use crate::engine::stats::same_person;
 use crate::error::{Error, Result};
-use crate::io::overlay::customer_key;
 use crate::io::store::Store;
-use crate::model::compose::{NewEntry, insert_entry, shifted};
+use crate::model::compose::{NewEntry, NewField, insert_entry, shifted};
 use crate::model::config::Config;
 use crate::model::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::document::Document;
@@ -15,6 +14,7 @@ use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_document};
 use chrono::NaiveDate;
 use std::path::Path;
+use toml_edit::{InlineTable, Value};
 
 /// The error for a file a command must read but cannot parse: file, line, what to do.
 pub fn unreadable(u: &Unreadable, writing: bool) -> Error {
@@ -262,38 +262,88 @@ pub fn place_entry(
     insert_entry(edited, &entries, entry, date)
 }
 
-/// Moves changes of confidential keys to the private overlay (when the team uses one);
-/// returns the keys written there and the changes left for the shared file.
+/// Splits changes between the private overlay — when the team uses one (`private`) — and the
+/// shared file. A confidential key goes to the overlay whole; a table holding confidential keys
+/// (`contact={name="Wang", phone="…"}`) is split: its confidential parts go to the overlay as
+/// dotted keys, the rest stays in the shared file. Returns (private, shared).
 pub fn split_private(
-    store: &Store,
-    rel: &Path,
+    config: &Config,
+    private: bool,
     changes: Vec<Change>,
-) -> Result<(Vec<String>, Vec<Change>)> {
-    if store.load_overlay()?.is_none() {
-        return Ok((Vec::new(), changes));
+) -> (Vec<Change>, Vec<Change>) {
+    if !private {
+        return (Vec::new(), changes);
     }
-    let key_of = |c: &Change| match c {
-        Change::Set(k, _) | Change::Remove(k) => k.clone(),
-    };
-    let (private, shared): (Vec<Change>, Vec<Change>) = changes
-        .into_iter()
-        .partition(|c| store.config.is_confidential(&key_of(c)));
-    if private.is_empty() {
-        return Ok((Vec::new(), shared));
-    }
-    let customer = customer_key(rel, &store.config.customers_dir);
-    store.update_overlay(|overlay| {
-        for change in &private {
-            match change {
-                Change::Set(k, v) => overlay
-                    .set(&customer, k, v.clone())
-                    .map_err(Error::Refused)?,
-                Change::Remove(k) => overlay.remove(&customer, k),
+    let mut to_overlay = Vec::new();
+    let mut to_shared = Vec::new();
+    for change in changes {
+        match change {
+            Change::Set(k, v) if config.hides(&k) => to_overlay.push(Change::Set(k, v)),
+            Change::Set(k, Value::InlineTable(t)) if config.touches(&k) => {
+                if let Some(rest) = split_table(config, &k, t, &mut to_overlay) {
+                    to_shared.push(Change::Set(k, Value::InlineTable(rest)));
+                }
             }
+            // A list that holds a confidential key somewhere goes to the overlay whole.
+            Change::Set(k, v) if config.touches(&k) => to_overlay.push(Change::Set(k, v)),
+            Change::Remove(k) if config.hides(&k) => to_overlay.push(Change::Remove(k)),
+            Change::Remove(k) if config.touches(&k) => {
+                to_overlay.push(Change::Remove(k.clone()));
+                to_shared.push(Change::Remove(k));
+            }
+            other => to_shared.push(other),
         }
-        Ok(())
-    })?;
-    Ok((private.iter().map(key_of).collect(), shared))
+    }
+    (to_overlay, to_shared)
+}
+
+/// The shareable part of an inline table at `key` (`None` when nothing is left); its
+/// confidential parts are pushed to `private` as dotted keys.
+fn split_table(
+    config: &Config,
+    key: &str,
+    table: InlineTable,
+    private: &mut Vec<Change>,
+) -> Option<InlineTable> {
+    let mut rest = InlineTable::new();
+    for (k, v) in table {
+        let dotted = format!("{key}.{k}");
+        if config.hides(&dotted) {
+            private.push(Change::Set(dotted, v));
+        } else if config.touches(&dotted) {
+            match v {
+                Value::InlineTable(inner) => {
+                    if let Some(inner) = split_table(config, &dotted, inner, private) {
+                        rest.insert(&k, Value::InlineTable(inner));
+                    }
+                }
+                v => private.push(Change::Set(dotted, v)),
+            }
+        } else {
+            rest.insert(&k, v);
+        }
+    }
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// A log field as written: one that records a front-matter value (`amount` → `deal.amount`,
+/// `next` → `next.action`, `stage`, `status`) is masked when that key is confidential —
+/// `*** (private)` when the value went to the overlay.
+pub fn logged_field(config: &Config, field: &NewField, private: bool) -> NewField {
+    let Some(key) = crate::present::mask::mirrored_key(&field.key) else {
+        return field.clone();
+    };
+    let value = if private && config.touches(key) {
+        "*** (private)".to_string()
+    } else if config.hides(key) {
+        crate::present::render::mask(&field.value)
+    } else {
+        return field.clone();
+    };
+    NewField {
+        value,
+        ..field.clone()
+    }
 }
 
 /// What `check` says of one customer file, its own findings only (no duplicate-name search

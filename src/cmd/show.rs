@@ -6,7 +6,8 @@ use crate::cmd::shared::unreadable;
 use crate::error::{Error, Result};
 use crate::model::record::parse_document;
 use crate::present::i18n::t;
-use crate::present::render::{Tone, json, mask, paint};
+use crate::present::mask::Masker;
+use crate::present::render::{Tone, clean, json, paint};
 use crate::{Ctx, Output};
 use serde_json::{Map, Value as Json};
 use toml_edit::{Item, Value};
@@ -21,14 +22,15 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         parse_document(rel.clone(), &bytes, config).map_err(|u| unreadable(&u, false))?;
     let toml = toml_edit::Document::parse(doc.front_matter())
         .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message())))?;
-    let masked = |key: &str| config.is_confidential(key) && !ctx.reveal;
-    let mut front = table_json(toml.as_table().iter(), "", &masked);
+    let masker = Masker::new(config, ctx.reveal);
+    let mut front = table_json(toml.as_table().iter());
     if let Some(overlay) = store.load_overlay()? {
         let key = crate::io::overlay::customer_key(&rel, &config.customers_dir);
         for (dotted, value) in overlay.values(&key) {
-            insert_path(&mut front, &dotted, value_json(&value, &dotted, &masked));
+            insert_path(&mut front, &dotted, value_json(&value));
         }
     }
+    let front = masker.json("", front);
     let open: Vec<Json> = record
         .open_items()
         .map(|(e, f)| {
@@ -48,11 +50,11 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 serde_json::json!({
                     "date": e.date.to_string(), "time": e.time, "channel": e.channel, "author": e.author,
                     "outcome": e.outcome().key(), "text": e.text, "line": e.line,
-                    "fields": e.fields.iter().map(|f| serde_json::json!({"key": f.key, "value": f.value, "done": f.task, "done_on": crate::model::entry::done_date(&f.value).map(|d| d.to_string())})).collect::<Vec<_>>(),
+                    "fields": e.fields.iter().map(|f| serde_json::json!({"key": f.key, "value": masker.field(&f.key, &f.value), "done": f.task, "done_on": crate::model::entry::done_date(&f.value).map(|d| d.to_string())})).collect::<Vec<_>>(),
                 })
             })
             .collect();
-        return Ok(Output::text(json(&serde_json::json!({
+        return Ok(Output::data(json(&serde_json::json!({
             "customer": record.customer.name,
             "file": rel.display().to_string(),
             "front_matter": front,
@@ -63,7 +65,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         }))));
     }
     let mut out = String::new();
-    let head = format!("{}  ({})", record.customer.name, rel.display());
+    let head = format!("{}  ({})", clean(&record.customer.name), rel.display());
     out.push_str(&paint(&head, Tone::Header, ctx.color));
     out.push('\n');
     let mut lines = Vec::new();
@@ -95,7 +97,8 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             && let Some(people) = front.get("decision_chain").and_then(Json::as_array)
         {
             for p in people {
-                let field = |k: &str| p.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+                let field =
+                    |k: &str| clean(p.get(k).and_then(Json::as_str).unwrap_or("")).into_owned();
                 let title = field("title");
                 let title = if title.is_empty() {
                     String::new()
@@ -108,8 +111,10 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         }
         for (k, v) in mine {
             out.push_str(&format!(
-                "  {k}{}  {v}\n",
-                " ".repeat(width - crate::present::render::width(k))
+                "  {}{}  {}\n",
+                clean(k),
+                " ".repeat(width - crate::present::render::width(k)),
+                clean(v)
             ));
         }
         if group == last_contact_in
@@ -131,8 +136,8 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         let overdue = crate::model::entry::due_date(&f.value).is_some_and(|d| d < ctx.today);
         let line = format!(
             "  [ ] {}: {}   ({} {}:{})",
-            f.key,
-            f.value,
+            clean(&f.key),
+            clean(&masker.field(&f.key, &f.value)),
             e.date,
             rel.display(),
             f.line
@@ -152,12 +157,13 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             .map(|a| format!(" @{a}"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "  {} {}{author}\n",
+            "  {} {}{}\n",
             e.date,
-            crate::present::i18n::channel(lang, &e.channel)
+            clean(&crate::present::i18n::channel(lang, &e.channel)),
+            clean(&author)
         ));
         for line in e.text.lines() {
-            out.push_str(&format!("      {line}\n"));
+            out.push_str(&format!("      {}\n", clean(line)));
         }
         for f in &e.fields {
             let mark = match f.task {
@@ -167,8 +173,8 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             };
             out.push_str(&format!(
                 "      - {mark}{}: {}\n",
-                crate::present::i18n::field(lang, &f.key),
-                f.value
+                clean(&crate::present::i18n::field(lang, &f.key)),
+                clean(&masker.field(&f.key, &f.value))
             ));
         }
     }
@@ -213,55 +219,35 @@ fn section(out: &mut String, title: &str, color: bool) {
     out.push('\n');
 }
 
-fn table_json<'a>(
-    items: impl Iterator<Item = (&'a str, &'a Item)>,
-    prefix: &str,
-    masked: &dyn Fn(&str) -> bool,
-) -> Json {
+fn table_json<'a>(items: impl Iterator<Item = (&'a str, &'a Item)>) -> Json {
     let mut map = Map::new();
     for (key, item) in items {
-        let path = if prefix.is_empty() {
-            key.to_string()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        map.insert(key.to_string(), item_json(item, &path, masked));
+        map.insert(key.to_string(), item_json(item));
     }
     Json::Object(map)
 }
 
-fn item_json(item: &Item, path: &str, masked: &dyn Fn(&str) -> bool) -> Json {
+fn item_json(item: &Item) -> Json {
     match item {
-        Item::Value(v) => value_json(v, path, masked),
-        Item::Table(t) => table_json(t.iter(), path, masked),
-        Item::ArrayOfTables(a) => Json::Array(
-            a.iter()
-                .map(|t| table_json(t.iter(), path, masked))
-                .collect(),
-        ),
+        Item::Value(v) => value_json(v),
+        Item::Table(t) => table_json(t.iter()),
+        Item::ArrayOfTables(a) => Json::Array(a.iter().map(|t| table_json(t.iter())).collect()),
         Item::None => Json::Null,
     }
 }
 
-fn value_json(v: &Value, path: &str, masked: &dyn Fn(&str) -> bool) -> Json {
-    if masked(path) && !matches!(v, Value::InlineTable(_) | Value::Array(_)) {
-        let text = match v {
-            Value::String(s) => s.value().clone(),
-            other => other.to_string().trim().to_string(),
-        };
-        return Json::String(mask(&text));
-    }
+fn value_json(v: &Value) -> Json {
     match v {
         Value::String(s) => Json::String(s.value().clone()),
         Value::Integer(i) => Json::from(*i.value()),
         Value::Float(f) => Json::from(*f.value()),
         Value::Boolean(b) => Json::Bool(*b.value()),
         Value::Datetime(d) => Json::String(d.value().to_string()),
-        Value::Array(a) => Json::Array(a.iter().map(|x| value_json(x, path, masked)).collect()),
+        Value::Array(a) => Json::Array(a.iter().map(value_json).collect()),
         Value::InlineTable(t) => {
             let mut map = Map::new();
             for (k, x) in t.iter() {
-                map.insert(k.to_string(), value_json(x, &format!("{path}.{k}"), masked));
+                map.insert(k.to_string(), value_json(x));
             }
             Json::Object(map)
         }

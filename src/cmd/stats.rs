@@ -13,9 +13,8 @@ use crate::model::config::{Config, Lang};
 use crate::model::dates::{add_days, parse_date_arg};
 use crate::model::record::Record;
 use crate::present::i18n::t;
-use crate::present::render::{
-    Align, Table, Tone, csv, format_amount, format_money, json, mask, paint,
-};
+use crate::present::mask::Masker;
+use crate::present::render::{Align, Table, Tone, clean, csv, format_money, json, mask, paint};
 use crate::present::report::{Report, markdown};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
@@ -124,14 +123,23 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             })
             .collect::<Vec<_>>()
     });
+    let m = Masker::new(config, ctx.reveal);
     if format == StatsFormat::Json {
-        return Ok(Output::text(json(&ReviewJson {
+        let mut data = serde_json::to_value(ReviewJson {
             review,
             owners: by_owner,
-        })));
+        })
+        .unwrap_or_default();
+        mask_review(&mut data, &m);
+        return Ok(Output::data(json(&data)));
     }
     if format == StatsFormat::Csv {
-        return Ok(Output::text(csv_rows(&review, period, by_owner.as_deref())));
+        return Ok(Output::data(csv_rows(
+            &review,
+            period,
+            by_owner.as_deref(),
+            &m,
+        )));
     }
     let mut out = match lang {
         Lang::En => format!(
@@ -157,7 +165,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
                     if o.owner.is_empty() {
                         "-".to_string()
                     } else {
-                        o.owner.clone()
+                        clean(&m.text("owner", &o.owner)).into_owned()
                     },
                     &o.metrics,
                 )
@@ -169,7 +177,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             .map(|m| (period.label(parse(&m.start)), m))
             .collect(),
     };
-    out.push_str(&metric_table(&columns, &review.total, lang, ctx.color));
+    out.push_str(&metric_table(&columns, &review.total, lang, ctx.color, &m));
     if by_owner.is_none() && review.periods.len() > 1 {
         let entries: Vec<f64> = review.periods.iter().map(|m| m.entries as f64).collect();
         let reach: Vec<f64> = review.periods.iter().map(|m| m.reach_rate).collect();
@@ -181,7 +189,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             sparkline(&reach)
         ));
     }
-    out.push_str(&details(&review.total, lang, ctx.color));
+    out.push_str(&details(&review.total, lang, ctx.color, &m));
     Ok(Output::text(out))
 }
 
@@ -216,6 +224,7 @@ fn metric_table(
     total: &Metrics,
     lang: Lang,
     color: bool,
+    masker: &Masker<'_>,
 ) -> String {
     type Cell = fn(&Metrics) -> String;
     let rows: [(&'static str, Cell); 21] = [
@@ -252,6 +261,11 @@ fn metric_table(
     aligns.extend(std::iter::repeat_n(Align::Right, columns.len() + 1));
     let mut table = Table::new(&headers, &aligns);
     for (label, cell) in rows {
+        // The sum of confidential amounts is as confidential as they are.
+        let cell = |metrics: &Metrics| match label {
+            "Won amount" if masker.hides("deal.amount") => mask(""),
+            _ => cell(metrics),
+        };
         let mut cells = vec![t(lang, label).to_string()];
         cells.extend(columns.iter().map(|(_, m)| cell(m)));
         cells.push(cell(total));
@@ -280,7 +294,7 @@ fn bar(share: f64) -> String {
     "█".repeat((share * 20.0).round() as usize)
 }
 
-fn details(m: &Metrics, lang: Lang, color: bool) -> String {
+fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String {
     let mut out = String::new();
     let heading = |out: &mut String, title: &str| {
         out.push('\n');
@@ -365,7 +379,7 @@ fn details(m: &Metrics, lang: Lang, color: bool) -> String {
             };
             table.row(
                 vec![
-                    n.customer.clone(),
+                    clean(&masker.text("name", &n.customer)).into_owned(),
                     format!("{} {unit}", n.days_or_count),
                     n.file.clone(),
                 ],
@@ -439,7 +453,12 @@ fn details(m: &Metrics, lang: Lang, color: bool) -> String {
     }
     if !m.won_customers.is_empty() {
         heading(&mut out, t(lang, "Won"));
-        out.push_str(&format!("  {}\n", m.won_customers.join(", ")));
+        let names: Vec<String> = m
+            .won_customers
+            .iter()
+            .map(|n| clean(&masker.text("name", n)).into_owned())
+            .collect();
+        out.push_str(&format!("  {}\n", names.join(", ")));
     }
     out
 }
@@ -448,7 +467,12 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
-fn csv_rows(review: &Review, period: Period, owners: Option<&[OwnerMetrics]>) -> String {
+fn csv_rows(
+    review: &Review,
+    period: Period,
+    owners: Option<&[OwnerMetrics]>,
+    masker: &Masker<'_>,
+) -> String {
     let headers = [
         "period",
         "start",
@@ -488,7 +512,7 @@ fn csv_rows(review: &Review, period: Period, owners: Option<&[OwnerMetrics]>) ->
             format!("{:.4}", m.reach_rate),
             format!("{:.4}", m.conversion_rate),
             m.won.to_string(),
-            format_amount(m.won_amount),
+            masker.number("deal.amount", m.won_amount),
             opt(m.avg_cycle_days),
             opt(m.median_cycle_days),
             m.lost.to_string(),
@@ -507,7 +531,7 @@ fn csv_rows(review: &Review, period: Period, owners: Option<&[OwnerMetrics]>) ->
     let mut rows: Vec<Vec<String>> = match owners {
         Some(owners) => owners
             .iter()
-            .map(|o| row(o.owner.clone(), &o.metrics))
+            .map(|o| row(masker.text("owner", &o.owner), &o.metrics))
             .collect(),
         None => review
             .periods
@@ -588,11 +612,7 @@ fn explain(
 ) -> Result<Output> {
     let hide = config.is_confidential("deal.amount") && !ctx.reveal;
     let money = move |a: f64| {
-        if hide {
-            mask(&format_amount(a))
-        } else {
-            format_money(a)
-        }
+        if hide { mask("") } else { format_money(a) }
     };
     let mut tracer = Tracer::on(metric, lang, money);
     let total = metrics_traced(
@@ -768,5 +788,29 @@ fn about(metric: &str, lang: Lang) -> String {
     match lang {
         Lang::En => en.to_string(),
         Lang::Zh => zh.to_string(),
+    }
+}
+
+/// Masks what the review shows of confidential keys: `won_amount` (a sum of `deal.amount`),
+/// customer names and owners, wherever they are in the data.
+fn mask_review(data: &mut serde_json::Value, m: &Masker<'_>) {
+    use serde_json::Value as Json;
+    match data {
+        Json::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                let dotted = match key.as_str() {
+                    "won_amount" => "deal.amount",
+                    "customer" | "won_customers" | "lost_customers" => "name",
+                    "owner" => "owner",
+                    _ => {
+                        mask_review(value, m);
+                        continue;
+                    }
+                };
+                *value = m.json(dotted, value.take());
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|v| mask_review(v, m)),
+        _ => {}
     }
 }

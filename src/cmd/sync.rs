@@ -247,7 +247,7 @@ impl Sync<'_> {
         paths
             .iter()
             .filter_map(|p| {
-                let bytes = std::fs::read(self.repo.dir.join(p)).ok();
+                let bytes = crate::io::store::read_input(&self.repo.dir.join(p), Path::new(p)).ok();
                 let Some(bytes) = bytes else {
                     return Some((
                         p.clone(),
@@ -332,7 +332,10 @@ impl Sync<'_> {
                     .iter()
                     .map(|(s, p)| {
                         (*s != 'D')
-                            .then(|| std::fs::read(self.repo.dir.join(p)).ok())
+                            .then(|| {
+                                crate::io::store::read_input(&self.repo.dir.join(p), Path::new(p))
+                                    .ok()
+                            })
                             .flatten()
                     })
                     .collect();
@@ -478,6 +481,7 @@ impl Sync<'_> {
             return Output {
                 stdout: crate::present::render::json(&value),
                 code,
+                data: true,
             };
         }
         let mut out = String::new();
@@ -495,7 +499,11 @@ impl Sync<'_> {
             } else {
                 "Open each file, keep the right lines between <<<<<<< and >>>>>>> (delete the other side and the three marker lines), save, then run `followup sync` again.\n`git status` lists the files; `git merge --abort` goes back to before the pull.\n"
             });
-            return Output { stdout: out, code };
+            return Output {
+                stdout: out,
+                code,
+                data: false,
+            };
         }
         let mut parts: Vec<String> = Vec::new();
         if let Some((_, message, files)) = &r.committed {
@@ -555,6 +563,10 @@ impl Sync<'_> {
             (None, false, false) => format!("Synced with {target}: {}.\n", parts.join("; ")),
             (None, false, true) => format!("已与 {target} 同步：{}。\n", parts.join("；")),
         });
-        Output { stdout: out, code }
+        Output {
+            stdout: out,
+            code,
+            data: false,
+        }
     }
 }

@@ -183,14 +183,16 @@ pub struct NameAt {
     pub path: PathBuf,
 }
 
-/// A warning on every file after the first (in path order) that holds the same customer name.
+/// A warning on every file after the first (in path order) that holds the same customer — names
+/// equal after NFKC normalisation and case folding (`Ａｃｍｅ` = `Acme`, NFC = NFD).
 pub fn duplicate_names(names: &[NameAt]) -> Vec<(PathBuf, Diagnostic)> {
     let mut sorted: Vec<&NameAt> = names.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut first: HashMap<String, &NameAt> = HashMap::new();
     let mut out = Vec::new();
     for n in sorted {
-        match first.get(&n.name.trim().to_lowercase()) {
+        let identity = crate::model::names::identity(&n.name);
+        match first.get(&identity) {
             Some(original) => out.push((
                 n.path.clone(),
                 Diagnostic::warning(
@@ -202,7 +204,7 @@ pub fn duplicate_names(names: &[NameAt]) -> Vec<(PathBuf, Diagnostic)> {
                 .with_hint("merge the two files into one, or rename one customer"),
             )),
             None => {
-                first.insert(n.name.trim().to_lowercase(), n);
+                first.insert(identity, n);
             }
         }
     }

@@ -33,6 +33,19 @@ pub fn is_work_tree(dir: &Path) -> bool {
     git(dir, &["rev-parse", "--is-inside-work-tree"]).as_deref() == Some("true")
 }
 
+/// Does git track `rel` (a path relative to `dir`)? False outside a clone or without git.
+pub fn is_tracked(dir: &Path, rel: &Path) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(rel)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// The clone's hooks folder (honours core.hooksPath).
 pub fn hooks_dir(dir: &Path) -> Option<PathBuf> {
     let path = git(dir, &["rev-parse", "--git-path", "hooks"])?;

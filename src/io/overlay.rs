@@ -55,6 +55,11 @@ impl Overlay {
         toml_path::set(table, dotted, value)
     }
 
+    /// Drops everything stored for a customer; `true` when there was something.
+    pub fn drop_customer(&mut self, key: &str) -> bool {
+        self.doc.remove(key).is_some()
+    }
+
     pub fn remove(&mut self, key: &str, dotted: &str) {
         if let Some(t) = self.doc.get_mut(key).and_then(Item::as_table_mut) {
             toml_path::remove(t, dotted);

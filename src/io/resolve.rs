@@ -3,12 +3,13 @@
 
 use crate::error::{Error, Result};
 use crate::io::store::Store;
+use crate::model::names::identity;
 use crate::model::record::file_stem;
 use chrono::NaiveDate;
 use std::path::{Component, Path, PathBuf};
 
-/// Resolves CUSTOMER: file stem, then exact name (case-insensitive), then a unique substring of
-/// name or stem. A path (`east/acme`, `customers/acme.md`) must stay inside the customers folder.
+/// Resolves CUSTOMER: file stem, then exact name, then a unique substring of name or stem —
+/// names compared after NFKC normalisation and case folding. A path (`east/acme`, `customers/acme.md`) must stay inside the customers folder.
 /// Stems are tried before any file is read, and the shallowest match wins: `customers/acme.md`,
 /// then `customers/*/acme.md`, then a walk of the whole folder — so `followup log acme` on ten
 /// thousand customers reads one file and lists one folder.
@@ -33,7 +34,12 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
     if q.contains(['/', '\\']) || q.ends_with(".md") {
         return resolve_path(store, &paths, q);
     }
-    let by_stem: Vec<&PathBuf> = paths.iter().filter(|p| file_stem(p) == q).collect();
+    // File names compare as names do: `Café` typed in NFC finds a file stored in NFD (macOS).
+    let wanted = identity(q);
+    let by_stem: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|p| file_stem(p) == q || identity(&file_stem(p)) == wanted)
+        .collect();
     match by_stem.as_slice() {
         [one] => return Ok((*one).clone()),
         [] => {}
@@ -60,22 +66,23 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
             },
         })
         .collect();
-    let lower = q.to_lowercase();
+    // Names are one customer when equal after NFKC and case folding (`Ａｃｍｅ` = `acme`).
     let exact: Vec<&Candidate> = candidates
         .iter()
-        .filter(|c| c.name.to_lowercase() == lower || file_stem(&c.path).to_lowercase() == lower)
+        .filter(|c| identity(&c.name) == wanted || identity(&file_stem(&c.path)) == wanted)
         .collect();
     let matches: Vec<&Candidate> = if exact.is_empty() {
         candidates
             .iter()
             .filter(|c| {
-                c.name.to_lowercase().contains(&lower)
-                    || file_stem(&c.path).to_lowercase().contains(&lower)
+                identity(&c.name).contains(&wanted)
+                    || identity(&file_stem(&c.path)).contains(&wanted)
             })
             .collect()
     } else {
         exact
     };
+    let lower = wanted;
     match matches.as_slice() {
         [one] => Ok(one.path.clone()),
         [] => Err(Error::UnknownCustomer {

@@ -2,14 +2,16 @@
 //! files, reading them, and writing one atomically under an exclusive lock.
 
 use crate::error::{Error, Result};
-use crate::io::overlay::Overlay;
+use crate::io::files::{self, Lock};
+use crate::io::overlay::{Overlay, customer_key};
 use crate::model::config::Config;
+use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_lean, parse_record, parse_summary};
 use crate::model::summary::Summary;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::fs::File;
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "followup.toml";
@@ -18,10 +20,15 @@ pub const CONFIG_FILE: &str = "followup.toml";
 /// printed once, at the program's edge, after the command.
 pub type Warnings = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
+/// Files at the root that the team shares through git: never the private overlay.
+const SHARED_ROOT_FILES: [&str; 4] = [CONFIG_FILE, ".gitignore", ".gitattributes", ".mailmap"];
+
 /// An opened sales folder: its root and its settings.
 #[derive(Debug, Clone)]
 pub struct Store {
     pub root: PathBuf,
+    /// The root with every symlink resolved: what "inside the folder" is measured against.
+    real_root: PathBuf,
     pub config: Config,
     /// Summaries from full records instead of the lean scan (see `Ctx::full_parse`).
     pub full_parse: bool,
@@ -43,25 +50,130 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
     }
     let abs = std::path::absolute(start).map_err(|e| Error::io(start, &e))?;
     abs.ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .find(|dir| files::exists_no_follow(&dir.join(CONFIG_FILE)))
         .map(Path::to_path_buf)
         .ok_or(Error::NoRoot { start: abs.clone() })
 }
 
+/// Reads a file the tool trusts no more than any other input: a regular file, not a symlink,
+/// FIFO or device, at most 64 MB. `shown` names it in the error.
+pub fn read_input(path: &Path, shown: &Path) -> Result<Vec<u8>> {
+    files::read_regular(path).map_err(|e| Error::Io {
+        path: shown.to_path_buf(),
+        message: e.describe(),
+    })
+}
+
+/// Like [`read_input`], with `None` when there is no such file.
+pub fn read_input_if_exists(path: &Path, shown: &Path) -> Result<Option<Vec<u8>>> {
+    match files::read_regular(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(Error::Io {
+            path: shown.to_path_buf(),
+            message: e.describe(),
+        }),
+    }
+}
+
+/// The settings of the folder at `root`, read safely; `None` when there is no followup.toml.
+pub fn read_config_text(root: &Path) -> Result<Option<String>> {
+    let path = root.join(CONFIG_FILE);
+    match files::read_regular(&path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Error::Parse {
+                path,
+                line: 1,
+                message: "is not UTF-8 text".into(),
+                hint: Some("save followup.toml as UTF-8".into()),
+            }),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(Error::Io {
+            path,
+            message: e.describe(),
+        }),
+    }
+}
+
+/// The 1-based line where `key = …` is set in followup.toml (1 when not found).
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
 impl Store {
-    /// Opens the folder whose root is `root`, reading its followup.toml; warnings go to
+    /// Opens the folder whose root is `root`, reading its followup.toml and checking that the
+    /// customers folder and the private file it names stay inside the root; warnings go to
     /// `warnings`.
     pub fn open(root: PathBuf, warnings: Warnings) -> Result<Store> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+        let text = read_config_text(&root)?
+            .ok_or_else(|| Error::io(&path, &std::io::ErrorKind::NotFound.into()))?;
         let config = Config::parse(&text).map_err(|(line, message)| Error::Parse {
             path: path.clone(),
             line,
             message,
             hint: Some("fix followup.toml; every key is optional".into()),
         })?;
+        let real_root = root.canonicalize().map_err(|e| Error::io(&root, &e))?;
+        let refuse = |key: &str, value: &str, why: String, hint: &str| Error::Parse {
+            path: path.clone(),
+            line: key_line(&text, key),
+            message: format!("{key} \"{value}\" {why}"),
+            hint: Some(hint.to_string()),
+        };
+        let customers = files::confine(&real_root, &config.customers_dir).map_err(|why| {
+            refuse(
+                "customers_dir",
+                &config.customers_dir,
+                why,
+                "the customers folder must be inside the sales folder, like \"customers\"",
+            )
+        })?;
+        if std::fs::metadata(&customers).is_ok_and(|m| !m.is_dir()) {
+            return Err(refuse(
+                "customers_dir",
+                &config.customers_dir,
+                "is not a folder".into(),
+                "name a folder inside the sales folder, like \"customers\"",
+            ));
+        }
+        let private_hint = "name a git-ignored file of its own inside the sales folder, like \"followup.private.toml\"";
+        let private = files::confine(&real_root, &config.private_file)
+            .map_err(|why| refuse("private_file", &config.private_file, why, private_hint))?;
+        let private_rel = Path::new(&config.private_file);
+        let shared = SHARED_ROOT_FILES
+            .iter()
+            .any(|f| private_rel == Path::new(f) || private_rel == Path::new(".").join(f))
+            || private_rel.extension().is_some_and(|x| x == "md")
+            || private_rel
+                .components()
+                .any(|c| c.as_os_str() == ".git" || c.as_os_str() == ".followup");
+        if shared {
+            return Err(refuse(
+                "private_file",
+                &config.private_file,
+                "is a file the team shares (settings, git files or customer files)".into(),
+                private_hint,
+            ));
+        }
+        if private.starts_with(&customers) && customers != real_root {
+            return Err(refuse(
+                "private_file",
+                &config.private_file,
+                "is inside the customers folder".into(),
+                private_hint,
+            ));
+        }
         let store = Store {
             root,
+            real_root,
             config,
             full_parse: false,
             warnings,
@@ -108,17 +220,24 @@ impl Store {
     }
 
     /// Every customer file, as a path relative to the root, sorted; hidden files and folders
-    /// are skipped and symlinks are not followed.
+    /// are skipped and symlinks are not followed. Stale temporary files of the tool met on the
+    /// way (a killed writer's) are removed.
     pub fn customer_paths(&self) -> Result<Vec<PathBuf>> {
         let dir = self.customers_dir();
+        self.sweep_root();
         if !dir.is_dir() {
             return Ok(Vec::new());
         }
         let mut paths = Vec::new();
+        let mut temporaries: BTreeMap<PathBuf, Vec<OsString>> = BTreeMap::new();
         let walker = walkdir::WalkDir::new(&dir)
             .follow_links(false)
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !e.file_name().to_string_lossy().starts_with('.')
+                    || files::is_temporary_name(e.file_name())
+            });
         for entry in walker {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(&dir).to_path_buf();
@@ -127,6 +246,17 @@ impl Store {
                     message: e.to_string(),
                 }
             })?;
+            if files::is_temporary_name(entry.file_name()) {
+                if entry.file_type().is_file()
+                    && let Some(parent) = entry.path().parent()
+                {
+                    temporaries
+                        .entry(parent.to_path_buf())
+                        .or_default()
+                        .push(entry.file_name().to_os_string());
+                }
+                continue;
+            }
             let is_md = entry.path().extension().is_some_and(|x| x == "md");
             if entry.file_type().is_file() && is_md {
                 let rel = entry
@@ -136,8 +266,17 @@ impl Store {
                 paths.push(rel.to_path_buf());
             }
         }
+        for (folder, names) in &temporaries {
+            files::sweep_temporaries(folder, names);
+        }
         paths.sort();
         Ok(paths)
+    }
+
+    /// Removes the tool's stale temporaries at the root (of followup.toml, the overlay, …).
+    fn sweep_root(&self) {
+        let names = files::temporaries_in(&self.root);
+        files::sweep_temporaries(&self.root, &names);
     }
 
     /// Customer files named `STEM.md` directly in the customers folder, else in its first-level
@@ -178,9 +317,9 @@ impl Store {
         Ok(found)
     }
 
+    /// A file of the folder (a path relative to the root), read safely.
     pub fn read(&self, rel: &Path) -> Result<Vec<u8>> {
-        let path = self.root.join(rel);
-        std::fs::read(&path).map_err(|e| Error::io(rel, &e))
+        read_input(&self.root.join(rel), rel)
     }
 
     /// Reads and parses every customer file in parallel (in path order) with `parse`.
@@ -243,31 +382,174 @@ impl Store {
         rel: &Path,
         edit: impl FnOnce(&[u8]) -> Result<(Vec<u8>, T)>,
     ) -> Result<T> {
+        self.update_private(rel, |bytes| {
+            let (new, value) = edit(bytes)?;
+            Ok((new, Vec::new(), value))
+        })
+    }
+
+    /// Like [`Store::update`], with changes for the customer's table in the private overlay:
+    /// under the file's lock and the overlay's, the customer file is written first, then the
+    /// overlay; if the overlay cannot be written, the customer file is put back as it was.
+    pub fn update_private<T>(
+        &self,
+        rel: &Path,
+        edit: impl FnOnce(&[u8]) -> Result<(Vec<u8>, Vec<Change>, T)>,
+    ) -> Result<T> {
         let path = self.root.join(rel);
-        let _lock = lock_for(&path)?;
-        let old = std::fs::read(&path).map_err(|e| Error::io(rel, &e))?;
-        let (new, value) = edit(&old)?;
+        let folder = parent_of(&path);
+        let _lock = self.lock(&[folder])?;
+        let old = self.read(rel)?;
+        let (new, private, value) = edit(&old)?;
+        if private.is_empty() {
+            if new != old {
+                files::write_atomic(&path, &new, 0o666).map_err(|e| Error::io(rel, &e))?;
+            }
+            return Ok(value);
+        }
+        let _overlay_lock = self.lock_overlay_too(folder)?;
+        let mut overlay = self.load_overlay()?.unwrap_or_default();
+        let key = customer_key(rel, &self.config.customers_dir);
+        apply_private(&mut overlay, &key, &private)?;
         if new != old {
-            write_atomic(&path, &new).map_err(|e| Error::io(rel, &e))?;
+            files::write_atomic(&path, &new, 0o666).map_err(|e| Error::io(rel, &e))?;
+        }
+        if let Err(e) = self.write_overlay(&overlay) {
+            if new != old {
+                let _ = files::write_atomic(&path, &old, 0o666);
+            }
+            return Err(e);
         }
         Ok(value)
     }
 
-    /// Creates a new file atomically; refuses when it already exists.
-    pub fn create(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-        }
-        let _lock = lock_for(&path)?;
-        if path.exists() {
+    /// Creates a customer file named after `stem` in `dir` (relative to the root): `STEM.md`,
+    /// else `STEM-2.md`…, chosen under the lock. `before` runs under the lock first (the
+    /// duplicate check). With a private overlay, any stale table of that file name is dropped
+    /// and `private` is written there — after the customer file, which is removed again if the
+    /// overlay cannot be written. Returns the new file's path relative to the root.
+    pub fn create(
+        &self,
+        dir: &Path,
+        stem: &str,
+        bytes: &[u8],
+        private: &[Change],
+        before: impl FnOnce() -> Result<()>,
+    ) -> Result<PathBuf> {
+        let customers = self.customers_dir();
+        let folder = self.root.join(dir);
+        // The customers folder was checked when the store was opened; a sub-folder must not
+        // lead out of it through a symlink either.
+        let base = if customers.exists() {
+            customers
+                .canonicalize()
+                .map_err(|e| Error::io(&customers, &e))?
+        } else {
+            self.real_root.clone()
+        };
+        if !resolves_inside(&folder, &base) {
             return Err(Error::Refused(format!(
-                "{} already exists; nothing was written",
-                rel.display()
+                "{} leads outside {}/ through a symbolic link; nothing was written",
+                dir.display(),
+                self.config.customers_dir
             )));
         }
-        write_atomic(&path, bytes).map_err(|e| Error::io(rel, &e))
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(dir, &e))?;
+        let _lock = self.lock(&[customers.as_path(), folder.as_path()])?;
+        before()?;
+        let rel = (1..)
+            .map(|n| {
+                dir.join(if n == 1 {
+                    format!("{stem}.md")
+                } else {
+                    format!("{stem}-{n}.md")
+                })
+            })
+            .find(|rel| !files::exists_no_follow(&self.root.join(rel)))
+            .unwrap_or_else(|| dir.join(format!("{stem}.md")));
+        let path = self.root.join(&rel);
+        let key = customer_key(&rel, &self.config.customers_dir);
+        let _overlay_lock = self.lock_overlay_too(&folder)?;
+        let overlay = match self.load_overlay()? {
+            Some(mut overlay) => {
+                let stale = overlay.drop_customer(&key);
+                apply_private(&mut overlay, &key, private)?;
+                (stale || !private.is_empty()).then_some(overlay)
+            }
+            None if private.is_empty() => None,
+            None => {
+                return Err(Error::Refused(format!(
+                    "{} disappeared while the customer was being created; nothing was written",
+                    self.config.private_file
+                )));
+            }
+        };
+        files::write_atomic(&path, bytes, 0o666).map_err(|e| Error::io(&rel, &e))?;
+        if let Some(overlay) = overlay
+            && let Err(e) = self.write_overlay(&overlay)
+        {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+        Ok(rel)
     }
+
+    /// Locks these folders in this order, each once.
+    fn lock(&self, dirs: &[&Path]) -> Result<Vec<Lock>> {
+        let mut seen: Vec<PathBuf> = Vec::new();
+        let mut locks = Vec::new();
+        for dir in dirs {
+            let real = dir.canonicalize().map_err(|e| Error::io(*dir, &e))?;
+            if seen.contains(&real) {
+                continue;
+            }
+            locks.push(files::lock_dir(dir).map_err(|e| Error::io(*dir, &e))?);
+            seen.push(real);
+        }
+        Ok(locks)
+    }
+
+    /// The overlay's folder lock, taken after the customer folder's (always in this order, so
+    /// two writers never wait for each other); none when it is the same folder.
+    fn lock_overlay_too(&self, held: &Path) -> Result<Vec<Lock>> {
+        let overlay_dir = parent_of(&self.overlay_path()).to_path_buf();
+        let same = held.canonicalize().ok() == overlay_dir.canonicalize().ok();
+        if same {
+            return Ok(Vec::new());
+        }
+        self.lock(&[&overlay_dir])
+    }
+}
+
+/// Does `path`, with the symlinks of its existing part resolved, stay inside `base` (canonical)?
+fn resolves_inside(path: &Path, base: &Path) -> bool {
+    let mut existing = path;
+    while !files::exists_no_follow(existing) {
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => return false,
+        }
+    }
+    existing
+        .canonicalize()
+        .is_ok_and(|real| real.starts_with(base))
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn apply_private(overlay: &mut Overlay, key: &str, private: &[Change]) -> Result<()> {
+    for change in private {
+        match change {
+            Change::Set(k, v) => overlay.set(key, k, v.clone()).map_err(Error::Refused)?,
+            Change::Remove(k) => overlay.remove(key, k),
+        }
+    }
+    Ok(())
 }
 
 impl Store {
@@ -275,36 +557,66 @@ impl Store {
         self.root.join(&self.config.private_file)
     }
 
-    /// The private overlay, when the team uses one (its file exists).
+    /// The private overlay, when the team uses one (its file exists). It must be a regular
+    /// file that git does not track.
     pub fn load_overlay(&self) -> Result<Option<Overlay>> {
         let path = self.overlay_path();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Overlay::parse(&text)
-                .map(Some)
-                .map_err(|message| Error::Parse {
-                    path,
-                    line: 1,
-                    message,
-                    hint: Some("fix the overlay's TOML".into()),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&path, &e)),
+        let shown = Path::new(&self.config.private_file);
+        let bytes = match files::read_regular(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => {
+                return Err(Error::Io {
+                    path: shown.to_path_buf(),
+                    message: e.describe(),
+                });
+            }
+        };
+        if crate::io::git::is_tracked(&self.root, shown) {
+            return Err(Error::Refused(format!(
+                "{} is tracked by git, so the confidential values in it are shared; run `git rm --cached {}` and add it to .gitignore",
+                shown.display(),
+                shown.display()
+            )));
         }
+        let text = String::from_utf8(bytes).map_err(|_| Error::Parse {
+            path: shown.to_path_buf(),
+            line: 1,
+            message: "is not UTF-8 text".into(),
+            hint: Some("save it as UTF-8".into()),
+        })?;
+        Overlay::parse(&text)
+            .map(Some)
+            .map_err(|message| Error::Parse {
+                path: shown.to_path_buf(),
+                line: 1,
+                message,
+                hint: Some("fix the overlay's TOML".into()),
+            })
+    }
+
+    /// Writes the overlay atomically (a new one readable by its owner only). The caller holds
+    /// the overlay folder's lock.
+    fn write_overlay(&self, overlay: &Overlay) -> Result<()> {
+        let path = self.overlay_path();
+        files::write_atomic(&path, overlay.to_string().as_bytes(), 0o600)
+            .map_err(|e| Error::io(&self.config.private_file, &e))
     }
 
     /// Changes the overlay under the lock and writes it atomically.
     pub fn update_overlay<T>(&self, edit: impl FnOnce(&mut Overlay) -> Result<T>) -> Result<T> {
         let path = self.overlay_path();
-        let _lock = lock_for(&path)?;
+        let _lock = self.lock(&[parent_of(&path)])?;
         let mut overlay = self.load_overlay()?.unwrap_or_default();
         let value = edit(&mut overlay)?;
-        write_atomic(&path, overlay.to_string().as_bytes()).map_err(|e| Error::io(&path, &e))?;
+        self.write_overlay(&overlay)?;
         Ok(value)
     }
 }
 
-/// Writes an output file the user named (`export ics --out FILE`), creating its folder;
-/// atomically, so a web server publishing it never serves half a file.
+/// Writes a file atomically under its folder's lock, creating the folder: the settings and
+/// `.gitignore` (`init`), a merge result (the merge driver), an output file the user named
+/// (`export ics --out FILE`, so a web server publishing it never serves half a file).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
@@ -316,36 +628,6 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
             path.display()
         )));
     }
-    write_atomic(path, bytes).map_err(|e| Error::io(path, &e))
-}
-
-/// Temporary file in the same folder, fsync, rename over the target, fsync the folder.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = atomic_write_file::AtomicWriteFile::options().open(path)?;
-    file.write_all(bytes)?;
-    file.commit()
-}
-
-/// An exclusive lock held until dropped. On Unix it locks the file's folder itself, so no lock
-/// file is ever left behind; the rename of an atomic write does not replace the folder.
-pub struct Lock {
-    _file: File,
-}
-
-fn lock_for(path: &Path) -> Result<Lock> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    #[cfg(unix)]
-    let file = File::open(dir).map_err(|e| Error::io(dir, &e))?;
-    #[cfg(not(unix))]
-    let file = {
-        let lock = dir.join(".followup.lock");
-        File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock)
-            .map_err(|e| Error::io(&lock, &e))?
-    };
-    file.lock().map_err(|e| Error::io(dir, &e))?;
-    Ok(Lock { _file: file })
+    let _lock = files::lock_dir(parent_of(path)).map_err(|e| Error::io(parent_of(path), &e))?;
+    files::write_atomic(path, bytes, 0o666).map_err(|e| Error::io(path, &e))
 }

@@ -577,9 +577,30 @@ impl Config {
         )
     }
 
-    /// Is this dotted front-matter key masked unless `--reveal`?
+    /// Is this dotted front-matter key masked unless `--reveal`? (The same as [`Config::hides`].)
     pub fn is_confidential(&self, dotted: &str) -> bool {
-        ALWAYS_CONFIDENTIAL.contains(&dotted) || self.confidential.iter().any(|k| k == dotted)
+        self.hides(dotted)
+    }
+
+    /// Is the value at this dotted key confidential — the key itself, or inside a confidential
+    /// table (`confidential = ["contact"]` hides `contact.phone`)?
+    pub fn hides(&self, dotted: &str) -> bool {
+        self.confidential_keys().any(|k| {
+            dotted == k
+                || dotted
+                    .strip_prefix(k)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
+    /// Does the value at this dotted key hold something confidential — is it confidential, or a
+    /// table with a confidential key inside (`contact` holds `contact.phone`)?
+    pub fn touches(&self, dotted: &str) -> bool {
+        self.hides(dotted)
+            || self.confidential_keys().any(|k| {
+                k.strip_prefix(dotted)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
     }
 
     /// Every confidential dotted key.
@@ -930,6 +951,14 @@ mod tests {
             c.objection_list()
                 .starts_with("price (价格), budget (预算)")
         );
+    }
+
+    #[test]
+    fn confidential_keys_reach_into_and_out_of_tables() {
+        let c = Config::parse("confidential = [\"deal\", \"size.revenue\"]\n").unwrap();
+        assert!(c.hides("contact.phone") && c.hides("deal.amount") && c.hides("deal"));
+        assert!(!c.hides("contact") && c.touches("contact") && c.touches("size"));
+        assert!(!c.touches("contact.name") && !c.hides("dealer"));
     }
 
     #[test]

@@ -165,7 +165,12 @@ pub fn read_customer(
     loc: &Locator<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Customer {
-    let mut r = Reader { root, loc, diags };
+    let mut r = Reader {
+        root,
+        loc,
+        diags,
+        config,
+    };
     let mut c = Customer {
         name: r.string("name").unwrap_or_default(),
         industry: r.string("industry"),
@@ -190,7 +195,7 @@ pub fn read_customer(
             r.bad(
                 span,
                 Code::UnknownStage,
-                format!("unknown stage `{raw}`"),
+                format!("unknown stage `{}`", shown(config, "stage", &raw)),
                 did_you_mean(&raw, keys)
                     .or_else(|| Some(format!("use one of: {}", stage_list(config)))),
             );
@@ -203,7 +208,7 @@ pub fn read_customer(
             r.bad(
                 span,
                 Code::UnknownStatus,
-                format!("unknown status `{raw}`"),
+                format!("unknown status `{}`", shown(config, "status", &raw)),
                 did_you_mean(&raw, keys).or_else(|| {
                     Some("use active, paused, won or lost (推进中 暂缓 已成交 丢单)".into())
                 }),
@@ -217,7 +222,7 @@ pub fn read_customer(
             r.bad(
                 span,
                 Code::UnknownPriority,
-                format!("unknown priority `{raw}`"),
+                format!("unknown priority `{}`", shown(config, "priority", &raw)),
                 did_you_mean(&raw, keys)
                     .or_else(|| Some("use high, medium or low (高 中 低)".into())),
             );
@@ -226,6 +231,12 @@ pub fn read_customer(
     if let Some((raw, span)) = r.string_at("cadence") {
         match Duration::parse(&raw) {
             Ok(d) => c.cadence = Some(d),
+            Err(_) if config.hides("cadence") => r.bad(
+                span,
+                Code::BadValue,
+                "cadence is not a duration like \"3d\"".into(),
+                None,
+            ),
             Err(e) => r.bad(span, Code::BadValue, format!("cadence: {e}"), None),
         }
     }
@@ -281,7 +292,10 @@ fn plan_warnings(
                     line,
                     col,
                     Code::VagueNext,
-                    format!("the next action `{action}` is vague (\"{phrase}\")"),
+                    format!(
+                        "the next action `{}` is vague (\"{phrase}\")",
+                        shown(config, "next.action", action)
+                    ),
                 )
                 .with_hint("say exactly what happens next, e.g. \"send the revised quote\""),
             );
@@ -343,10 +357,17 @@ fn stage_list(config: &Config) -> String {
         .join(", ")
 }
 
+/// A value as a diagnostic may quote it: `***` when the key is confidential, so that `check`
+/// output and error messages never carry a confidential value.
+fn shown<'a>(config: &Config, key: &str, value: &'a str) -> &'a str {
+    if config.hides(key) { "***" } else { value }
+}
+
 struct Reader<'a, 'b> {
     root: &'a Table,
     loc: &'a Locator<'b>,
     diags: &'a mut Vec<Diagnostic>,
+    config: &'a Config,
 }
 
 impl Reader<'_, '_> {
@@ -420,13 +441,16 @@ impl Reader<'_, '_> {
             _ => None,
         };
         if parsed.is_none() {
-            let shown = item
+            let shown_value = item
                 .as_value()
                 .map_or_else(String::new, |v| v.to_string().trim().to_string());
             self.bad(
                 item.span(),
                 Code::BadDate,
-                format!("{key} `{shown}` is not a date"),
+                format!(
+                    "{key} `{}` is not a date",
+                    shown(self.config, key, &shown_value)
+                ),
                 Some("write a date as YYYY-MM-DD, like 2024-01-24".into()),
             );
         }
@@ -474,7 +498,10 @@ impl Reader<'_, '_> {
                 self.bad(
                     role.span(),
                     Code::UnknownRole,
-                    format!("unknown decision-chain role `{raw}`"),
+                    format!(
+                        "unknown decision-chain role `{}`",
+                        shown(self.config, "decision_chain.role", raw)
+                    ),
                     hint,
                 );
             }

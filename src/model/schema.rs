@@ -88,10 +88,15 @@ pub fn parse_assignment(pair: &str, config: &Config, today: NaiveDate) -> Result
         }
         return Ok(Change::Remove(key.to_string()));
     }
-    Ok(Change::Set(
-        key.to_string(),
-        typed_value(key, value, config, today)?,
-    ))
+    // An error never repeats a confidential value (it may end up in a shared terminal or log).
+    let typed = typed_value(key, value, config, today).map_err(|e| {
+        if config.touches(key) {
+            e.replace(value, "***")
+        } else {
+            e
+        }
+    })?;
+    Ok(Change::Set(key.to_string(), typed))
 }
 
 /// The TOML value for a known key, checked; unknown keys take TOML literals, else strings.

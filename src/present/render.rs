@@ -1,6 +1,8 @@
-//! Output shapes: aligned tables (CJK characters count two columns), colours, CSV for Excel,
-//! JSON, and masking of confidential values. Data in, String out.
+//! Output shapes: aligned tables (CJK characters count two columns), colours, CSV for Excel
+//! (formulas neutralised), JSON, the masking of one confidential text, and escaping of control
+//! characters for the terminal. Data in, String out.
 
+use crate::model::names::is_unsafe_char as is_unsafe;
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
@@ -69,7 +71,13 @@ impl Table {
         }
     }
 
+    /// Adds a row; a cell's lines are its `\n`-separated parts, each shown with its control
+    /// characters escaped.
     pub fn row(&mut self, cells: Vec<String>, tone: Tone) {
+        let cells = cells
+            .into_iter()
+            .map(|c| c.split('\n').map(clean).collect::<Vec<_>>().join("\n"))
+            .collect();
         self.rows.push((cells, tone));
     }
 
@@ -134,14 +142,97 @@ fn paint_lines(text: &str, tone: Tone, color: bool) -> String {
         .join("\n")
 }
 
-/// Masks a confidential value: phone numbers keep their last four digits, the rest is hidden.
+/// Masks one confidential text: a phone number keeps its last four digits, anything else is
+/// hidden whole. Every masked value of every output ends here (see `present::mask`).
 pub fn mask(value: &str) -> String {
+    let phone_like = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
     let digits: Vec<char> = value.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() >= 7 && !value.contains('@') {
+    if phone_like && digits.len() >= 7 {
         let tail: String = digits[digits.len() - 4..].iter().collect();
         format!("***{tail}")
     } else {
         "***".to_string()
+    }
+}
+
+fn escape_char(c: char, out: &mut String) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+    }
+}
+
+/// Text from a file as a terminal may show it: control characters and escape sequences
+/// escaped (`\x1b`, `\n`, `\u{202e}`), everything else as it is.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            escape_char(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The last guard before human-readable text reaches a terminal: every control character but
+/// the line break is escaped; with `keep_colour`, the tool's own colour codes (`ESC [ … m`)
+/// stay. Data was cleaned where it entered the text; this catches whatever was not.
+pub fn terminal_safe(text: &str, keep_colour: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if keep_colour && c == '\x1b' {
+            let b = rest.as_bytes();
+            let len = b
+                .iter()
+                .skip(2)
+                .position(|x| !(x.is_ascii_digit() || *x == b';'))
+                .map(|n| n + 2);
+            if b.get(1) == Some(&b'[')
+                && let Some(end) = len
+                && b.get(end) == Some(&b'm')
+            {
+                out.push_str(&rest[..=end]);
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        if c != '\n' && is_unsafe(c) {
+            escape_char(c, &mut out);
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// A warning on stderr, made safe for the terminal.
+pub fn warn(message: &str) {
+    eprintln!("warning: {}", terminal_safe(message, false));
+}
+
+/// A CSV cell that a spreadsheet could run as a formula (`=`, `+`, `-`, `@`, tab or CR first)
+/// gets a leading `'`, as OWASP and Microsoft advise; plain numbers (`-3`) stay numbers.
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = cell.parse::<f64>().is_ok_and(f64::is_finite)
+        && cell.trim() == cell
+        && cell.chars().all(|c| c.is_ascii_digit() || ".-".contains(c));
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
@@ -151,7 +242,7 @@ pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
     // Writing to a Vec cannot fail.
     let _ = writer.write_record(headers);
     for row in rows {
-        let _ = writer.write_record(row);
+        let _ = writer.write_record(row.iter().map(|c| csv_cell(c).into_owned()));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
@@ -225,6 +316,34 @@ mod tests {
         assert_eq!(mask("+86 138 0000 1234"), "***1234");
         assert_eq!(mask("wang@acme.com"), "***");
         assert_eq!(mask("wangfang_88"), "***");
+        assert_eq!(mask("1234567.5 CNY"), "***");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(clean("a\u{1b}[31mb"), "a\\x1b[31mb");
+        assert_eq!(clean("x\ny\u{202e}"), "x\\ny\\u{202e}");
+        assert_eq!(clean("华东"), "华东");
+        let coloured = paint("ok", Tone::Header, true);
+        assert_eq!(terminal_safe(&coloured, true), coloured);
+        assert_eq!(terminal_safe("\u{1b}]0;x\u{7}\n", true), "\\x1b]0;x\\x07\n");
+        assert_eq!(terminal_safe(&coloured, false), "\\x1b[1mok\\x1b[0m");
+    }
+
+    #[test]
+    fn csv_formulas_are_neutralised_numbers_kept() {
+        for (cell, want) in [
+            ("=1+1", "'=1+1"),
+            ("+86 138", "'+86 138"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("-2+3", "'-2+3"),
+            ("-3", "-3"),
+            ("2.5", "2.5"),
+            ("Acme", "Acme"),
+        ] {
+            assert_eq!(csv_cell(cell), want);
+        }
     }
 
     #[test]
