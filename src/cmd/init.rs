@@ -139,7 +139,11 @@ fn make_private(store: &crate::io::store::Store, ctx: &Ctx) -> Result<Vec<String
             .filter_map(|(key, _, _)| {
                 Some((
                     key.clone(),
-                    toml_path::get(toml.as_table(), key)?.as_value()?.clone(),
+                    // A confidential table moves whole, as an inline table.
+                    toml_path::get(toml.as_table(), key)?
+                        .clone()
+                        .into_value()
+                        .ok()?,
                 ))
             })
             .collect();

@@ -9,7 +9,7 @@ use crate::model::summary::Summary;
 use crate::present::i18n::stage_label;
 use crate::present::i18n::t;
 use crate::present::mask::Masker;
-use crate::present::render::{Align, Table, Tone, clean, csv, format_amount, json};
+use crate::present::render::{Align, Table, Tone, clean, csv, json};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -115,7 +115,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                 last_contact: r.last_contact.map(|d| d.to_string()),
                 next_action: m.opt("next.action", c.next_action.clone()),
                 next_due: m.opt("next.due", c.next_due.map(|d| d.to_string())),
-                amount: m.opt("deal.amount", c.deal_amount.map(format_amount)),
+                amount: c.deal_amount.map(|a| m.number("deal.amount", a)),
                 tags: c.tags.iter().map(|t| m.text("tags", t)).collect(),
             }
         })
