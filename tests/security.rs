@@ -1086,18 +1086,25 @@ fn kill_writers(kills: usize, bytes: usize, seed: u64) -> (usize, usize, usize) 
     };
     // Calibration: how the new version looks, and how long the write window lasts (the
     // median of five runs: fsync times vary).
+    // A busy machine may not let this thread look in time: such a run does not count.
     let mut windows = Vec::new();
     let mut suffix = String::new();
-    for _ in 0..5 {
+    for _ in 0..50 {
         let old = s.read("customers/big.md");
         let mut child = log("calibrate");
-        let start = wait_for_write(&mut child).expect("the write window is seen");
-        child.wait().unwrap();
-        windows.push(start.elapsed());
+        let seen = wait_for_write(&mut child);
+        assert!(child.wait().unwrap().success());
+        if let Some(start) = seen {
+            windows.push(start.elapsed());
+        }
         let new = s.read("customers/big.md");
         assert!(new.starts_with(&old));
         suffix = new[old.len()..].to_string();
+        if windows.len() == 5 {
+            break;
+        }
     }
+    assert_eq!(windows.len(), 5, "the write window was never seen");
     windows.sort();
     let window = windows[2];
     let (mut killed, mut finished, mut debris) = (0, 0, 0);
@@ -1106,7 +1113,7 @@ fn kill_writers(kills: usize, bytes: usize, seed: u64) -> (usize, usize, usize) 
     while killed < kills {
         attempt += 1;
         assert!(
-            attempt < kills * 4,
+            attempt < kills * 20,
             "could not land {kills} kills in the write window"
         );
         seed = seed

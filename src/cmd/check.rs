@@ -219,7 +219,16 @@ fn check_file(
     let bytes = match store.read(rel) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error(1, 1, Code::Unreadable, format!("cannot read the file: {e}"));
+            let why = match &e {
+                Error::Io { message, .. } => message.clone(),
+                other => other.to_string(),
+            };
+            let d = Diagnostic::error(
+                1,
+                1,
+                Code::Unreadable,
+                format!("cannot read the file: {why}"),
+            );
             return (report(vec![d]), None);
         }
     };

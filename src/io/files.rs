@@ -46,16 +46,16 @@ impl ReadError {
                 _ => e.to_string(),
             },
             ReadError::Symlink => {
-                "is a symbolic link, which followup never follows; replace it with the file itself"
+                "the file is a symbolic link, which followup never follows; replace it with the file itself"
                     .to_string()
             }
             ReadError::NotRegular(kind) => {
                 format!(
-                    "is a {kind}, not a regular file; remove it or replace it with a regular file"
+                    "this is a {kind}, not a regular file; remove it or replace it with a regular file"
                 )
             }
             ReadError::TooLarge(len) => format!(
-                "is {} MB, over the {} MB limit for one file; move what does not belong there out of it",
+                "the file is {} MB, over the {} MB limit for one file; move what does not belong there out of it",
                 len.div_ceil(1024 * 1024),
                 MAX_INPUT / (1024 * 1024)
             ),

@@ -147,14 +147,17 @@ impl Store {
         let private_hint = "name a git-ignored file of its own inside the sales folder, like \"followup.private.toml\"";
         let private = files::confine(&real_root, &config.private_file)
             .map_err(|why| refuse("private_file", &config.private_file, why, private_hint))?;
-        let private_rel = Path::new(&config.private_file);
+        // Compared without `./` and case (a case-insensitive disk has one FOLLOWUP.toml).
+        let parts: Vec<String> = Path::new(&config.private_file)
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .map(|c| c.as_os_str().to_string_lossy().to_lowercase())
+            .collect();
         let shared = SHARED_ROOT_FILES
             .iter()
-            .any(|f| private_rel == Path::new(f) || private_rel == Path::new(".").join(f))
-            || private_rel.extension().is_some_and(|x| x == "md")
-            || private_rel
-                .components()
-                .any(|c| c.as_os_str() == ".git" || c.as_os_str() == ".followup");
+            .any(|f| parts.len() == 1 && parts[0] == f.to_lowercase())
+            || parts.last().is_some_and(|p| p.ends_with(".md"))
+            || parts.iter().any(|p| p == ".git" || p == ".followup");
         if shared {
             return Err(refuse(
                 "private_file",
