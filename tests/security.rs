@@ -4,78 +4,17 @@
 //! symlinks to /dev/zero.
 #![cfg(target_os = "linux")]
 
+mod common;
+
+use common::{Run, TODAY, finish, followup};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const TODAY: &str = "2026-11-26";
 
 /// A scratch sales folder (with `followup.toml`) inside a scratch parent, so that "outside the
 /// folder" is a place the test owns too.
 struct Sandbox {
     dir: tempfile::TempDir,
-}
-
-#[derive(Debug)]
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Run {
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// Everything printed, both streams.
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-/// A `followup` command with a clean environment: no FOLLOWUP_*, no colour, no git identity.
-fn followup(cwd: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_followup"));
-    cmd.current_dir(cwd)
-        .env_remove("FOLLOWUP_DIR")
-        .env_remove("FOLLOWUP_TODAY")
-        .env_remove("NO_COLOR")
-        .env_remove("EDITOR")
-        .env_remove("VISUAL")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd)
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn finish(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run followup");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
 }
 
 impl Sandbox {
@@ -310,7 +249,7 @@ fn set_of_a_table_holding_a_phone_never_prints_it_nor_shares_it() {
             "contact={ name = \"Wang\", phone = \"+86 138 1111 2222\" }",
         ])
         .ok();
-    assert!(!run.all().contains("1111"), "{}", run.all());
+    assert!(!run.printed().contains("1111"), "{}", run.printed());
     assert!(run.stdout.contains("***2222"), "{}", run.stdout);
     let text = s.read("customers/acme.md");
     let log_line = text
@@ -334,7 +273,7 @@ fn set_of_a_table_holding_a_phone_never_prints_it_nor_shares_it() {
             "deal.amount=5",
         ])
         .ok();
-    assert!(!run.all().contains("1111"), "{}", run.all());
+    assert!(!run.printed().contains("1111"), "{}", run.printed());
     let shared = s.read("customers/beta.md");
     assert!(!shared.contains("1111"), "{shared}");
     assert!(shared.contains("name = \"Li\""), "{shared}");
@@ -376,9 +315,9 @@ fn check_excerpts_and_messages_mask_confidential_values() {
         let run = s.run(args).code(1);
         for secret in ["1111", "7654321", "9876543"] {
             assert!(
-                !run.all().contains(secret),
+                !run.printed().contains(secret),
                 "{secret} leaked:\n{}",
-                run.all()
+                run.printed()
             );
         }
     }
@@ -387,7 +326,7 @@ fn check_excerpts_and_messages_mask_confidential_values() {
     assert!(out.contains("amount = ***"), "{out}");
     // Commands that must refuse the file say why without quoting the value either.
     let run = s.run(&["log", "acme", "-m", "hello"]).code(2);
-    assert!(!run.all().contains("1111"), "{}", run.all());
+    assert!(!run.printed().contains("1111"), "{}", run.printed());
 }
 
 #[test]
@@ -630,7 +569,7 @@ fn customers_dir_must_stay_inside_the_folder() {
             "{args:?}: {}",
             run.stderr
         );
-        assert!(!run.all().contains("Outside Secret"));
+        assert!(!run.printed().contains("Outside Secret"));
     }
     assert_eq!(s.snapshot(), before);
 
@@ -653,7 +592,7 @@ fn customers_dir_must_stay_inside_the_folder() {
     ] {
         let run = s.run(args).code(2);
         assert!(run.stderr.contains("outside the folder"), "{}", run.stderr);
-        assert!(!run.all().contains("Outside Secret"));
+        assert!(!run.printed().contains("Outside Secret"));
     }
     assert_eq!(s.snapshot(), before);
 
@@ -690,7 +629,7 @@ fn check_never_reads_or_prints_a_file_outside_the_folder() {
     std::os::unix::fs::symlink(&secret, s.path().join("customers/link.md")).unwrap();
     // Walking the folder skips the link; naming it or the outside file is refused.
     let run = s.run(&["check"]).ok();
-    assert!(!run.all().contains("SECRET"), "{}", run.all());
+    assert!(!run.printed().contains("SECRET"), "{}", run.printed());
     for target in [
         secret.to_str().unwrap(),
         "customers/link.md",
@@ -698,7 +637,11 @@ fn check_never_reads_or_prints_a_file_outside_the_folder() {
         "followup.toml",
     ] {
         let run = s.run(&["check", target]).code(2);
-        assert!(!run.all().contains("SECRET"), "{target}: {}", run.all());
+        assert!(
+            !run.printed().contains("SECRET"),
+            "{target}: {}",
+            run.printed()
+        );
     }
 }
 
@@ -727,7 +670,7 @@ fn a_symlink_to_dev_zero_or_a_fifo_is_refused_at_once() {
                 took < Duration::from_secs(5),
                 "{make}: `{args}` took {took:?}"
             );
-            assert_eq!(run.code, 2, "{make}: `{args}`: {}", run.all());
+            assert_eq!(run.code, 2, "{make}: `{args}`: {}", run.printed());
             assert!(
                 run.stderr.contains("followup.private.toml")
                     && (run.stderr.contains("symbolic link") || run.stderr.contains("FIFO")),
@@ -751,13 +694,13 @@ fn a_symlink_to_dev_zero_or_a_fifo_is_refused_at_once() {
     assert!(
         took < Duration::from_secs(5) && run.code == 2,
         "{took:?} {}",
-        run.all()
+        run.printed()
     );
     let (run, took) = bounded(&s, "list", deadline);
     assert!(
         took < Duration::from_secs(5) && run.code == 0,
         "{took:?} {}",
-        run.all()
+        run.printed()
     );
     std::fs::remove_file(s.path().join("followup.toml")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", s.path().join("followup.toml")).unwrap();
@@ -765,7 +708,7 @@ fn a_symlink_to_dev_zero_or_a_fifo_is_refused_at_once() {
     assert!(
         took < Duration::from_secs(5) && run.code == 2,
         "{took:?} {}",
-        run.all()
+        run.printed()
     );
     assert!(run.stderr.contains("followup.toml"), "{}", run.stderr);
 }
@@ -778,16 +721,16 @@ fn an_input_file_over_64_mb_is_refused_not_read() {
     huge.set_len(65 * 1024 * 1024).unwrap();
     let (run, took) = bounded(&s, "show huge", Duration::from_secs(10));
     assert!(took < Duration::from_secs(5), "{took:?}");
-    assert_eq!(run.code, 2, "{}", run.all());
+    assert_eq!(run.code, 2, "{}", run.printed());
     assert!(
         run.stderr.contains("customers/huge.md") && run.stderr.contains("64 MB"),
         "{}",
         run.stderr
     );
     let (run, _) = bounded(&s, "check", Duration::from_secs(10));
-    assert!(run.stdout.contains("64 MB"), "{}", run.all());
+    assert!(run.stdout.contains("64 MB"), "{}", run.printed());
     let (run, _) = bounded(&s, "list", Duration::from_secs(10));
-    assert_eq!(run.code, 2, "{}", run.all());
+    assert_eq!(run.code, 2, "{}", run.printed());
 }
 
 // ---------------------------------------------------------------- terminal and spreadsheet
@@ -831,9 +774,9 @@ fn escape_sequences_from_files_never_reach_the_terminal() {
                 continue;
             }
             assert!(
-                !run.all().contains(c),
+                !run.printed().contains(c),
                 "{what} reached the terminal in {args:?}:\n{}",
-                run.all()
+                run.printed()
             );
         }
     }
