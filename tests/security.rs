@@ -155,7 +155,7 @@ fn won_deal_folder() -> Sandbox {
 }
 
 #[test]
-fn a_confidential_amount_is_masked_in_list_due_stats_and_show() {
+fn a_confidential_amount_is_masked_in_list_due_stats_pipeline_and_show() {
     let s = won_deal_folder();
     let runs = [
         s.run(&["list"]),
@@ -170,6 +170,15 @@ fn a_confidential_amount_is_masked_in_list_due_stats_and_show() {
         s.run(&["stats", "--by", "owner", "--json"]),
         s.run(&["show", "acme"]),
         s.run(&["show", "acme", "--json"]),
+        s.run(&["stats", "--format", "markdown"]),
+        s.run(&["stats", "--explain", "won_amount"]),
+        s.run(&["stats", "--explain", "won_amount", "--json"]),
+        s.run(&["pipeline"]),
+        s.run(&["pipeline", "--json"]),
+        s.run(&["pipeline", "--csv"]),
+        s.run(&["pipeline", "--by", "month"]),
+        s.run(&["pipeline", "--explain", "amount"]),
+        s.run(&["pipeline", "--explain", "amount", "--json"]),
     ];
     for run in runs {
         let run = run.ok();
@@ -196,6 +205,12 @@ fn a_confidential_amount_is_masked_in_list_due_stats_and_show() {
             .ok()
             .stdout
             .contains("1234567")
+    );
+    let pipeline = s.run(&["pipeline", "--json"]).ok().json();
+    assert_eq!(pipeline["total"]["amount"], "***", "{pipeline}");
+    assert_eq!(
+        s.run(&["pipeline", "--json", "--reveal"]).ok().json()["total"]["amount"],
+        1234567.0
     );
 }
 

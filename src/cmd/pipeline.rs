@@ -81,11 +81,11 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
             "--since {since} is after --until {until}"
         )));
     }
-    let hide_amounts = config.is_confidential("deal.amount") && !ctx.reveal;
+    let hide_amounts = config.hides("deal.amount") && !ctx.reveal;
     let mut tracer = match &explain {
         Some((metric, _)) => Tracer::on(metric, lang, move |a| {
             if hide_amounts {
-                mask(&format_amount(a))
+                mask("")
             } else {
                 format_money(a)
             }
@@ -131,11 +131,16 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
         funnel: funnel_rows,
         owners,
     };
+    // Sums of a confidential deal.amount are as confidential as the amounts (SPEC 7).
     if ctx.json {
-        return Ok(Output::text(json(&data)));
+        let mut value = serde_json::to_value(&data).unwrap_or_default();
+        if hide_amounts {
+            hide_money(&mut value);
+        }
+        return Ok(Output::data(json(&value)));
     }
     if args.csv {
-        return Ok(Output::text(csv_rows(&data)));
+        return Ok(Output::data(csv_rows(&data, hide_amounts)));
     }
     Ok(Output::text(table(&data, args.by, config, lang, ctx)))
 }
@@ -168,6 +173,8 @@ fn table(
     let color = ctx.color;
     let zh = lang == Lang::Zh;
     let snap = &data.snapshot;
+    let hide = config.hides("deal.amount") && !ctx.reveal;
+    let format_money = move |a: f64| money(a, hide);
     let mut out = paint(
         &if zh {
             format!("销售管道 {}（推进中的客户）", data.today)
@@ -286,7 +293,7 @@ fn table(
             "  No open deal.\n"
         });
     } else {
-        out.push_str(&indent(&forecast(snap, by, config, lang, color)));
+        out.push_str(&indent(&forecast(snap, by, config, lang, color, hide)));
     }
     if !snap.past_due.deals.is_empty() {
         heading(
@@ -414,7 +421,9 @@ fn forecast(
     config: &Config,
     lang: Lang,
     color: bool,
+    hide: bool,
 ) -> String {
+    let format_money = move |a: f64| money(a, hide);
     let by_stage = by == Some(PipelineBy::Month);
     let open: Vec<&str> = config
         .stages
@@ -495,7 +504,10 @@ fn indent(text: &str) -> String {
 
 /// One flat CSV for a spreadsheet's pivot table: a row per stage, per close month (and per
 /// stage within it), for the past-due and no-close deals, per funnel stage, and per owner.
-fn csv_rows(data: &PipelineJson) -> String {
+fn csv_rows(data: &PipelineJson, hide: bool) -> String {
+    let format_amount = move |a: f64| {
+        if hide { mask("") } else { format_amount(a) }
+    };
     let headers = [
         "section",
         "name",
@@ -602,14 +614,8 @@ fn explain_out(
     }
     let stage_row = |g: &str| snap.stages.iter().find(|s| s.stage == g);
     let funnel_row = |g: &str| funnel.iter().find(|s| s.stage == g);
-    let hide = config.is_confidential("deal.amount") && !ctx.reveal;
-    let money = |a: f64| {
-        if hide {
-            mask(&format_amount(a))
-        } else {
-            format_money(a)
-        }
-    };
+    let hide = config.hides("deal.amount") && !ctx.reveal;
+    let money = |a: f64| money(a, hide);
     let sum_text = |s: &Sum| {
         if zh {
             format!(
@@ -740,8 +746,21 @@ fn explain_out(
         (_, false) => format!("Days from entering a stage in {window} to leaving it; the median per stage."),
         (_, true) => format!("{window} 期间进入某阶段到离开该阶段的天数；按阶段取中位数。"),
     };
+    let mut value_json = value_json;
+    if hide
+        && matches!(
+            metric,
+            "amount" | "weighted" | "by_month" | "past_due" | "no_close"
+        )
+    {
+        // The value is an amount itself, or holds amounts (`amount`, `weighted`).
+        if value_json.is_number() && matches!(metric, "amount" | "weighted") {
+            value_json = serde_json::Value::String(mask(""));
+        }
+        hide_money(&mut value_json);
+    }
     if ctx.json {
-        return Ok(Output::text(json(&serde_json::json!({
+        return Ok(Output::data(json(&serde_json::json!({
             "metric": metric,
             "group": group,
             "value": value_json,
@@ -763,4 +782,27 @@ fn explain_out(
         group.is_none(),
         lang,
     )))
+}
+
+/// An amount as shown: `***` when deal.amount is confidential and not revealed.
+fn money(a: f64, hide: bool) -> String {
+    if hide { mask("") } else { format_money(a) }
+}
+
+/// Every amount in the data (the values of `amount` and `weighted` keys) masked.
+fn hide_money(value: &mut serde_json::Value) {
+    use serde_json::Value as Json;
+    match value {
+        Json::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if matches!(key.as_str(), "amount" | "weighted") && !v.is_null() {
+                    *v = Json::String(mask(""));
+                } else {
+                    hide_money(v);
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(hide_money),
+        _ => {}
+    }
 }

@@ -593,6 +593,7 @@ fn report(
             since: since.to_string(),
             until: until.to_string(),
             owners: &owners,
+            hide_money: config.hides("deal.amount") && !ctx.reveal,
         },
         config,
         lang,
@@ -666,10 +667,16 @@ fn explain(
         None => metric.to_string(),
     };
     if ctx.json {
-        return Ok(Output::text(json(&serde_json::json!({
+        return Ok(Output::data(json(&serde_json::json!({
             "metric": metric,
             "group": group,
-            "value": if group.is_some() { serde_json::json!(traces.len()) } else { value.clone() },
+            "value": if group.is_some() {
+                serde_json::json!(traces.len())
+            } else if hide && metric == "won_amount" {
+                serde_json::json!(mask(""))
+            } else {
+                value.clone()
+            },
             "since": since.to_string(),
             "until": until.to_string(),
             "items": traces,

@@ -8,7 +8,7 @@ use crate::engine::pipeline::FunnelRow;
 use crate::engine::stats::{Metrics, Named};
 use crate::model::config::{Config, Lang};
 use crate::present::i18n::stage_label;
-use crate::present::render::format_money;
+use crate::present::render::{format_money, mask};
 
 /// What the report shows.
 pub struct Report<'a> {
@@ -23,6 +23,8 @@ pub struct Report<'a> {
     pub until: String,
     /// Each owner's metrics for the period reviewed.
     pub owners: &'a [(String, Metrics)],
+    /// deal.amount is confidential and not revealed: the won amounts are `***`.
+    pub hide_money: bool,
 }
 
 /// Escapes text from the files for Markdown with as few backslashes as will do (the report is
@@ -266,10 +268,19 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
     out.push_str(&format!("## {}\n\n", tr(lang, "Headline", "核心数据")));
     let mut rows = Vec::new();
     for (en, zh_label, kind, get) in HEADLINES {
-        let mut row = vec![tr(lang, en, zh_label), shown(kind, get(m), m)];
+        // A sum of confidential amounts is as confidential as they are (and so is its change).
+        let hidden = r.hide_money && matches!(kind, Kind::Money);
+        let shown = |v: Option<f64>, x: &Metrics| {
+            if hidden { mask("") } else { shown(kind, v, x) }
+        };
+        let mut row = vec![tr(lang, en, zh_label), shown(get(m), m)];
         if let Some((_, p)) = &r.previous {
-            row.push(shown(kind, get(p), p));
-            row.push(change(kind, get(m), get(p), m, p, lang));
+            row.push(shown(get(p), p));
+            row.push(if hidden {
+                mask("")
+            } else {
+                change(kind, get(m), get(p), m, p, lang)
+            });
         }
         rows.push(row);
     }
@@ -489,7 +500,11 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                     o.entries.to_string(),
                     pct(o.reach_rate, o.entries > 0),
                     o.won.to_string(),
-                    format_money(o.won_amount),
+                    if r.hide_money {
+                        mask("")
+                    } else {
+                        format_money(o.won_amount)
+                    },
                     pct(o.promise_kept_rate, o.promises_due > 0),
                     o.overdue_promises.to_string(),
                     o.stale.to_string(),
