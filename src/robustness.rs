@@ -23,12 +23,11 @@ fn read_everything(bytes: &[u8]) {
         Ok((record, doc)) => {
             let _ = entry_diagnostics(&record, &config, today());
             let _ = crate::engine::due::reasons(
-                &crate::model::summary::Summary::of(&record, today()),
+                &crate::model::summary::Summary::of(&record),
                 &config,
                 today(),
             );
-            let _ =
-                crate::model::record::parse_summary(PathBuf::from("x.md"), bytes, &config, today());
+            let _ = crate::model::record::parse_summary(PathBuf::from("x.md"), bytes, &config);
             let _ = crate::engine::stats::stage_at_line(&record, &config, today());
             let _ = record.unanswered_streak_by(today());
             let changes = [

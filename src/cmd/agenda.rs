@@ -53,7 +53,7 @@ pub fn run(args: &AgendaArgs, ctx: &Ctx) -> Result<Output> {
     let config = &store.config;
     let lang = ctx.lang(&store);
     let until = span_end(args, ctx.today)?;
-    let summaries = store.load_summaries(ctx.today)?;
+    let summaries = store.load_summaries()?;
     warn_unknown_owner(
         &store,
         args.owner.as_deref(),

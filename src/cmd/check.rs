@@ -53,7 +53,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         names.into_iter().flatten().collect()
     } else {
         store
-            .load_summaries_all(ctx.today)?
+            .load_summaries_all()?
             .into_iter()
             .flatten()
             .map(|s| NameAt {

@@ -56,7 +56,7 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
             .after(ctx.today),
         None => ctx.today,
     };
-    let records = store.load_summaries(ctx.today)?;
+    let records = store.load_summaries()?;
     warn_unknown_owner(
         &store,
         args.owner.as_deref(),
@@ -135,7 +135,7 @@ fn item_json(i: &DueItem<'_>, today: NaiveDate, m: &Masker<'_>) -> ItemJson {
                 v
             },
         ),
-        last_contact: i.summary.last_contact.map(|d| d.to_string()),
+        last_contact: i.summary.last_contact(today).map(|d| d.to_string()),
         next_action: m.opt("next.action", c.next_action.clone()),
         hints: i
             .unanswered_streak

@@ -33,7 +33,7 @@ fn ics(args: &IcsArgs, ctx: &Ctx) -> Result<Output> {
         )));
     }
     let until = add_days(ctx.today, i64::from(args.days));
-    let summaries = store.load_summaries(ctx.today)?;
+    let summaries = store.load_summaries()?;
     let found = items(&summaries, config, ctx.today, until, args.owner.as_deref());
     let mut contacts: HashMap<PathBuf, Option<String>> = HashMap::new();
     for item in &found {

@@ -66,7 +66,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .transpose()?;
-    let all = store.load_summaries(ctx.today)?;
+    let all = store.load_summaries()?;
     warn_unknown_owner(
         &store,
         args.owner.as_deref(),
@@ -112,7 +112,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                 status: m.text("status", c.status().key()),
                 priority: m.text("priority", c.priority().key()),
                 contact: m.opt("contact.name", c.contact_name.clone()),
-                last_contact: r.last_contact.map(|d| d.to_string()),
+                last_contact: r.last_contact(ctx.today).map(|d| d.to_string()),
                 next_action: m.opt("next.action", c.next_action.clone()),
                 next_due: m.opt("next.due", c.next_due.map(|d| d.to_string())),
                 amount: c.deal_amount.map(|a| m.number("deal.amount", a)),

@@ -67,7 +67,7 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let wanted = identity(name);
     let rel = store.create(&dir, &stem, text.as_bytes(), &private, || {
         // Under the lock, so two `new` runs of one customer cannot both pass.
-        let records = store.load_summaries(ctx.today)?;
+        let records = store.load_summaries()?;
         match records
             .iter()
             .find(|r| identity(&r.customer.name) == wanted)

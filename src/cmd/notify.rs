@@ -47,7 +47,7 @@ pub fn run(args: &NotifyArgs, ctx: &Ctx) -> Result<Output> {
         );
     }
 
-    let summaries = store.load_summaries(ctx.today)?;
+    let summaries = store.load_summaries()?;
     let due = items(
         &summaries,
         config,

@@ -89,7 +89,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         (None, false, true) => StatsFormat::Csv,
         (None, false, false) => StatsFormat::Table,
     };
-    let subjects = subjects(&records, ctx.today);
+    let subjects = subjects(&records);
     let refs: Vec<&Subject<'_>> = subjects.iter().collect();
     if let Some(text) = &args.explain {
         if !matches!(format, StatsFormat::Table | StatsFormat::Json) {

@@ -199,8 +199,10 @@ mod tests {
         Summary {
             path: PathBuf::from(format!("customers/{path}.md")),
             customer,
-            last_contact: Some(date("2026-11-20")),
-            unanswered_streak: 0,
+            contacts: vec![crate::model::summary::Contact {
+                date: date("2026-11-20"),
+                unanswered: false,
+            }],
             authors: Vec::new(),
             open_items: vec![
                 OpenItem {

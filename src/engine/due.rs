@@ -155,7 +155,7 @@ pub struct DueItem<'a> {
 
 /// Every reason a customer falls due, from its summary as of `today`.
 pub fn reasons(summary: &Summary, config: &Config, today: NaiveDate) -> Vec<Reason> {
-    reasons_with_last_contact(summary, summary.last_contact, config, today)
+    reasons_with_last_contact(summary, summary.last_contact(today), config, today)
 }
 
 /// The reasons with another last contact (the review asks as of each period's end).
@@ -265,7 +265,7 @@ pub fn due_items<'a>(
                 .collect();
             reasons.sort_by_key(Reason::date);
             let due = reasons.first()?.date();
-            let streak = summary.unanswered_streak;
+            let streak = summary.unanswered_streak(today);
             Some(DueItem {
                 summary,
                 due,

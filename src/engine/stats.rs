@@ -361,12 +361,12 @@ pub struct Subject<'a> {
 }
 
 /// The review's view of each record, as of `today`.
-pub fn subjects(records: &[Record], today: NaiveDate) -> Vec<Subject<'_>> {
+pub fn subjects(records: &[Record]) -> Vec<Subject<'_>> {
     records
         .iter()
         .map(|record| Subject {
             record,
-            summary: Summary::of(record, today),
+            summary: Summary::of(record),
         })
         .collect()
 }

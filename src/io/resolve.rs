@@ -5,7 +5,6 @@ use crate::error::{Error, Result};
 use crate::io::store::Store;
 use crate::model::names::identity;
 use crate::model::record::file_stem;
-use chrono::NaiveDate;
 use std::path::{Component, Path, PathBuf};
 
 /// Resolves CUSTOMER: file stem, then exact name, then a unique substring of name or stem —
@@ -53,7 +52,7 @@ pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
     // Unreadable files still take part by their stem, so a broken file is never silently
     // passed over for a readable one; `log` then reports why it cannot be written.
     let candidates: Vec<Candidate> = store
-        .load_summaries_all(NaiveDate::MIN)?
+        .load_summaries_all()?
         .into_iter()
         .map(|loaded| match loaded {
             Ok(r) => Candidate {

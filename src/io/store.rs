@@ -8,7 +8,6 @@ use crate::model::config::Config;
 use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_lean, parse_record, parse_summary};
 use crate::model::summary::Summary;
-use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -357,22 +356,19 @@ impl Store {
         Ok(self.readable(loaded))
     }
 
-    /// Every readable customer's summary as of a date, read in one parallel pass; unreadable
-    /// files are reported on stderr and skipped.
-    pub fn load_summaries(&self, as_of: NaiveDate) -> Result<Vec<Summary>> {
-        Ok(self.readable(self.load_summaries_all(as_of)?))
+    /// Every readable customer's summary, read in one parallel pass; unreadable files become
+    /// warnings and are skipped.
+    pub fn load_summaries(&self) -> Result<Vec<Summary>> {
+        Ok(self.readable(self.load_summaries_all()?))
     }
 
     /// Every customer file's summary, or why it cannot be read.
-    pub fn load_summaries_all(
-        &self,
-        as_of: NaiveDate,
-    ) -> Result<Vec<std::result::Result<Summary, Unreadable>>> {
+    pub fn load_summaries_all(&self) -> Result<Vec<std::result::Result<Summary, Unreadable>>> {
         self.parse_all(|rel, bytes| {
             if self.full_parse {
-                parse_record(rel, bytes, &self.config).map(|r| Summary::of(&r, as_of))
+                parse_record(rel, bytes, &self.config).map(|r| Summary::of(&r))
             } else {
-                parse_summary(rel, bytes, &self.config, as_of)
+                parse_summary(rel, bytes, &self.config)
             }
         })
     }

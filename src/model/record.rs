@@ -55,13 +55,8 @@ pub fn parse_lean(path: PathBuf, bytes: &[u8], config: &Config) -> Result<Record
 
 /// Reads a file into the summary `due` and `list` need, keeping only what that takes: the log
 /// is scanned leanly and the file's text is dropped before returning.
-pub fn parse_summary(
-    path: PathBuf,
-    bytes: &[u8],
-    config: &Config,
-    as_of: NaiveDate,
-) -> Result<Summary, Unreadable> {
-    parse_with(path, bytes, config, Detail::Lean).map(|(record, _)| Summary::of(&record, as_of))
+pub fn parse_summary(path: PathBuf, bytes: &[u8], config: &Config) -> Result<Summary, Unreadable> {
+    parse_with(path, bytes, config, Detail::Lean).map(|(record, _)| Summary::of(&record))
 }
 
 fn parse_with(

@@ -1,6 +1,8 @@
-//! What `due`, `list` and name resolution need of a customer — its profile, last contact,
-//! unanswered streak and open items — computed in the reading pass, so the file's text and log
-//! can be dropped at once and ten thousand customers fit in a few megabytes.
+//! What `due`, `list` and name resolution need of a customer — its profile, its contacts' dates
+//! and outcomes, and its open items — computed in the reading pass, so the file's text and log
+//! can be dropped at once and ten thousand customers fit in a few megabytes. A summary does not
+//! depend on today (the last contact and the unanswered streak are asked as of a date), so it
+//! can be kept in the read cache.
 
 use crate::model::customer::Customer;
 use crate::model::entry::{due_date, split_due};
@@ -18,23 +20,28 @@ pub struct OpenItem {
     pub due: Option<NaiveDate>,
 }
 
+/// One contact of the log: its date and whether it went unanswered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contact {
+    pub date: NaiveDate,
+    pub unanswered: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub path: PathBuf,
     pub customer: Customer,
-    /// The latest contact on or before `as_of`.
-    pub last_contact: Option<NaiveDate>,
-    /// Unanswered contacts in a row, up to `as_of`.
-    pub unanswered_streak: usize,
+    /// The contacts (not `note` entries), sorted by date; entries of one day keep file order.
+    pub contacts: Vec<Contact>,
     pub open_items: Vec<OpenItem>,
     /// The entries' distinct `@author`s (who can be named with `--owner`).
     pub authors: Vec<String>,
 }
 
 impl Summary {
-    /// Summarises a record as of a date; the one definition both the lean and the full
-    /// reading paths go through.
-    pub fn of(record: &Record, as_of: NaiveDate) -> Summary {
+    /// Summarises a record; the one definition both the lean and the full reading paths go
+    /// through.
+    pub fn of(record: &Record) -> Summary {
         let open_items = record
             .open_items()
             .map(|(_, f)| OpenItem {
@@ -49,14 +56,40 @@ impl Summary {
                 authors.push(a.to_string());
             }
         }
+        let mut contacts: Vec<Contact> = record
+            .contacts()
+            .map(|e| Contact {
+                date: e.date,
+                unanswered: e.outcome().is_unanswered(),
+            })
+            .collect();
+        contacts.sort_by_key(|c| c.date);
         Summary {
             authors,
-            last_contact: record.last_contact_by(as_of),
-            unanswered_streak: record.unanswered_streak_by(as_of),
+            contacts,
             open_items,
             customer: record.customer.clone(),
             path: record.path.clone(),
         }
+    }
+
+    /// The latest contact on or before `as_of` (a future-dated entry is not a contact yet).
+    pub fn last_contact(&self, as_of: NaiveDate) -> Option<NaiveDate> {
+        self.contacts
+            .iter()
+            .rev()
+            .find(|c| c.date <= as_of)
+            .map(|c| c.date)
+    }
+
+    /// How many of the latest contacts on or before `as_of` went unanswered in a row.
+    pub fn unanswered_streak(&self, as_of: NaiveDate) -> usize {
+        self.contacts
+            .iter()
+            .rev()
+            .skip_while(|c| c.date > as_of)
+            .take_while(|c| c.unanswered)
+            .count()
     }
 
     /// File stem, the customer's short handle (`acme`).

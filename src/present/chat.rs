@@ -406,8 +406,10 @@ mod tests {
                     next_due: "2026-11-20".parse().ok(),
                     ..Default::default()
                 },
-                last_contact: "2026-11-01".parse().ok(),
-                unanswered_streak: 0,
+                contacts: vec![crate::model::summary::Contact {
+                    date: "2026-11-01".parse().unwrap(),
+                    unanswered: false,
+                }],
                 open_items: Vec::new(),
                 authors: Vec::new(),
             })

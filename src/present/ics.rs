@@ -59,7 +59,7 @@ pub fn calendar(
         event
             .uid(&item.uid(&config.customers_dir))
             .summary(&clean(&summary(item, lang)))
-            .description(&clean(&description(ci, config, lang)))
+            .description(&clean(&description(ci, config, lang, today)))
             .append_property(
                 Property::new("DTSTART", date.format("%Y%m%d").to_string())
                     .add_parameter("VALUE", "DATE")
@@ -103,7 +103,7 @@ fn summary(item: &AgendaItem<'_>, lang: Lang) -> String {
 
 /// The event's notes: stable facts only (no "3 days ago"), so a refresh changes nothing that
 /// did not change in the files.
-fn description(ci: &CalendarItem<'_>, config: &Config, lang: Lang) -> String {
+fn description(ci: &CalendarItem<'_>, config: &Config, lang: Lang, today: NaiveDate) -> String {
     let item = &ci.item;
     let c = &item.summary.customer;
     let zh = lang == Lang::Zh;
@@ -142,7 +142,7 @@ fn description(ci: &CalendarItem<'_>, config: &Config, lang: Lang) -> String {
             .unwrap_or_default();
         lines.push(format!("{}{sep}{next}{due}", t(lang, "Next action")));
     }
-    if let Some(last) = item.summary.last_contact {
+    if let Some(last) = item.summary.last_contact(today) {
         lines.push(format!("{}{sep}{last}", t(lang, "Last contact")));
     }
     lines.push(format!(
