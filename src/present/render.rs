@@ -94,23 +94,36 @@ impl Table {
     pub fn render(&self, color: bool) -> String {
         use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Width, presets};
         let mut table = comfy_table::Table::new();
-        table.load_style(presets::NOTHING).force_no_tty();
+        table.load_style(presets::NOTHING);
         match self.width {
             Some(width) => table
                 .set_content_arrangement(ContentArrangement::Dynamic)
                 .set_width(width),
             None => table.set_content_arrangement(ContentArrangement::Disabled),
         };
-        table.set_header(
-            self.headers
+        // Colour is put on after the layout, line by line: a zero-width mark in each row's
+        // first cell tells which row a rendered line belongs to (comfy-table measures it as
+        // nothing, and it is removed before printing).
+        let mark = |first: bool, text: &str| -> String {
+            let text = text.replace(ROW_MARK, "");
+            if color && first {
+                format!("{ROW_MARK}{text}")
+            } else {
+                text
+            }
+        };
+        let cells = |cells: &[String]| -> Vec<String> {
+            let mut row: Vec<String> = cells
                 .iter()
-                .map(|h| paint(h, Tone::Header, color))
-                .collect::<Vec<_>>(),
-        );
-        for (cells, tone) in &self.rows {
-            let mut row: Vec<String> = cells.iter().map(|c| paint_lines(c, *tone, color)).collect();
+                .enumerate()
+                .map(|(i, c)| mark(i == 0, c))
+                .collect();
             row.resize(self.headers.len(), String::new());
-            table.add_row(row);
+            row
+        };
+        table.set_header(cells(&self.headers));
+        for (row, _) in &self.rows {
+            table.add_row(cells(row));
         }
         for (i, column) in table.column_iter_mut().enumerate() {
             column.set_padding((u16::from(i > 0), 1));
@@ -125,22 +138,30 @@ impl Table {
                 column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(16)));
             }
         }
+        let tones: Vec<Tone> = std::iter::once(Tone::Header)
+            .chain(self.rows.iter().map(|(_, tone)| *tone))
+            .collect();
+        let mut row = 0usize;
         let mut out = String::new();
         for line in table.lines() {
-            out.push_str(line.trim_end());
+            let line = line.trim_end();
+            if color && line.contains(ROW_MARK) {
+                row += 1;
+            }
+            let line = line.replace(ROW_MARK, "");
+            let tone = tones
+                .get(row.saturating_sub(1))
+                .copied()
+                .unwrap_or(Tone::Plain);
+            out.push_str(&paint(&line, tone, color));
             out.push('\n');
         }
         out
     }
 }
 
-/// Paints every line of a cell on its own, so colour survives wrapping and tall rows.
-fn paint_lines(text: &str, tone: Tone, color: bool) -> String {
-    text.lines()
-        .map(|l| paint(l, tone, color))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+/// A zero-width space: marks the first line of each row in a rendered table.
+const ROW_MARK: char = '\u{200B}';
 
 /// Masks one confidential text: a phone number keeps its last four digits, anything else is
 /// hidden whole. Every masked value of every output ends here (see `present::mask`).
@@ -302,6 +323,26 @@ mod tests {
         assert_eq!(lines[1], "华东机械   1");
         assert_eq!(lines[2], "Acme      10");
         assert_eq!(width(lines[1]), width(lines[2]));
+    }
+
+    #[test]
+    fn every_line_of_a_wrapped_row_keeps_the_row_colour() {
+        let mut t = Table::new(&["A", "Why"], &[Align::Left]);
+        t.row(
+            vec!["x".into(), "one two three four five six".into()],
+            Tone::Overdue,
+        );
+        t.row(vec!["y".into(), "ok".into()], Tone::Plain);
+        t.wrap_to(Some(12), &[1]);
+        let out = t.render(true);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.len() > 3, "{out}");
+        let overdue = Tone::Overdue.style().render().to_string();
+        for line in &lines[1..lines.len() - 1] {
+            assert!(line.starts_with(&overdue), "{line:?}");
+        }
+        assert!(!lines.last().unwrap().starts_with(&overdue));
+        assert!(!out.contains(ROW_MARK));
     }
 
     #[test]
