@@ -67,13 +67,17 @@ impl Sandbox {
     }
 
     /// Every file under the scratch folder (inside and outside the sales folder) with its
-    /// bytes, symlinks as their targets.
+    /// bytes, symlinks as their targets; the read cache (`.followup/`) aside, which reading
+    /// commands may refresh.
     fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();
         let mut stack = vec![self.outside().to_path_buf()];
         while let Some(dir) = stack.pop() {
             for e in std::fs::read_dir(&dir).unwrap() {
                 let e = e.unwrap();
+                if e.file_name() == ".followup" {
+                    continue;
+                }
                 let t = e.file_type().unwrap();
                 if t.is_symlink() {
                     let target = std::fs::read_link(e.path()).unwrap();

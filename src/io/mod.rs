@@ -4,6 +4,7 @@
 //! chat robot's webhook (`http`). Everything else in the crate is pure and is handed what these
 //! read.
 
+pub(crate) mod cache;
 pub(crate) mod files;
 pub(crate) mod git;
 pub(crate) mod http;

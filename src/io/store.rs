@@ -2,6 +2,7 @@
 //! files, reading them, and writing one atomically under an exclusive lock.
 
 use crate::error::{Error, Result};
+use crate::io::cache::{self, Cache, Stamp};
 use crate::io::files::{self, Lock};
 use crate::io::overlay::{Overlay, customer_key};
 use crate::model::config::Config;
@@ -9,6 +10,8 @@ use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_lean, parse_record, parse_summary};
 use crate::model::summary::Summary;
 use rayon::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -32,6 +35,8 @@ pub struct Store {
     /// Summaries from full records instead of the lean scan (see `Ctx::full_parse`).
     pub full_parse: bool,
     warnings: Warnings,
+    /// What a read cache must have been made with (this build, this followup.toml).
+    cache_key: String,
 }
 
 /// The nearest folder at or above `start` that holds followup.toml.
@@ -179,6 +184,7 @@ impl Store {
             config,
             full_parse: false,
             warnings,
+            cache_key: cache::key(&text),
         };
         for key in Config::unknown_keys(&text) {
             store.warn(format!(
@@ -338,6 +344,58 @@ impl Store {
             .collect()
     }
 
+    /// Reads every customer file like [`Store::parse_all`], through the read cache `name`: a
+    /// file whose stat data match the cache's is not read again. Without the cache
+    /// (`FOLLOWUP_NO_CACHE=1`, or `FOLLOWUP_FULL_PARSE=1`), every file is read.
+    fn parse_all_cached<T>(
+        &self,
+        name: &str,
+        parse: impl Fn(PathBuf, &[u8]) -> std::result::Result<T, Unreadable> + Sync,
+    ) -> Result<Vec<std::result::Result<T, Unreadable>>>
+    where
+        T: Send + Serialize + DeserializeOwned,
+    {
+        if cache::disabled() || self.full_parse {
+            return self.parse_all(parse);
+        }
+        let made_ns = cache::now_ns();
+        let mut old: Cache<std::result::Result<T, Unreadable>> =
+            Cache::load(&self.root, name, &self.cache_key);
+        let paths = self.customer_paths()?;
+        let stamps: Vec<Option<Stamp>> = paths
+            .par_iter()
+            .map(|rel| {
+                std::fs::symlink_metadata(self.root.join(rel))
+                    .ok()
+                    .map(|m| Stamp::of(&m))
+            })
+            .collect();
+        let cached: Vec<Option<std::result::Result<T, Unreadable>>> = paths
+            .iter()
+            .zip(&stamps)
+            .map(|(rel, stamp)| stamp.as_ref().and_then(|s| old.take(rel, s)))
+            .collect();
+        let hits = cached.iter().filter(|c| c.is_some()).count();
+        let loaded: Vec<std::result::Result<T, Unreadable>> = paths
+            .par_iter()
+            .zip(cached.into_par_iter())
+            .map(|(rel, hit)| match hit {
+                Some(value) => Ok(value),
+                None => Ok(parse(rel.clone(), &self.read(rel)?)),
+            })
+            .collect::<Result<_>>()?;
+        if hits < paths.len() || !old.is_empty() {
+            let entries = paths
+                .iter()
+                .zip(&stamps)
+                .zip(&loaded)
+                .filter_map(|((rel, stamp), value)| stamp.map(|s| (rel.as_path(), s, value)))
+                .collect();
+            cache::save(&self.root, name, &self.cache_key, made_ns, entries);
+        }
+        Ok(loaded)
+    }
+
     /// Every customer file, parsed in full, or why it cannot be read.
     pub fn load_all(&self) -> Result<Vec<std::result::Result<Record, Unreadable>>> {
         self.parse_all(|rel, bytes| parse_record(rel, bytes, &self.config))
@@ -346,7 +404,7 @@ impl Store {
     /// Every readable customer, its log read leanly (what `stats` needs); with
     /// FOLLOWUP_FULL_PARSE=1 in full. Unreadable files are reported on stderr and skipped.
     pub fn load_lean(&self) -> Result<Vec<Record>> {
-        let loaded = self.parse_all(|rel, bytes| {
+        let loaded = self.parse_all_cached("records", |rel, bytes| {
             if self.full_parse {
                 parse_record(rel, bytes, &self.config)
             } else {
@@ -364,7 +422,7 @@ impl Store {
 
     /// Every customer file's summary, or why it cannot be read.
     pub fn load_summaries_all(&self) -> Result<Vec<std::result::Result<Summary, Unreadable>>> {
-        self.parse_all(|rel, bytes| {
+        self.parse_all_cached("summaries", |rel, bytes| {
             if self.full_parse {
                 parse_record(rel, bytes, &self.config).map(|r| Summary::of(&r))
             } else {

@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use std::ops::Range;
 use toml_edit::{Item, Table, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Status {
     Active,
     Paused,
@@ -18,7 +20,9 @@ pub enum Status {
     Lost,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Priority {
     High,
     Medium,
@@ -84,7 +88,7 @@ pub fn role_key(raw: &str) -> Option<&'static str> {
 }
 
 /// The typed profile and plan of one customer.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Customer {
     pub name: String,
     pub industry: Option<String>,
@@ -94,20 +98,48 @@ pub struct Customer {
     pub status: Option<Status>,
     pub priority: Option<Priority>,
     pub cadence: Option<Duration>,
+    #[serde(with = "crate::model::dates::days_opt")]
     pub created: Option<NaiveDate>,
+    #[serde(with = "crate::model::dates::days_opt")]
     pub paused_until: Option<NaiveDate>,
     pub tags: Vec<String>,
     pub contact_name: Option<String>,
     pub next_action: Option<String>,
+    #[serde(with = "crate::model::dates::days_opt")]
     pub next_due: Option<NaiveDate>,
     pub deal_amount: Option<f64>,
+    #[serde(with = "crate::model::dates::days_opt")]
     pub expected_close: Option<NaiveDate>,
     pub currency: Option<String>,
     pub obstacle: Option<String>,
     /// Line of the `name` key (the opening `+++` when there is none).
     pub name_line: usize,
     /// Lines of the front-matter keys a report can point at ([`KEY_LINES`]), when present.
+    #[serde(with = "key_lines")]
     pub key_lines: Vec<(&'static str, usize)>,
+}
+
+/// `key_lines` in the read cache: keys as text, read back as the [`KEY_LINES`] they name.
+mod key_lines {
+    use super::KEY_LINES;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        lines: &[(&'static str, usize)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        lines.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(&'static str, usize)>, D::Error> {
+        let lines: Vec<(String, usize)> = Vec::deserialize(d)?;
+        Ok(lines
+            .into_iter()
+            .filter_map(|(key, line)| KEY_LINES.iter().find(|k| **k == key).map(|k| (*k, line)))
+            .collect())
+    }
 }
 
 /// The front-matter keys whose line `--explain` can point at.

@@ -6,7 +6,7 @@ use std::fmt;
 
 /// A span of time as written in followup.toml and on the command line: `Nh`, `Nd`, `Nw`,
 /// `Nm` (calendar months) or `Nb` (business days, Monday to Friday).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Duration {
     Hours(u32),
     Days(u32),
@@ -269,6 +269,42 @@ fn weekday_word(day: &str) -> Option<Weekday> {
         "日" | "天" | "7" => Weekday::Sun,
         _ => return None,
     })
+}
+
+/// Dates in the read cache as whole days (an integer), not text: reading ten thousand
+/// customers' dates back must not parse ten thousand strings.
+pub mod days {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(date.num_days_from_ce())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let days = i32::deserialize(d)?;
+        NaiveDate::from_num_days_from_ce_opt(days)
+            .ok_or_else(|| serde::de::Error::custom("a day out of range"))
+    }
+}
+
+/// [`days`] for an optional date.
+pub mod days_opt {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        date.map(|d| d.num_days_from_ce()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<i32>::deserialize(d)?
+            .map(|days| {
+                NaiveDate::from_num_days_from_ce_opt(days)
+                    .ok_or_else(|| serde::de::Error::custom("a day out of range"))
+            })
+            .transpose()
+    }
 }
 
 /// Days from `from` to `to` (positive when `to` is later).

@@ -79,7 +79,7 @@ pub fn field_key(raw: &str) -> Option<&'static str> {
 }
 
 /// A top-level list item of an entry whose text is `key: value`, or a task-list item.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     /// Canonical key for known fields, else the key as written (lower-cased); `task` for a
     /// task-list item without a `key:`.
@@ -111,10 +111,11 @@ impl Field {
 }
 
 /// One dated entry of the log.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// 1-based line of the heading in the file.
     pub line: usize,
+    #[serde(with = "crate::model::dates::days")]
     pub date: NaiveDate,
     pub time: Option<String>,
     /// Canonical channel (`phone`, …), or as written when unknown; empty when missing.

@@ -11,7 +11,7 @@ use crate::model::summary::Summary;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     /// Path relative to the folder root, as shown to the user (`customers/acme.md`).
     pub path: PathBuf,
@@ -24,11 +24,13 @@ pub struct Record {
 }
 
 /// Why a file could not be read at all: its diagnostics (each an error).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Unreadable {
     pub path: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
-    /// What could still be read after recovering from the errors, for `check` only.
+    /// What could still be read after recovering from the errors, for `check` only (not kept
+    /// in the read cache).
+    #[serde(skip)]
     pub partial: Option<Box<Record>>,
 }
 

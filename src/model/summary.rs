@@ -11,23 +11,25 @@ use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 /// An open promise or assist.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpenItem {
     /// `promised` or `assist`.
     pub kind: String,
     /// The text without its `(due …)`.
     pub text: String,
+    #[serde(with = "crate::model::dates::days_opt")]
     pub due: Option<NaiveDate>,
 }
 
 /// One contact of the log: its date and whether it went unanswered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
+    #[serde(with = "crate::model::dates::days")]
     pub date: NaiveDate,
     pub unanswered: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub path: PathBuf,
     pub customer: Customer,

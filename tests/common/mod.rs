@@ -158,12 +158,16 @@ impl Sandbox {
     }
 
     /// Every file under the folder with its bytes, to prove nothing was written.
+    /// The read cache (`.followup/`) is left out: reading commands may refresh it.
     pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();
         let mut stack = vec![self.path().to_path_buf()];
         while let Some(dir) = stack.pop() {
             for e in std::fs::read_dir(&dir).unwrap() {
                 let e = e.unwrap();
+                if e.file_name() == ".followup" {
+                    continue;
+                }
                 if e.file_type().unwrap().is_dir() {
                     stack.push(e.path());
                 } else {
