@@ -87,7 +87,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
         Some(p) => ctx.start.join(p),
         None => store.root.join("report"),
     };
-    let out_dir = output_dir(&out)?;
+    let out_dir = output_dir(&out, args.out.as_deref().unwrap_or(&out))?;
     let root = store::canonical(&store.root)?;
     let up = relative(&out_dir, &root);
     let link = |file: &str| -> Option<String> {

@@ -633,11 +633,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// The folder an output is written into (`report --out DIR`): created when missing (a file of
 /// that name is refused), returned as its canonical path so links can be made relative to it.
-pub fn output_dir(path: &Path) -> Result<PathBuf> {
+/// `shown` is the path as the user wrote it, for the message.
+pub fn output_dir(path: &Path, shown: &Path) -> Result<PathBuf> {
     if path.exists() && !path.is_dir() {
         return Err(Error::Refused(format!(
             "{} is a file; give --out a folder (index.html is written inside it)",
-            path.display()
+            shown.display()
         )));
     }
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, &e))?;

@@ -64,7 +64,7 @@ fn rate(src: &str, path: &str, v: f64, defined: bool) -> Num {
         metric: format!("{src}:{path}"),
         value: json(&v),
         shown: if defined {
-            format!("{:.0}%", v * 100.0)
+            format!("{:.0}%", (v * 100.0).round())
         } else {
             "-".to_string()
         },
@@ -219,7 +219,6 @@ pub struct DealRow {
     pub owner: String,
     pub stage: String,
     pub close: String,
-    pub ago: String,
     pub amount: Num,
 }
 
@@ -1032,26 +1031,17 @@ fn pipeline(
         .deals
         .iter()
         .enumerate()
-        .map(|(i, d)| {
-            let close = d.expected_close.clone().unwrap_or_default();
-            let ago =
-                crate::model::dates::parse_iso(&close).map_or(0, |c| (input.today - c).num_days());
-            DealRow {
-                who: input.who(&d.customer, Some(&d.file)),
-                owner: input.owner(d.owner.as_deref()),
-                stage: input.stage(&d.stage),
-                close,
-                ago: match lang {
-                    Lang::En => format!("{ago} days ago"),
-                    Lang::Zh => format!("已过 {ago} 天"),
-                },
-                amount: opt_money(
-                    "pipeline",
-                    &format!("past_due.deals.{i}.amount"),
-                    d.amount,
-                    hidden,
-                ),
-            }
+        .map(|(i, d)| DealRow {
+            who: input.who(&d.customer, Some(&d.file)),
+            owner: input.owner(d.owner.as_deref()),
+            stage: input.stage(&d.stage),
+            close: d.expected_close.clone().unwrap_or_default(),
+            amount: opt_money(
+                "pipeline",
+                &format!("past_due.deals.{i}.amount"),
+                d.amount,
+                hidden,
+            ),
         })
         .collect();
     let owners = input

@@ -90,7 +90,7 @@ pub(crate) fn shown(kind: Kind, v: Option<f64>, m: &Metrics) -> String {
         (_, None) => "-".to_string(),
         (Kind::Count, Some(v)) => format!("{v:.0}"),
         (Kind::Money, Some(v)) => format_money(v),
-        (Kind::Rate(defined), Some(v)) if defined(m) => format!("{:.0}%", v * 100.0),
+        (Kind::Rate(defined), Some(v)) if defined(m) => format!("{:.0}%", (v * 100.0).round()),
         (Kind::Rate(_), Some(_)) => "-".to_string(),
         (Kind::Days, Some(v)) => format!("{v:.1}"),
     }
@@ -380,7 +380,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                 f.entered.to_string(),
                 f.advanced.to_string(),
                 match f.conversion {
-                    Some(c) if f.entered > 0 => format!("{:.0}%", c * 100.0),
+                    Some(c) if f.entered > 0 => format!("{:.0}%", (c * 100.0).round()),
                     _ => "-".to_string(),
                 },
                 f.median_days
@@ -420,7 +420,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                 vec![
                     escape(&objection_label(&o.category, lang)),
                     o.count.to_string(),
-                    format!("{:.0}%", o.share * 100.0),
+                    format!("{:.0}%", (o.share * 100.0).round()),
                 ]
             })
             .collect();
@@ -456,7 +456,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                         .as_deref()
                         .map_or_else(|| tr(lang, "(none given)", "（未填写）"), escape),
                     l.count.to_string(),
-                    format!("{:.0}%", l.share * 100.0),
+                    format!("{:.0}%", (l.share * 100.0).round()),
                 ]
             })
             .collect();
@@ -541,7 +541,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             .map(|(owner, o)| {
                 let pct = |v: f64, defined: bool| {
                     if defined {
-                        format!("{:.0}%", v * 100.0)
+                        format!("{:.0}%", (v * 100.0).round())
                     } else {
                         "-".to_string()
                     }
