@@ -484,6 +484,9 @@ pub struct ReportArgs {
     /// Folder to write index.html into (default: report/ in the sales folder)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Link customers to URL + their path in the folder (a repository's web view) instead of a relative path
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
 }
 
 #[derive(Debug, Args)]

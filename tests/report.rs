@@ -759,3 +759,30 @@ fn the_check_catches_a_wrong_or_untagged_figure() {
     let loose = html.replacen("</h1>", " 42</h1>", 1);
     assert!(fails(loose), "an untagged number is caught");
 }
+
+#[test]
+fn link_base_points_links_at_a_web_view() {
+    let s = Sandbox::demo();
+    let html = report(
+        &s,
+        &["--link-base", "https://git.example/team/sales/blob/main"],
+    );
+    assert!(html.contains(
+        "href=\"https://git.example/team/sales/blob/main/customers/acme-manufacturing.md\""
+    ));
+    assert!(
+        html.contains("href=\"https://git.example/team/sales/blob/main/customers/east/%E5%8D%8E")
+    );
+    let run = s
+        .run(&["report", "--out", "x", "--link-base", "javascript:alert(1)"])
+        .code(2);
+    assert!(
+        run.stderr.contains("is not an http(s) URL"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !s.path().join("x").exists(),
+        "nothing written on a bad argument"
+    );
+}

@@ -14,7 +14,7 @@ use crate::model::config::Lang;
 use crate::model::dates::{add_days, parse_date_arg};
 use crate::model::record::Record;
 use crate::model::summary::Summary;
-use crate::present::html::{Input, Source, href, page, render};
+use crate::present::html::{Input, Source, href, page, render, url_path};
 use crate::present::render::json;
 use crate::{Ctx, Output};
 use chrono::{Datelike, NaiveDate};
@@ -87,11 +87,15 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
         Some(p) => ctx.start.join(p),
         None => store.root.join("report"),
     };
+    let base = link_base(args.link_base.as_deref())?;
     let out_dir = output_dir(&out, args.out.as_deref().unwrap_or(&out))?;
     let root = store::canonical(&store.root)?;
     let up = relative(&out_dir, &root);
     let link = |file: &str| -> Option<String> {
         let file = Path::new(file);
+        if let Some(base) = &base {
+            return Some(format!("{base}{}", url_path(file)));
+        }
         Some(href(&match &up {
             Some(up) => up.join(file),
             None => root.join(file),
@@ -155,6 +159,26 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
             shown.display(),
             if period == Period::Week { "周" } else { "月" }
         ),
+    }))
+}
+
+/// `--link-base URL`: an http(s) URL the files' paths are appended to, ending in `/`.
+fn link_base(base: Option<&str>) -> Result<Option<String>> {
+    let Some(base) = base.map(str::trim) else {
+        return Ok(None);
+    };
+    let rest = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"));
+    if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
+        return Err(Error::Usage(format!(
+            "--link-base `{base}` is not an http(s) URL; give the web view of the folder, e.g. https://github.com/ORG/REPO/blob/main/"
+        )));
+    }
+    Ok(Some(if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
     }))
 }
 

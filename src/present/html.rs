@@ -1147,16 +1147,19 @@ pub fn page(input: &Input<'_>) -> Page {
         title: format!("{} {label}", w.review),
         period_line: range(lang, &m.start, &m.end),
         compare_line: pr.previous.as_ref().map(|p| {
-            format!(
-                "{} {} ({})",
-                w.compared,
-                input.period.label(p.start),
-                range(lang, &p.start.to_string(), &p.end.to_string())
-            )
+            let dates = range(lang, &p.start.to_string(), &p.end.to_string());
+            match lang {
+                Lang::En => format!("{} {} ({dates})", w.compared, input.period.label(p.start)),
+                Lang::Zh => format!("{} {}（{dates}）", w.compared, input.period.label(p.start)),
+            }
         }),
         window_line: format!(
-            "{}: {}",
+            "{}{}{}",
             w.window,
+            match lang {
+                Lang::En => ": ",
+                Lang::Zh => "：",
+            },
             range(lang, &input.since.to_string(), &input.until.to_string())
         ),
         as_of_line: format!("{} {}", w.as_of, input.today),
@@ -1225,6 +1228,19 @@ pub fn href(relative: &std::path::Path) -> String {
     } else {
         format!("./{joined}")
     }
+}
+
+/// A path relative to the sales folder as the end of a URL (`customers/east/%E8%8B%8F….md`),
+/// for `--link-base`.
+pub fn url_path(relative: &std::path::Path) -> String {
+    relative
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(encode(&s.to_string_lossy())),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Percent-encodes a path segment: everything but unreserved characters (RFC 3986).
