@@ -590,8 +590,38 @@ fn confidential_amounts_are_masked_unless_reveal() {
         assert!(!html.contains(leak), "{leak} leaks");
     }
     assert!(html.contains("customers (amounts are confidential)"));
+    // stats and pipeline --json mask the same amounts (the one Masker): the figures still hold.
+    check_against_sources(&s, &html);
     let revealed = report(&s, &["--reveal"]);
     assert!(revealed.contains("3,690,000") && revealed.contains("--reveal"));
+    check_against_sources(&s, &revealed);
+}
+
+#[test]
+fn confidential_names_owners_and_next_actions_are_masked() {
+    let s = Sandbox::demo();
+    let config = s.read("followup.toml");
+    s.write(
+        "followup.toml",
+        format!("confidential = [\"name\", \"owner\", \"next.action\"]\n{config}"),
+    );
+    let html = report(&s, &[]);
+    for secret in [
+        "Acme Manufacturing",
+        "华东精密机械",
+        "Tianjin Chemicals",
+        "li.wei",
+        "zhang.min",
+        "Confirm the date of the technical review",
+    ] {
+        assert!(!html.contains(secret), "{secret} is on the page");
+    }
+    // No link either: a file's name tells the customer's.
+    assert!(!html.contains("href="));
+    assert!(html.contains(">***<"));
+    check_against_sources(&s, &html);
+    let revealed = report(&s, &["--reveal"]);
+    assert!(revealed.contains("Acme Manufacturing") && revealed.contains("href="));
 }
 
 // ---------------------------------------------------------------- files and links

@@ -15,6 +15,7 @@ use crate::model::dates::{add_days, parse_date_arg};
 use crate::model::record::Record;
 use crate::model::summary::Summary;
 use crate::present::html::{Input, Source, href, page, render, url_path};
+use crate::present::mask::Masker;
 use crate::present::render::json;
 use crate::{Ctx, Output};
 use chrono::{Datelike, NaiveDate};
@@ -106,7 +107,6 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
         .map(|r| (r.customer.name.as_str(), r.path.display().to_string()))
         .collect();
     let file_of = |name: &str| files.get(name).cloned();
-    let hides = |key: &str| config.is_confidential(key) && !ctx.reveal;
 
     let sources = sources(
         ctx,
@@ -127,7 +127,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
         snapshot: &snap,
         pipeline_owners: &pipeline_owners,
         agenda: &board,
-        hides: &hides,
+        masker: Masker::new(config, ctx.reveal),
         link: &link,
         file_of: &file_of,
         sources,

@@ -11,7 +11,9 @@
 //! value as JSON, where SOURCE is one of the commands listed at the foot of the page
 //! (`stats --json …`, `pipeline --json …`, `agenda --json --week`) and PATH the place of the
 //! value in that command's JSON — so a test can hold every number against the real commands.
-//! Changes carry `data-change="A B"` (the two figures compared). Data in, String out.
+//! Changes carry `data-change="A B"` (the two figures compared). Masking goes through the one
+//! `Masker`: amounts and their sums, names, owners, next actions when confidential. Data in,
+//! String out.
 
 use crate::engine::agenda::{Agenda, AgendaItem};
 use crate::engine::pipeline::{FunnelRow, Snapshot, Sum};
@@ -20,6 +22,7 @@ use crate::engine::stats::{Metrics, Named, Period, Review};
 use crate::model::config::{Config, Lang};
 use crate::present::chart::{self, Bar, Chart, Column, Part, Shape, Step};
 use crate::present::i18n::{channel, stage_label};
+use crate::present::mask::Masker;
 use crate::present::reach::{day_heading, kind_label, one_line, words};
 use crate::present::render::{format_money, mask};
 use crate::present::report::{HEADLINES, Kind, delta, objection_label, shown};
@@ -414,8 +417,8 @@ pub struct Input<'a> {
     pub pipeline_owners: &'a [(String, Snapshot)],
     /// `agenda --week`.
     pub agenda: &'a Agenda<'a>,
-    /// Is the value at this dotted key shown masked?
-    pub hides: &'a dyn Fn(&str) -> bool,
+    /// Masking, as in every output: confidential keys unless `--reveal`.
+    pub masker: Masker<'a>,
     /// The link to a file named relative to the sales folder (`customers/acme.md`).
     pub link: &'a dyn Fn(&str) -> Option<String>,
     /// The file of a customer named so (for lists that name customers only).
@@ -467,9 +470,10 @@ const CARDS: [&str; 8] = [
 
 impl Input<'_> {
     fn who(&self, name: &str, file: Option<&str>) -> Who {
-        if (self.hides)("name") {
+        if self.masker.hides("name") {
+            // The file's name would tell the customer's: no link either.
             return Who {
-                name: mask(name),
+                name: self.masker.text("name", name),
                 href: None,
             };
         }
@@ -481,19 +485,13 @@ impl Input<'_> {
 
     fn owner(&self, owner: Option<&str>) -> String {
         match owner.map(str::trim) {
-            Some(o) if !o.is_empty() => {
-                if (self.hides)("owner") {
-                    mask(o)
-                } else {
-                    one_line(o)
-                }
-            }
+            Some(o) if !o.is_empty() => one_line(&self.masker.text("owner", o)),
             _ => "-".to_string(),
         }
     }
 
     fn amounts_hidden(&self) -> bool {
-        (self.hides)("deal.amount")
+        self.masker.hides("deal.amount")
     }
 
     fn stage(&self, key: &str) -> String {
@@ -825,8 +823,8 @@ fn owners(input: &Input<'_>) -> Vec<OwnerRow> {
 fn card(input: &Input<'_>, item: &AgendaItem<'_>, late: Option<Num>) -> Card {
     let c = &item.summary.customer;
     let kind = item.reason.kind();
-    let text = if kind == "next-action" && (input.hides)("next.action") {
-        mask("")
+    let text = if kind == "next-action" {
+        input.masker.text("next.action", &words(item, input.lang))
     } else {
         words(item, input.lang)
     };
