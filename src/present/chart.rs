@@ -100,6 +100,16 @@ pub fn fit(text: &str, max: f64, size: f64) -> String {
     out
 }
 
+/// Every how many categories a label fits: 1 when each has room, more when many periods share
+/// the width (the table beside the chart has them all).
+fn every(labels: impl Iterator<Item = f64>, slot: f64) -> usize {
+    let widest = labels.fold(0.0, f64::max) + 2.0;
+    if slot <= 0.0 {
+        return 1;
+    }
+    ((widest / slot).ceil() as usize).max(1)
+}
+
 fn label(x: f64, y: f64, anchor: &'static str, class: &'static str, text: String) -> Shape {
     Shape::Text {
         x: C(x),
@@ -148,6 +158,11 @@ pub fn columns(cols: &[Column], width: f64) -> Chart {
         y2: C(top + plot),
         class: "base",
     }];
+    let cat_step = every(cols.iter().map(|c| text_width(&c.category, FONT)), slot);
+    let value_step = every(
+        cols.iter().map(|c| text_width(&c.total_num.shown, FONT)),
+        slot,
+    );
     for (i, c) in cols.iter().enumerate() {
         let cx = side + slot * (i as f64 + 0.5);
         let h = |v: f64| if max > 0.0 { v / max * plot } else { 0.0 };
@@ -166,20 +181,20 @@ pub fn columns(cols: &[Column], width: f64) -> Chart {
             h: C(hp),
             class: "s2",
         });
-        shapes.push(value(
-            cx,
-            top + plot - ht - 5.0,
-            "middle",
-            "v",
-            vec![Part::Num(c.total_num.clone())],
-        ));
-        shapes.push(label(
-            cx,
-            height - 7.0,
-            "middle",
-            "cat",
-            fit(&c.category, slot - 2.0, FONT),
-        ));
+        if i % value_step == 0 {
+            shapes.push(value(
+                cx,
+                top + plot - ht - 5.0,
+                "middle",
+                "v",
+                vec![Part::Num(c.total_num.clone())],
+            ));
+        }
+        if i % cat_step == 0 {
+            let half = text_width(&c.category, FONT) / 2.0;
+            let x = cx.clamp(half + 1.0, (width - half - 1.0).max(half + 1.0));
+            shapes.push(label(x, height - 7.0, "middle", "cat", c.category.clone()));
+        }
     }
     Chart {
         width: width as u32,
@@ -207,6 +222,14 @@ pub fn rate_line(categories: &[String], points: &[Option<(f64, Num)>], width: f6
         });
         shapes.push(label(left - 4.0, y + 4.0, "end", "axis", text.to_string()));
     }
+    let cat_step = every(categories.iter().map(|c| text_width(c, FONT)), slot);
+    let value_step = every(
+        points
+            .iter()
+            .flatten()
+            .map(|(_, n)| text_width(&n.shown, FONT)),
+        slot,
+    );
     let mut d = String::new();
     let mut pen_up = true;
     let mut dots = Vec::new();
@@ -228,20 +251,18 @@ pub fn rate_line(categories: &[String], points: &[Option<(f64, Num)>], width: f6
                     class: "dot",
                 });
                 let above = if y - 8.0 < top { y + 16.0 } else { y - 8.0 };
-                dots.push(value(x, above, "middle", "v", vec![Part::Num(num.clone())]));
+                if i % value_step == 0 {
+                    dots.push(value(x, above, "middle", "v", vec![Part::Num(num.clone())]));
+                }
             }
             None => pen_up = true,
         }
     }
-    for (i, c) in categories.iter().enumerate() {
+    for (i, c) in categories.iter().enumerate().step_by(cat_step) {
         let x = left + slot * (i as f64 + 0.5);
-        shapes.push(label(
-            x,
-            height - 7.0,
-            "middle",
-            "cat",
-            fit(c, slot - 2.0, FONT),
-        ));
+        let half = text_width(c, FONT) / 2.0;
+        let x = x.clamp(left, (width - half - 1.0).max(left));
+        shapes.push(label(x, height - 7.0, "middle", "cat", c.clone()));
     }
     if !d.is_empty() {
         shapes.push(Shape::Path {
@@ -434,6 +455,32 @@ mod tests {
             .unwrap();
         assert_eq!(d.matches('M').count(), 2, "{d}");
         assert!(!d.contains('L'), "{d}");
+    }
+
+    #[test]
+    fn many_periods_label_every_few_columns() {
+        let cols: Vec<Column> = (0..60)
+            .map(|i| Column {
+                category: format!("W{i:02}"),
+                total: f64::from(i),
+                total_num: n("10"),
+                part: 0.0,
+            })
+            .collect();
+        let chart = columns(&cols, 360.0);
+        let labels = chart
+            .shapes
+            .iter()
+            .filter(|s| matches!(s, Shape::Text { axis: true, .. }))
+            .count();
+        assert!(labels <= 20 && labels > 3, "{labels} labels");
+        let few = columns(&cols[..6], 360.0);
+        let labels = few
+            .shapes
+            .iter()
+            .filter(|s| matches!(s, Shape::Text { axis: true, .. }))
+            .count();
+        assert_eq!(labels, 6);
     }
 
     #[test]

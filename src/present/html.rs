@@ -587,14 +587,22 @@ fn trends(input: &Input<'_>) -> (Chart, Chart, Chart, Vec<TrendRow>) {
             .period
             .label(crate::model::dates::parse_iso(&m.start).unwrap_or(input.since))
     };
-    let categories: Vec<String> = periods.iter().map(label).collect();
+    // On the charts' axis a week is `W48` (the table beside them has `2026-W48`).
+    let short = |m: &Metrics| {
+        let l = label(m);
+        match l.split_once("-W") {
+            Some((_, week)) => format!("W{week}"),
+            None => l,
+        }
+    };
+    let categories: Vec<String> = periods.iter().map(short).collect();
     let p = |i: usize, key: &str| format!("periods.{i}.{key}");
     let activity = chart::columns(
         &periods
             .iter()
             .enumerate()
             .map(|(i, m)| Column {
-                category: label(m),
+                category: short(m),
                 total: m.entries as f64,
                 total_num: count("stats", &p(i, "entries"), m.entries),
                 part: m.reached as f64,
