@@ -128,6 +128,12 @@ pub enum Command {
         after_help = "Stage probabilities and the won stage come from followup.toml ([stages], see docs/pipeline.md).\nExample:\n  followup pipeline\n  followup pipeline --by owner\n  followup pipeline --explain weighted:intent"
     )]
     Pipeline(PipelineArgs),
+    /// The review as a web page: headline figures, trends, funnel, objections, owners, due board,
+    /// pipeline — one self-contained index.html with charts, for a screen or for print
+    #[command(
+        after_help = "The page needs nothing from the network (inline CSS and SVG, no script); every figure is the\nsame as `stats --json` and `pipeline --json` for the same window (listed at the page's foot).\nPublishing it with GitHub or GitLab Pages: see docs/report.md.\nExample:\n  followup report                          (report/index.html in the sales folder)\n  followup report --period week --out public"
+    )]
+    Report(ReportArgs),
     /// Shell completions: bash, zsh, fish, powershell or elvish
     #[command(
         after_help = "Install, e.g.:\n  followup completions bash > ~/.local/share/bash-completion/completions/followup\n  followup completions zsh > ~/.zfunc/_followup\n  followup completions fish > ~/.config/fish/completions/followup.fish"
@@ -456,6 +462,31 @@ pub struct PipelineArgs {
     /// List the files and lines behind a number: METRIC or METRIC:GROUP (a stage or a month), e.g. weighted, entered:intent
     #[arg(long, value_name = "METRIC")]
     pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportPeriod {
+    Week,
+    Month,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Length of each period of the trends; the last one is reviewed against the one before it
+    #[arg(long, value_enum, default_value_t = ReportPeriod::Month)]
+    pub period: ReportPeriod,
+    /// First day of the trends and the funnel (default: 8 weeks or 6 months back, counting this one)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Last day of the trends and the funnel (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Folder to write index.html into (default: report/ in the sales folder)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Link customers to URL + their path in the folder (a repository's web view) instead of a relative path
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod merge;
 pub mod new;
 pub mod notify;
 pub mod pipeline;
+pub mod report;
 pub mod set;
 pub(crate) mod shared;
 pub mod show;
@@ -39,6 +40,7 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Stats(a) => stats::run(&a, ctx),
         Command::Sync(a) => sync::run(&a, ctx),
         Command::Pipeline(a) => pipeline::run(&a, ctx),
+        Command::Report(a) => report::run(&a, ctx),
         Command::MergeDriver(a) => merge::run(&a),
         Command::Completions(a) => Ok(Output::data(completions(a.shell))),
         Command::Man => man(),

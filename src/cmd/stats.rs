@@ -4,13 +4,14 @@
 use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy, StatsFormat};
 use crate::cmd::shared::{explain_arg, explain_text, warn_unknown_owner};
 use crate::engine::explain::Tracer;
+use crate::engine::review::period_review;
 use crate::engine::stats::{
     EXPLAINABLE, Metrics, Period, Review, Scope, Subject, known_people, metrics_for,
     metrics_traced, owners, review, same_person, subjects,
 };
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
-use crate::model::dates::{add_days, parse_date_arg};
+use crate::model::dates::parse_date_arg;
 use crate::model::record::Record;
 use crate::present::i18n::t;
 use crate::present::mask::Masker;
@@ -544,7 +545,7 @@ fn csv_rows(
 }
 
 /// `--format markdown`: the last period of the range reviewed against the one before it, the
-/// funnel over the range, and a row per owner.
+/// funnel over the range, and a row per owner (`engine::review`, which the HTML report shares).
 #[allow(clippy::too_many_arguments)]
 fn report(
     refs: &[&Subject<'_>],
@@ -556,43 +557,26 @@ fn report(
     since: NaiveDate,
     until: NaiveDate,
 ) -> String {
-    let (start, end) = crate::engine::stats::periods(period, since, until)
-        .pop()
-        .unwrap_or((since, until));
-    let current = metrics_for(refs, config, start, end, ctx.today, Scope::All);
-    let previous = (period != Period::All).then(|| {
-        let prev_end = add_days(start, -1);
-        let prev_start = period.start_of(prev_end);
-        (
-            period.label(prev_start),
-            metrics_for(refs, config, prev_start, prev_end, ctx.today, Scope::All),
-        )
-    });
+    let r = period_review(refs, records, config, period, (since, until), ctx.today);
     let label = match period {
         Period::All => match lang {
             Lang::En => "all".to_string(),
             Lang::Zh => "全部".to_string(),
         },
-        _ => period.label(period.start_of(start)),
+        _ => period.label(period.start_of(r.start)),
     };
-    let all: Vec<&Record> = records.iter().collect();
-    let funnel = crate::engine::pipeline::funnel(&all, config, since, until, &mut Tracer::off());
-    let owners: Vec<(String, Metrics)> = owners(records, start, end)
-        .into_iter()
-        .map(|o| {
-            let m = metrics_for(refs, config, start, end, ctx.today, Scope::Rep(&o));
-            (o, m)
-        })
-        .collect();
     markdown(
         &Report {
             label,
-            current: &current,
-            previous: previous.as_ref().map(|(l, m)| (l.clone(), m)),
-            funnel: &funnel,
+            current: &r.current,
+            previous: r
+                .previous
+                .as_ref()
+                .map(|p| (period.label(p.start), &p.metrics)),
+            funnel: &r.funnel,
             since: since.to_string(),
             until: until.to_string(),
-            owners: &owners,
+            owners: &r.owners,
             hide_money: config.hides("deal.amount") && !ctx.reveal,
         },
         config,

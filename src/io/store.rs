@@ -688,3 +688,22 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let _lock = files::lock_dir(parent_of(path)).map_err(|e| Error::io(parent_of(path), &e))?;
     files::write_atomic(path, bytes, 0o666).map_err(|e| Error::io(path, &e))
 }
+
+/// The folder an output is written into (`report --out DIR`): created when missing (a file of
+/// that name is refused), returned as its canonical path so links can be made relative to it.
+/// `shown` is the path as the user wrote it, for the message.
+pub fn output_dir(path: &Path, shown: &Path) -> Result<PathBuf> {
+    if path.exists() && !path.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} is a file; give --out a folder (index.html is written inside it)",
+            shown.display()
+        )));
+    }
+    std::fs::create_dir_all(path).map_err(|e| Error::io(path, &e))?;
+    canonical(path)
+}
+
+/// A path with every symlink and `..` resolved (the path must exist).
+pub fn canonical(path: &Path) -> Result<PathBuf> {
+    std::fs::canonicalize(path).map_err(|e| Error::io(path, &e))
+}

@@ -77,7 +77,7 @@ fn tr(lang: Lang, en: &str, zh: &str) -> String {
 
 /// How a headline number reads, and how its change is written.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     Count,
     Money,
     /// A rate, and whether it has a denominator in these metrics.
@@ -85,19 +85,45 @@ enum Kind {
     Days,
 }
 
-fn shown(kind: Kind, v: Option<f64>, m: &Metrics) -> String {
+pub(crate) fn shown(kind: Kind, v: Option<f64>, m: &Metrics) -> String {
     match (kind, v) {
         (_, None) => "-".to_string(),
         (Kind::Count, Some(v)) => format!("{v:.0}"),
         (Kind::Money, Some(v)) => format_money(v),
-        (Kind::Rate(defined), Some(v)) if defined(m) => format!("{:.0}%", v * 100.0),
+        (Kind::Rate(defined), Some(v)) if defined(m) => format!("{:.0}%", (v * 100.0).round()),
         (Kind::Rate(_), Some(_)) => "-".to_string(),
         (Kind::Days, Some(v)) => format!("{v:.1}"),
     }
 }
 
+/// The change the review shows: `None` when there is nothing to compare (a rate without a
+/// denominator on either side); rates in percentage points between the percentages shown,
+/// days to one decimal.
+pub(crate) fn delta(
+    kind: Kind,
+    now: Option<f64>,
+    before: Option<f64>,
+    cur: &Metrics,
+    prev: &Metrics,
+) -> Option<f64> {
+    let defined = |m: &Metrics| match kind {
+        Kind::Rate(d) => d(m),
+        _ => true,
+    };
+    let (a, b) = (now?, before?);
+    if !defined(cur) || !defined(prev) {
+        return None;
+    }
+    Some(match kind {
+        // Between the percentages shown, so the column reads as it adds up.
+        Kind::Rate(_) => (a * 100.0).round() - (b * 100.0).round(),
+        Kind::Days => ((a - b) * 10.0).round() / 10.0,
+        _ => a - b,
+    })
+}
+
 /// ▲ 2, ▼ 1 500, ▲ 7 pts; no change: `–`; nothing to compare: `-`.
-fn change(
+pub(crate) fn change(
     kind: Kind,
     now: Option<f64>,
     before: Option<f64>,
@@ -105,24 +131,12 @@ fn change(
     prev: &Metrics,
     lang: Lang,
 ) -> String {
-    let defined = |m: &Metrics| match kind {
-        Kind::Rate(d) => d(m),
-        _ => true,
-    };
-    let (Some(a), Some(b)) = (now, before) else {
+    let Some(delta) = delta(kind, now, before, cur, prev) else {
         return "-".to_string();
     };
-    if !defined(cur) || !defined(prev) {
-        return "-".to_string();
-    }
-    let (delta, unit) = match kind {
-        // Between the percentages shown, so the column reads as it adds up.
-        Kind::Rate(_) => (
-            (a * 100.0).round() - (b * 100.0).round(),
-            tr(lang, " pts", " 个百分点"),
-        ),
-        Kind::Days => (((a - b) * 10.0).round() / 10.0, String::new()),
-        _ => (a - b, String::new()),
+    let unit = match kind {
+        Kind::Rate(_) => tr(lang, " pts", " 个百分点"),
+        _ => String::new(),
     };
     if delta == 0.0 {
         return tr(lang, "–", "持平");
@@ -136,76 +150,117 @@ fn change(
     format!("{arrow} {size}{unit}")
 }
 
-type Headline = (
+/// A headline figure: its key in `stats --json`, its English and Chinese label, how it reads,
+/// and where it is in the metrics.
+pub(crate) type Headline = (
+    &'static str,
     &'static str,
     &'static str,
     Kind,
     fn(&Metrics) -> Option<f64>,
 );
 
-const HEADLINES: [Headline; 16] = [
-    ("Entries", "跟进记录", Kind::Count, |m| {
+pub(crate) const HEADLINES: [Headline; 16] = [
+    ("entries", "Entries", "跟进记录", Kind::Count, |m| {
         Some(m.entries as f64)
     }),
-    ("Customers touched", "跟进客户", Kind::Count, |m| {
-        Some(m.customers_touched as f64)
-    }),
-    ("New customers", "新客户", Kind::Count, |m| {
-        Some(m.new_customers as f64)
-    }),
     (
+        "customers_touched",
+        "Customers touched",
+        "跟进客户",
+        Kind::Count,
+        |m| Some(m.customers_touched as f64),
+    ),
+    (
+        "new_customers",
+        "New customers",
+        "新客户",
+        Kind::Count,
+        |m| Some(m.new_customers as f64),
+    ),
+    (
+        "reach_rate",
         "Reach rate",
         "接通率",
         Kind::Rate(|m| m.entries > 0),
         |m| Some(m.reach_rate),
     ),
     (
+        "conversion_rate",
         "Conversion",
         "转化率",
         Kind::Rate(|m| m.customers_touched > 0),
         |m| Some(m.conversion_rate),
     ),
-    ("Won", "成交客户", Kind::Count, |m| Some(m.won as f64)),
-    ("Won amount", "成交金额", Kind::Money, |m| {
-        Some(m.won_amount)
+    ("won", "Won", "成交客户", Kind::Count, |m| {
+        Some(m.won as f64)
     }),
-    ("Lost", "丢单", Kind::Count, |m| Some(m.lost as f64)),
     (
+        "won_amount",
+        "Won amount",
+        "成交金额",
+        Kind::Money,
+        |m| Some(m.won_amount),
+    ),
+    ("lost", "Lost", "丢单", Kind::Count, |m| {
+        Some(m.lost as f64)
+    }),
+    (
+        "win_rate",
         "Win rate",
         "赢单率",
         Kind::Rate(|m| m.won + m.lost > 0),
         |m| Some(m.win_rate),
     ),
     (
+        "median_cycle_days",
         "Median cycle (days)",
         "成交周期中位数（天）",
         Kind::Days,
         |m| m.median_cycle_days,
     ),
     (
+        "promise_kept_rate",
         "Promise kept rate",
         "承诺兑现率",
         Kind::Rate(|m| m.promises_due > 0),
         |m| Some(m.promise_kept_rate),
     ),
-    ("Overdue promises", "逾期承诺", Kind::Count, |m| {
-        Some(m.overdue_promises as f64)
-    }),
-    ("Overdue assists", "逾期协助", Kind::Count, |m| {
-        Some(m.overdue_assists as f64)
-    }),
     (
+        "overdue_promises",
+        "Overdue promises",
+        "逾期承诺",
+        Kind::Count,
+        |m| Some(m.overdue_promises as f64),
+    ),
+    (
+        "overdue_assists",
+        "Overdue assists",
+        "逾期协助",
+        Kind::Count,
+        |m| Some(m.overdue_assists as f64),
+    ),
+    (
+        "unanswered",
         "Unanswered streaks",
         "连续未接通客户",
         Kind::Count,
         |m| Some(m.unanswered as f64),
     ),
-    ("Stale customers", "沉睡客户", Kind::Count, |m| {
-        Some(m.stale as f64)
-    }),
-    ("Overdue customers", "逾期客户", Kind::Count, |m| {
-        Some(m.overdue as f64)
-    }),
+    (
+        "stale",
+        "Stale customers",
+        "沉睡客户",
+        Kind::Count,
+        |m| Some(m.stale as f64),
+    ),
+    (
+        "overdue",
+        "Overdue customers",
+        "逾期客户",
+        Kind::Count,
+        |m| Some(m.overdue as f64),
+    ),
 ];
 
 fn range(lang: Lang, start: &str, end: &str) -> String {
@@ -267,7 +322,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
     // Headline numbers.
     out.push_str(&format!("## {}\n\n", tr(lang, "Headline", "核心数据")));
     let mut rows = Vec::new();
-    for (en, zh_label, kind, get) in HEADLINES {
+    for (_, en, zh_label, kind, get) in HEADLINES {
         // A sum of confidential amounts is as confidential as they are (and so is its change).
         let hidden = r.hide_money && matches!(kind, Kind::Money);
         let shown = |v: Option<f64>, x: &Metrics| {
@@ -325,7 +380,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                 f.entered.to_string(),
                 f.advanced.to_string(),
                 match f.conversion {
-                    Some(c) if f.entered > 0 => format!("{:.0}%", c * 100.0),
+                    Some(c) if f.entered > 0 => format!("{:.0}%", (c * 100.0).round()),
                     _ => "-".to_string(),
                 },
                 f.median_days
@@ -365,7 +420,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                 vec![
                     escape(&objection_label(&o.category, lang)),
                     o.count.to_string(),
-                    format!("{:.0}%", o.share * 100.0),
+                    format!("{:.0}%", (o.share * 100.0).round()),
                 ]
             })
             .collect();
@@ -401,7 +456,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                         .as_deref()
                         .map_or_else(|| tr(lang, "(none given)", "（未填写）"), escape),
                     l.count.to_string(),
-                    format!("{:.0}%", l.share * 100.0),
+                    format!("{:.0}%", (l.share * 100.0).round()),
                 ]
             })
             .collect();
@@ -486,7 +541,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             .map(|(owner, o)| {
                 let pct = |v: f64, defined: bool| {
                     if defined {
-                        format!("{:.0}%", v * 100.0)
+                        format!("{:.0}%", (v * 100.0).round())
                     } else {
                         "-".to_string()
                     }
@@ -530,7 +585,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
 }
 
 /// An objection category as shown: `price`, or 价格 in Chinese.
-fn objection_label(category: &str, lang: Lang) -> String {
+pub(crate) fn objection_label(category: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => crate::model::config::OBJECTION_ALIASES
             .iter()
