@@ -1340,7 +1340,11 @@ fn init_private_moves_contact_details_out_of_the_shared_files() {
         ]
     );
     assert!(added.is_empty());
-    assert_eq!(s.read(".gitignore"), "/followup.private.toml\n");
+    // The read cache and the private file are never shared.
+    assert_eq!(
+        s.read(".gitignore"),
+        "/.followup/\n/followup.private.toml\n"
+    );
     let private = s.read("followup.private.toml");
     assert!(
         private.contains(

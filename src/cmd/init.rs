@@ -49,6 +49,12 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
         &line,
         ".gitattributes",
     )?);
+    // The read cache (.followup/) is this machine's own, never shared.
+    done.push(ensure_line(
+        &dir.join(".gitignore"),
+        &format!("/{}/", crate::io::cache::DIR),
+        ".gitignore",
+    )?);
     if git::is_work_tree(&dir) {
         done.push(register_driver(&dir)?);
     } else {
