@@ -337,6 +337,9 @@ impl Reader<'_> {
         let mut entry = open.entry;
         let end = content_end(self.body, entry.start - self.offset, open.last_end);
         entry.end = self.offset + end;
+        // A vector grown by pushing holds room for four fields; thousands of entries kept
+        // for a review should hold only what they have.
+        entry.fields.shrink_to_fit();
         if self.detail == Detail::Full {
             let blocks: Vec<&str> = open
                 .text
@@ -490,6 +493,7 @@ impl Reader<'_> {
 
     fn finish(mut self) -> Log {
         self.close_entry();
+        self.log.entries.shrink_to_fit();
         self.find_lookalikes();
         self.log.problems.sort_by_key(|p| (p.line, p.column));
         self.log
