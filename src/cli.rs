@@ -1,5 +1,12 @@
 //! The command line as clap types: one Args struct per subcommand; doc comments are the help.
 //! Nothing below the command layer sees these types.
+//!
+//! Every option and argument has a one-line description (a test walks the tree); enumerated
+//! values are listed in the help. Options act where they are offered: the output format
+//! (`--format`, with `--json`/`--csv` as its aliases) and `--reveal` belong to the commands that
+//! print data. The contract's global spellings still work in the global position — `followup
+//! --json due`, `followup --reveal list` — so scripts keep running; `-C`, `--today`,
+//! `--color`, `--lang` and `--no-input` are global and listed apart under "Global options".
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -23,8 +30,9 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Run in this sales folder (else $FOLLOWUP_DIR, else the nearest folder above with followup.toml)
+    /// Run in this sales folder (else $FOLLOWUP_DIR, else the nearest folder above with followup.toml), e.g. -C ~/sales
     #[arg(
         short = 'C',
         long = "dir",
@@ -33,30 +41,66 @@ pub struct GlobalArgs {
         env = "FOLLOWUP_DIR"
     )]
     pub dir: Option<PathBuf>,
-    /// Use this date as today for every date computation (YYYY-MM-DD)
-    #[arg(long, global = true, value_name = "DATE", env = "FOLLOWUP_TODAY")]
+    /// Use this date as today for every date computation, e.g. --today 2026-11-26
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", env = "FOLLOWUP_TODAY")]
     pub today: Option<String>,
-    /// Print data as JSON
-    #[arg(long, global = true)]
+    /// Print data as JSON (the same as the command's --json; kept here for scripts: followup --json due)
+    #[arg(long)]
     pub json: bool,
-    /// When to use colours
+    /// When to use colours (NO_COLOR is honoured)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-    /// Show confidential fields (phone, email, wechat, …) instead of masking them
-    #[arg(long, global = true)]
+    /// Show confidential fields unmasked (the same as the command's --reveal; kept here for scripts)
+    #[arg(long)]
     pub reveal: bool,
-    /// Language of labels and messages (overrides followup.toml's `lang`)
-    #[arg(long, global = true, value_name = "LANG")]
+    /// Language of labels and messages: en or zh (中文); overrides followup.toml's `lang`
+    #[arg(long, global = true, value_name = "en|zh")]
     pub lang: Option<String>,
     /// Never prompt or open an editor, even at a terminal
     #[arg(long, global = true)]
     pub no_input: bool,
 }
 
+/// The output of a command that prints data as a table, JSON or CSV.
+#[derive(Debug, Args)]
+pub struct TableJsonCsv {
+    /// Output format: table (for people), json, or csv (UTF-8 with BOM, opens in Excel)
+    #[arg(long, value_name = "table|json|csv", value_parser = ["table", "json", "csv"])]
+    pub format: Option<String>,
+    /// Print JSON: the same as --format json
+    #[arg(long, conflicts_with_all = ["format", "csv"])]
+    pub json: bool,
+    /// Write CSV (UTF-8 with BOM, opens in Excel): the same as --format csv
+    #[arg(long, conflicts_with = "format")]
+    pub csv: bool,
+}
+
+/// The output of a command that prints a table (or text) or JSON.
+#[derive(Debug, Args)]
+pub struct TableJson {
+    /// Output format: table (for people) or json
+    #[arg(long, value_name = "table|json", value_parser = ["table", "json"])]
+    pub format: Option<String>,
+    /// Print JSON: the same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// `--reveal` on a command that shows confidential values.
+#[derive(Debug, Args)]
+pub struct Reveal {
+    /// Show confidential fields (phone, email, wechat, keys in `confidential`) instead of masking them
+    #[arg(long)]
+    pub reveal: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    /// Colours when printing to a terminal and NO_COLOR is not set
     Auto,
+    /// Always colours
     Always,
+    /// Never colours
     Never,
 }
 
@@ -165,19 +209,20 @@ pub struct InitArgs {
 pub struct NewArgs {
     /// The customer's name, e.g. "Acme Manufacturing" or 华东机械
     pub name: String,
-    #[arg(long)]
+    /// The customer's industry, e.g. --industry Manufacturing or --industry 机械制造
+    #[arg(long, value_name = "TEXT")]
     pub industry: Option<String>,
-    /// Sales owner (default: git user.name)
-    #[arg(long)]
+    /// Sales owner (default: git user.name), e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
-    /// potential | intent | won | maintenance (潜在 意向 成交 维护)
-    #[arg(long)]
+    /// Stage (default: the first in followup.toml): potential, intent, won, maintenance (潜在 意向 成交 维护)
+    #[arg(long, value_name = "STAGE")]
     pub stage: Option<String>,
-    /// high | medium | low (高 中 低)
-    #[arg(long)]
+    /// Priority: high, medium or low (高 中 低)
+    #[arg(long, value_name = "high|medium|low")]
     pub priority: Option<String>,
-    /// Contact person's name
-    #[arg(long)]
+    /// Contact person's name, e.g. --contact "Wang Fang"
+    #[arg(long, value_name = "NAME")]
     pub contact: Option<String>,
     /// Sub-folder of customers/ to create the file in, e.g. east
     #[arg(long, value_name = "FOLDER")]
@@ -185,28 +230,30 @@ pub struct NewArgs {
     /// Any other field, e.g. --set contact.title=Manager (repeatable)
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    #[command(flatten)]
+    pub output: TableJson,
 }
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Customer: file name, name, or a unique part of either
+    /// The customer: file name, name, or a unique part of either, e.g. acme or 华东
     pub customer: String,
     /// What was discussed (repeat for paragraphs); without it, $EDITOR opens at a terminal
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Vec<String>,
-    /// phone | email | visit | wechat | meeting (电话 邮件 拜访 微信)
-    #[arg(long, default_value = "phone")]
+    /// How you reached them: phone, email, visit, wechat, meeting (电话 邮件 拜访 微信), or a channel from followup.toml
+    #[arg(long, default_value = "phone", value_name = "CHANNEL")]
     pub channel: String,
     /// Date of the contact (default today): 2026-11-25, yesterday, -2d, 昨天, 前天
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// reached | no-answer | voicemail | busy | declined
-    #[arg(long)]
+    /// What came of it: reached, no-answer, voicemail, busy, declined (接通 未接 语音信箱 占线 拒接)
+    #[arg(long, value_name = "OUTCOME")]
     pub outcome: Option<String>,
     /// What the customer said
     #[arg(long, value_name = "TEXT")]
     pub feedback: Vec<String>,
-    /// An objection and how it was handled: CATEGORY[:HOW]
+    /// An objection and how it was handled, e.g. "price:offered instalments" (价格 预算 时机 竞品 决策流程 功能 信任)
     #[arg(long, value_name = "CAT[:HOW]")]
     pub objection: Vec<String>,
     /// A commitment made to the customer; may end with "(due DATE)"
@@ -218,17 +265,17 @@ pub struct LogArgs {
     /// Deadline of the next action: 2026-12-01, fri, 3d, +1w, 明天, 下周五, 本周五, 下个月
     #[arg(long, value_name = "DATE")]
     pub due: Option<String>,
-    /// New stage (recorded as OLD -> NEW and set in the front matter)
-    #[arg(long)]
+    /// New stage, recorded as OLD -> NEW and set in the front matter: potential, intent, won, maintenance (潜在 意向 成交 维护)
+    #[arg(long, value_name = "STAGE")]
     pub stage: Option<String>,
-    /// New status: active | paused | won | lost (won also moves the stage to the won stage)
-    #[arg(long)]
+    /// New status: active, paused, won, lost (推进中 暂缓 已成交 丢单); won also moves the stage to the won stage
+    #[arg(long, value_name = "STATUS")]
     pub status: Option<String>,
     /// Help asked of another role: WHO:TASK; may end with "(due DATE)"
     #[arg(long, value_name = "WHO:TASK")]
     pub assist: Vec<String>,
-    /// Deal amount mentioned (also sets deal.amount)
-    #[arg(long)]
+    /// Deal amount mentioned, e.g. 650000 (also sets deal.amount)
+    #[arg(long, value_name = "NUMBER")]
     pub amount: Option<String>,
     /// Why, e.g. why a deal was lost (with --status lost); stats ranks the reasons
     #[arg(long, value_name = "TEXT")]
@@ -236,19 +283,22 @@ pub struct LogArgs {
     /// Author of the entry (default: git user.name, else the customer's owner)
     #[arg(long, value_name = "AUTHOR")]
     pub by: Option<String>,
+    #[command(flatten)]
+    pub output: TableJson,
 }
 
 #[derive(Debug, Args)]
 pub struct DueArgs {
-    /// Only this owner's customers
-    #[arg(long)]
+    /// Only this owner's customers, e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
-    /// Also list what falls due within this span, e.g. 3d
+    /// Also list what falls due within this span: 3d, 1w, 2b (business days)
     #[arg(long, value_name = "DUR")]
     pub within: Option<String>,
-    /// Write CSV (UTF-8 with BOM, opens in Excel)
-    #[arg(long)]
-    pub csv: bool,
+    #[command(flatten)]
+    pub output: TableJsonCsv,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Args)]
@@ -259,9 +309,11 @@ pub struct AgendaArgs {
     /// Show the rest of this week, through Sunday
     #[arg(long)]
     pub week: bool,
-    /// Only this owner's customers
-    #[arg(long)]
+    /// Only this owner's customers, e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
+    #[command(flatten)]
+    pub output: TableJson,
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,8 +327,8 @@ pub enum ExportCommand {
 
 #[derive(Debug, Args)]
 pub struct IcsArgs {
-    /// Only this owner's customers
-    #[arg(long)]
+    /// Only this owner's customers, e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
     /// Include what falls due within this many days from today (overdue items always)
     #[arg(long, value_name = "N", default_value_t = 30)]
@@ -284,6 +336,8 @@ pub struct IcsArgs {
     /// Write the calendar to this file instead of stdout
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -311,8 +365,8 @@ pub struct NotifyArgs {
     /// Message format (default: from the URL's host, else followup.toml's notify.format, else markdown)
     #[arg(long, value_enum)]
     pub format: Option<ChatFormat>,
-    /// Only this owner's digest
-    #[arg(long)]
+    /// Only this owner's digest, e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
     /// Read the DingTalk/Feishu signing secret from this variable (default FOLLOWUP_WEBHOOK_SECRET)
     #[arg(long, value_name = "VAR")]
@@ -324,31 +378,43 @@ pub struct NotifyArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    #[arg(long)]
+    /// Only customers at this stage: potential, intent, won, maintenance (潜在 意向 成交 维护), or a stage from followup.toml
+    #[arg(long, value_name = "STAGE")]
     pub stage: Option<String>,
-    #[arg(long)]
+    /// Only customers with this status: active, paused, won, lost (推进中 暂缓 已成交 丢单)
+    #[arg(long, value_name = "STATUS")]
     pub status: Option<String>,
-    #[arg(long)]
+    /// Only customers with this priority: high, medium, low (高 中 低)
+    #[arg(long, value_name = "high|medium|low")]
     pub priority: Option<String>,
-    #[arg(long)]
+    /// Only this owner's customers, e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
-    #[arg(long)]
+    /// Only customers with this tag, e.g. --tag east
+    #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
-    /// Write CSV (UTF-8 with BOM, opens in Excel)
-    #[arg(long)]
-    pub csv: bool,
+    #[command(flatten)]
+    pub output: TableJsonCsv,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// The customer: file name, name, or a unique part of either, e.g. acme or 华东
     pub customer: String,
     /// How many recent entries to show
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_name = "N")]
     pub entries: usize,
+    #[command(flatten)]
+    pub output: TableJson,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Args)]
 pub struct SetArgs {
+    /// The customer: file name, name, or a unique part of either, e.g. acme or 华东
     pub customer: String,
     /// KEY=VALUE pairs; dotted keys reach tables (next.due=fri); an empty VALUE removes the key
     #[arg(required = true, value_name = "KEY=VALUE")]
@@ -356,22 +422,34 @@ pub struct SetArgs {
     /// Author of the log entry that records the change
     #[arg(long, value_name = "AUTHOR")]
     pub by: Option<String>,
+    #[command(flatten)]
+    pub output: TableJson,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Args)]
 pub struct DoneArgs {
+    /// The customer: file name, name, or a unique part of either, e.g. acme or 华东
     pub customer: String,
     /// Part of the open item's text (not needed when only one item is open)
     pub text: Option<String>,
+    #[command(flatten)]
+    pub output: TableJson,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or folders to check (default: every customer file)
+    /// Files or folders to check (default: every customer file), e.g. customers/east
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Exit 1 on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub output: TableJson,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Args)]
@@ -379,18 +457,25 @@ pub struct SyncArgs {
     /// The commit message (default: what changed, e.g. "log: Acme phone; set: Beta priority")
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Option<String>,
+    #[command(flatten)]
+    pub output: TableJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Period {
+    /// Calendar weeks, Monday to Sunday (ISO weeks: 2026-W48)
     Week,
+    /// Calendar months
     Month,
+    /// Calendar quarters
     Quarter,
+    /// Everything in one column
     All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatsBy {
+    /// One column per owner (calls count for who logged them, wins for the customer's owner)
     Owner,
 }
 
@@ -408,30 +493,38 @@ pub enum StatsFormat {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Length of each column: week, month, quarter, or all in one
+    /// The review's period: this week (or month, quarter) beside the one before; all: everything in one column
     #[arg(long, value_enum, default_value_t = Period::Month)]
     pub period: Period,
-    /// First day of the range (default: 8 weeks, 6 months or 4 quarters back)
+    /// How many periods to show, the current one last (default 2: this one and the one before), e.g. --last 8
+    #[arg(long, value_name = "N", conflicts_with = "since")]
+    pub last: Option<u32>,
+    /// First day of an explicit range, one column per period in it, e.g. --since 2026-09-01 or --since -4w
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Last day of the range (default: today)
+    /// Last day of the range (default: today), e.g. --until 2026-11-30
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
-    /// Only this owner's customers
-    #[arg(long)]
+    /// Only this owner's customers, e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
-    /// Side-by-side breakdown
+    /// One column per owner instead of per period, over the whole range
     #[arg(long, value_enum)]
     pub by: Option<StatsBy>,
-    /// Write CSV (UTF-8 with BOM, opens in Excel)
-    #[arg(long)]
+    /// Write CSV (UTF-8 with BOM, opens in Excel; rates in percent): the same as --format csv
+    #[arg(long, conflicts_with = "format")]
     pub csv: bool,
-    /// Output format: table, json, csv, or markdown (the review of the last period)
+    /// Print JSON: the same as --format json
+    #[arg(long, conflicts_with_all = ["format", "csv"])]
+    pub json: bool,
+    /// Output format: table, json, csv, or markdown (the review to paste into a chat or a wiki)
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<StatsFormat>,
     /// List the files and lines behind a number of the range: METRIC or METRIC:GROUP, e.g. won, objections:price
     #[arg(long, value_name = "METRIC")]
     pub explain: Option<String>,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -444,24 +537,25 @@ pub enum PipelineBy {
 
 #[derive(Debug, Args)]
 pub struct PipelineArgs {
-    /// Only this owner's customers
-    #[arg(long)]
+    /// Only this owner's customers, e.g. --owner li.wei
+    #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
     /// Break down by owner, or split the forecast's months by stage
     #[arg(long, value_enum)]
     pub by: Option<PipelineBy>,
-    /// First day of the funnel's window (default: 6 months back, counting this one)
+    /// First day of the funnel's window (default: 6 months back, counting this one), e.g. --since 2026-06-01
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Last day of the funnel's window (default: today)
+    /// Last day of the funnel's window (default: today), e.g. --until 2026-11-30
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
-    /// Write CSV (UTF-8 with BOM, opens in Excel)
-    #[arg(long)]
-    pub csv: bool,
     /// List the files and lines behind a number: METRIC or METRIC:GROUP (a stage or a month), e.g. weighted, entered:intent
     #[arg(long, value_name = "METRIC")]
     pub explain: Option<String>,
+    #[command(flatten)]
+    pub output: TableJsonCsv,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -491,6 +585,7 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to write completions for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
@@ -499,9 +594,13 @@ pub struct CompletionsArgs {
 /// substitutes the placeholders (git before 2.44 leaves the label ones as they are).
 #[derive(Debug, Args)]
 pub struct MergeArgs {
+    /// The common ancestor's version (git's %O)
     pub base: PathBuf,
+    /// Our version, where the result is written (git's %A)
     pub ours: PathBuf,
+    /// Their version (git's %B)
     pub theirs: PathBuf,
+    /// The file's path in the repository (git's %P)
     pub path: Option<String>,
     /// The merge base's name (git's %S)
     #[arg(long, value_name = "NAME", allow_hyphen_values = true)]

@@ -1,65 +1,61 @@
 //! Typed errors that carry what their one-sentence message needs (file, line, what to do),
-//! so that every failure reaches the user as a clear line on stderr and exit code 2.
+//! so that every failure reaches the user as a clear line on stderr and exit code 2. Every
+//! sentence comes from the message catalogue (`crate::msg::m`) and is rendered in the team's
+//! language when it is printed (`Error::line`); `Display` is English.
 
+use crate::model::config::Lang;
+use crate::msg::{Text, m};
 use std::path::PathBuf;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
-    /// A bad command-line value.
-    #[error("{0}")]
+    /// A bad command-line value or a refused command: one sentence from the catalogue.
+    Text(Text),
+
+    /// Kept for code written before the catalogue: the sentence as it is, untranslated. New
+    /// code builds an [`Error::Text`].
     Usage(String),
+    /// As [`Error::Usage`].
+    Refused(String),
 
-    #[error(
-        "no followup.toml found in {} or any folder above it; run `followup init` to create a sales folder, or pass -C DIR",
-        start.display()
-    )]
-    NoRoot { start: PathBuf },
+    NoRoot {
+        start: PathBuf,
+    },
 
-    #[error("{}: {message}", path.display())]
-    Io { path: PathBuf, message: String },
+    Io {
+        path: PathBuf,
+        message: Text,
+    },
 
     /// A file that cannot be read as a customer file (or a broken followup.toml).
-    #[error("{}:{line}: {message}{}", path.display(), hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default())]
     Parse {
         path: PathBuf,
         line: usize,
-        message: String,
-        hint: Option<String>,
+        message: Text,
+        hint: Option<Text>,
     },
 
-    #[error(
-        "no customer matches `{query}`{}",
-        list_candidates(candidates, "did you mean")
-    )]
     UnknownCustomer {
         query: String,
         candidates: Vec<String>,
     },
 
-    #[error(
-        "`{query}` matches several customers{}; name one of them exactly",
-        list_candidates(candidates, "")
-    )]
     AmbiguousCustomer {
         query: String,
         candidates: Vec<String>,
     },
-
-    /// A command that cannot go on, with the reason and what to do.
-    #[error("{0}")]
-    Refused(String),
 }
 
-fn list_candidates(candidates: &[String], lead: &str) -> String {
-    if candidates.is_empty() {
-        return "; run `followup list` to see the customers".to_string();
+impl From<Text> for Error {
+    fn from(text: Text) -> Error {
+        Error::Text(text)
     }
-    let lead = if lead.is_empty() {
-        String::new()
-    } else {
-        format!("{lead} ")
-    };
-    format!(": {lead}{}", candidates.join(", "))
+}
+
+impl From<crate::msg::Msg> for Error {
+    fn from(msg: crate::msg::Msg) -> Error {
+        Error::Text(msg.into())
+    }
 }
 
 impl Error {
@@ -69,45 +65,73 @@ impl Error {
             message: describe_io(err),
         }
     }
-}
 
-fn describe_io(err: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match err.kind() {
-        ErrorKind::NotFound => "no such file or folder".to_string(),
-        ErrorKind::PermissionDenied => {
-            "permission denied; check the file's permissions".to_string()
+    /// The sentence, without the `error:` lead, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let list = |c: &[String]| crate::msg::list(lang, c);
+        match self {
+            Error::Text(t) => t.render(lang),
+            Error::Usage(s) | Error::Refused(s) => s.clone(),
+            Error::NoRoot { start } => m::ERR_NO_ROOT.with("dir", start.display()).render(lang),
+            Error::Io { path, message } => m::ERR_AT_FILE
+                .with("file", path.display())
+                .with_text("message", message.clone())
+                .render(lang),
+            Error::Parse {
+                path,
+                line,
+                message,
+                hint,
+            } => {
+                let at = m::ERR_AT_LINE
+                    .with("file", path.display())
+                    .with("line", line)
+                    .with_text("message", message.clone());
+                match hint {
+                    Some(h) => m::MESSAGE_HINT
+                        .with_text("message", at)
+                        .with_text("hint", h.clone())
+                        .render(lang),
+                    None => at.render(lang),
+                }
+            }
+            Error::UnknownCustomer { query, candidates } if candidates.is_empty() => {
+                m::ERR_NO_CUSTOMER.with("query", query).render(lang)
+            }
+            Error::UnknownCustomer { query, candidates } => m::ERR_NO_CUSTOMER_MEAN
+                .with("query", query)
+                .with("candidates", list(candidates))
+                .render(lang),
+            Error::AmbiguousCustomer { query, candidates } => m::ERR_AMBIGUOUS_CUSTOMER
+                .with("query", query)
+                .with("candidates", list(candidates))
+                .render(lang),
         }
-        _ => err.to_string(),
+    }
+
+    /// The one line printed on stderr, in the team's language: `error: …` / `错误：…`.
+    pub fn line(&self, lang: Lang) -> String {
+        m::ERROR_LINE
+            .with("message", self.message(lang))
+            .render(lang)
     }
 }
 
-impl Error {
-    /// The one line printed on stderr, in the team's language. The common errors are fully
-    /// translated; others keep their English details behind the Chinese label.
-    pub fn line(&self, lang: crate::model::config::Lang) -> String {
-        use crate::model::config::Lang;
-        match (lang, self) {
-            (Lang::En, e) => format!("error: {e}"),
-            (Lang::Zh, Error::NoRoot { start }) => format!(
-                "错误：在 {} 及其上级目录中找不到 followup.toml；运行 `followup init` 新建销售目录，或用 -C 指定目录",
-                start.display()
-            ),
-            (Lang::Zh, Error::UnknownCustomer { query, candidates }) if candidates.is_empty() => {
-                format!("错误：没有匹配 `{query}` 的客户；运行 `followup list` 查看客户")
-            }
-            (Lang::Zh, Error::UnknownCustomer { query, candidates }) => {
-                format!(
-                    "错误：没有匹配 `{query}` 的客户：你是不是要找 {}",
-                    candidates.join("、")
-                )
-            }
-            (Lang::Zh, Error::AmbiguousCustomer { query, candidates }) => format!(
-                "错误：`{query}` 匹配到多个客户：{}；请写出其中一个的完整名称",
-                candidates.join("、")
-            ),
-            (Lang::Zh, e) => format!("错误：{e}"),
-        }
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Why a file could not be read or written, and what to do.
+pub fn describe_io(err: &std::io::Error) -> Text {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::NotFound => m::IO_NOT_FOUND.into(),
+        ErrorKind::PermissionDenied => m::IO_PERMISSION.into(),
+        _ => m::IO_OTHER.with("detail", err),
     }
 }
 

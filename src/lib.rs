@@ -8,6 +8,7 @@ mod engine;
 mod error;
 mod io;
 mod model;
+mod msg;
 mod present;
 #[cfg(test)]
 mod robustness;
@@ -57,6 +58,8 @@ impl Output {
 pub(crate) struct Ctx {
     pub today: NaiveDate,
     pub json: bool,
+    /// CSV asked for (`--csv` or `--format csv` on a command that writes it).
+    pub csv: bool,
     pub color: bool,
     pub reveal: bool,
     pub lang_override: Option<Lang>,
@@ -107,7 +110,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         let result = cmd::dispatch(cli.command, &ctx);
         if let Ok(warnings) = ctx.warnings.lock() {
             for w in warnings.iter() {
-                present::render::warn(w);
+                present::render::warn(w, lang);
             }
         }
         result
@@ -193,6 +196,7 @@ fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
     Ok(Ctx {
         today,
         json: g.json,
+        csv: false,
         color,
         reveal: g.reveal,
         lang_override,

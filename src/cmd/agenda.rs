@@ -58,6 +58,7 @@ pub fn run(args: &AgendaArgs, ctx: &Ctx) -> Result<Output> {
         &store,
         args.owner.as_deref(),
         summaries.iter().flat_map(Summary::people),
+        lang,
     );
     let agenda = agenda(&summaries, config, ctx.today, until, args.owner.as_deref());
     if ctx.json {

@@ -5,8 +5,10 @@ use crate::cli::CheckArgs;
 use crate::engine::check::{NameAt, duplicate_names, entry_diagnostics};
 use crate::error::{Error, Result};
 use crate::io::store::Store;
+use crate::model::config::Lang;
 use crate::model::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::record::parse_record;
+use crate::msg::m;
 use crate::present::mask::{Masker, mask_line};
 use crate::present::render::{Tone, clean, json, paint, width};
 use crate::{Ctx, Output};
@@ -28,8 +30,10 @@ struct DiagJson<'a> {
     column: usize,
     severity: Severity,
     code: Code,
-    message: &'a str,
-    hint: Option<&'a str>,
+    message: String,
+    hint: Option<String>,
+    #[serde(skip)]
+    _text: std::marker::PhantomData<&'a ()>,
 }
 
 pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
@@ -104,8 +108,9 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
                     column: d.column,
                     severity: d.severity,
                     code: d.code,
-                    message: &d.message,
-                    hint: d.hint.as_deref(),
+                    message: d.message.to_string(),
+                    hint: d.hint.as_ref().map(ToString::to_string),
+                    _text: std::marker::PhantomData,
                 })
             })
             .collect();
@@ -114,6 +119,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
         )
     } else {
         let mut out = String::new();
+        let lang = ctx.lang(&store);
         let masker = Masker::new(&store.config, ctx.reveal);
         for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
             // The source lines are read again here, for the few files that have findings; the
@@ -133,7 +139,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
                 secrets: masker.secret_ranges(text),
             };
             for d in &r.diagnostics {
-                out.push_str(&render(&r.path, &source, d, ctx.color));
+                out.push_str(&render(&r.path, &source, d, ctx.color, lang));
             }
         }
         for r in &clone {
@@ -142,32 +148,19 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
                     lines: Vec::new(),
                     secrets: Vec::new(),
                 };
-                out.push_str(&render(&r.path, &none, d, ctx.color));
+                out.push_str(&render(&r.path, &none, d, ctx.color, lang));
             }
         }
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        if ctx.lang(&store) == crate::model::config::Lang::Zh {
-            out.push_str(&if errors + warnings == 0 {
-                format!("已检查 {} 个文件：没有问题\n", reports.len())
-            } else {
-                format!(
-                    "已检查 {} 个文件：{errors} 个错误，{warnings} 个警告\n",
-                    reports.len()
-                )
-            });
-        } else if errors + warnings == 0 {
-            out.push_str(&format!(
-                "checked {}: no problems\n",
-                plural(reports.len(), "file")
-            ));
+        let summary = if errors + warnings == 0 {
+            m::CHECK_CLEAN.with("files", reports.len())
         } else {
-            out.push_str(&format!(
-                "checked {}: {}, {}\n",
-                plural(reports.len(), "file"),
-                plural(errors, "error"),
-                plural(warnings, "warning")
-            ));
-        }
+            m::CHECK_FOUND
+                .with("files", reports.len())
+                .with("errors", errors)
+                .with("warnings", warnings)
+        };
+        out.push_str(&summary.render(lang));
+        out.push('\n');
         out
     };
     Ok(Output {
@@ -183,25 +176,15 @@ fn driver_warning(store: &Store) -> Option<FileReport> {
     use crate::io::git::DriverProblem;
     let problem = crate::io::git::driver_problem(&store.root, &store.config.customers_dir)?;
     let message = match problem {
-        DriverProblem::Unregistered => {
-            "this clone has no merge driver for customer files, so git merges them line by line and stops on conflicts that are none (two people logging one customer)".to_string()
-        }
-        DriverProblem::MissingProgram(p) => format!(
-            "the merge driver registered in this clone runs {p}, which is not there any more, so git merges customer files line by line and stops on conflicts that are none"
-        ),
-        DriverProblem::Outdated(_) => {
-            "the merge driver registered in this clone needs `followup` on PATH and has nothing behind it: where git cannot run it (a GUI client, cron), a merged customer file keeps one side only".to_string()
-        }
-        DriverProblem::NotRouted => format!(
-            ".gitattributes does not send {}/**/*.md to the merge driver",
-            store.config.customers_dir
-        ),
+        DriverProblem::Unregistered => m::D_DRIVER_UNREGISTERED.into(),
+        DriverProblem::MissingProgram(p) => m::D_DRIVER_GONE.with("program", p),
+        DriverProblem::Outdated(_) => m::D_DRIVER_OUTDATED.into(),
+        DriverProblem::NotRouted => m::D_DRIVER_NOT_ROUTED.with("dir", &store.config.customers_dir),
     };
     Some(FileReport {
         path: PathBuf::from(".git/config"),
         diagnostics: vec![
-            Diagnostic::warning(1, 1, Code::MergeDriverMissing, message)
-                .with_hint("run `followup init` in this clone"),
+            Diagnostic::warning(1, 1, Code::MergeDriverMissing, message).with_hint(m::H_DRIVER),
         ],
     })
 }
@@ -221,13 +204,13 @@ fn check_file(
         Err(e) => {
             let why = match &e {
                 Error::Io { message, .. } => message.clone(),
-                other => other.to_string(),
+                other => crate::msg::Text::raw(other.to_string()),
             };
             let d = Diagnostic::error(
                 1,
                 1,
                 Code::Unreadable,
-                format!("cannot read the file: {why}"),
+                m::D_UNREADABLE.with_text("why", why),
             );
             return (report(vec![d]), None);
         }
@@ -237,8 +220,18 @@ fn check_file(
             let mut diagnostics = record.diagnostics.clone();
             if let Some(file) = private {
                 diagnostics.extend(record.confidential.iter().map(|(key, line, col)| {
-                    Diagnostic::warning(*line, *col, Code::ConfidentialInShared, format!("`{key}` is confidential but stored in the shared file"))
-                        .with_hint(format!("move it to {file} with `followup set {} {key}=…`, or run `followup init --private`", record.stem()))
+                    Diagnostic::warning(
+                        *line,
+                        *col,
+                        Code::ConfidentialInShared,
+                        m::D_CONFIDENTIAL_SHARED.with("key", key),
+                    )
+                    .with_hint(
+                        m::H_CONFIDENTIAL_SHARED
+                            .with("file", file)
+                            .with("stem", record.stem())
+                            .with("key", key),
+                    )
                 }));
             }
             (diagnostics, Some(record))
@@ -270,24 +263,25 @@ fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<Path
         } else {
             base.join(g)
         };
-        let meta = std::fs::symlink_metadata(&abs)
-            .map_err(|_| Error::Usage(format!("{}: no such file or folder", g.display())))?;
+        let meta = std::fs::symlink_metadata(&abs).map_err(|_| {
+            Error::Text(
+                m::ERR_AT_FILE
+                    .with("file", g.display())
+                    .with_text("message", m::IO_NOT_FOUND),
+            )
+        })?;
         if meta.file_type().is_symlink() {
-            return Err(Error::Refused(format!(
-                "{} is a symbolic link, which followup never follows; check the file itself",
-                g.display()
-            )));
+            return Err(m::E_CHECK_SYMLINK.with("path", g.display()).into());
         }
         let real = abs.canonicalize().map_err(|e| Error::io(g, &e))?;
         let Some(inside) = real_customers
             .as_ref()
             .and_then(|c| real.strip_prefix(c).ok().map(Path::to_path_buf))
         else {
-            return Err(Error::Refused(format!(
-                "{} is outside the customers folder {}/; check only customer files",
-                g.display(),
-                store.config.customers_dir
-            )));
+            return Err(m::E_CHECK_OUTSIDE
+                .with("path", g.display())
+                .with("dir", &store.config.customers_dir)
+                .into());
         };
         let rel_base = Path::new(&store.config.customers_dir).join(&inside);
         if meta.is_dir() {
@@ -300,7 +294,7 @@ fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<Path
             {
                 let entry = entry.map_err(|e| Error::Io {
                     path: g.clone(),
-                    message: e.to_string(),
+                    message: crate::msg::Text::raw(e.to_string()),
                 })?;
                 if entry.file_type().is_file()
                     && entry.path().extension().is_some_and(|x| x == "md")
@@ -312,10 +306,7 @@ fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<Path
         } else if meta.is_file() {
             out.push(rel_base);
         } else {
-            return Err(Error::Refused(format!(
-                "{} is not a regular file or folder; check only customer files",
-                g.display()
-            )));
+            return Err(m::E_CHECK_NOT_REGULAR.with("path", g.display()).into());
         }
     }
     out.sort();
@@ -330,7 +321,7 @@ struct Source<'a> {
 }
 
 /// `path:line:col: error[code]: message`, the source line, and a caret with the hint.
-fn render(path: &Path, source: &Source<'_>, d: &Diagnostic, color: bool) -> String {
+fn render(path: &Path, source: &Source<'_>, d: &Diagnostic, color: bool, lang: Lang) -> String {
     let (label, tone) = match d.severity {
         Severity::Error => ("error", Tone::Overdue),
         Severity::Warning => ("warning", Tone::Today),
@@ -341,7 +332,7 @@ fn render(path: &Path, source: &Source<'_>, d: &Diagnostic, color: bool) -> Stri
         d.line,
         d.column,
         paint(&format!("{label}[{}]", d.code), tone, color),
-        clean(&d.message)
+        clean(&d.message.render(lang))
     );
     let (start, line) = source
         .lines
@@ -365,11 +356,12 @@ fn render(path: &Path, source: &Source<'_>, d: &Diagnostic, color: bool) -> Stri
         ));
         if let Some(h) = &d.hint {
             out.push(' ');
-            out.push_str(&clean(h));
+            out.push_str(&clean(&h.render(lang)));
         }
         out.push('\n');
     } else if let Some(h) = &d.hint {
-        out.push_str(&format!("{gutter} = hint: {}\n", clean(h)));
+        let hint = m::CHECK_HINT.with("hint", h.render(lang)).render(lang);
+        out.push_str(&format!("{gutter} = {}\n", clean(&hint)));
     }
     out
 }

@@ -3,12 +3,14 @@
 
 use crate::cli::DoneArgs;
 use crate::cmd::shared::{Expect, report_notes, unreadable, verified, writable};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::record::parse_document;
+use crate::msg::m;
 use crate::{Ctx, Output};
 
 pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
+    let lang = ctx.lang(&store);
     let config = &store.config;
     let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let needle = args.text.as_deref().map(str::to_lowercase);
@@ -31,22 +33,18 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
         let item = match open.as_slice() {
             [one] => one,
             [] => {
-                let what = args
-                    .text
-                    .as_deref()
-                    .map_or_else(String::new, |t| format!(" matching `{t}`"));
-                return Err(Error::Refused(format!(
-                    "{} has no open promise or assist{what}; see them with `followup show {}`",
-                    record.customer.name,
-                    record.stem()
-                )));
+                let msg = match args.text.as_deref() {
+                    Some(t) => m::E_NO_OPEN_ITEM_MATCHING.with("text", t),
+                    None => m::E_NO_OPEN_ITEM.into(),
+                };
+                return Err(msg
+                    .with("name", &record.customer.name)
+                    .with("stem", record.stem())
+                    .into());
             }
             many => {
                 let list: Vec<String> = many.iter().map(describe).collect();
-                return Err(Error::Refused(format!(
-                    "several open items match; add words to pick one:\n  {}",
-                    list.join("\n  ")
-                )));
+                return Err(m::E_SEVERAL_ITEMS.with("items", list.join("\n  ")).into());
             }
         };
         // The later splice first, so the earlier offset stays valid.
@@ -68,13 +66,12 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
             .flat_map(|e| &e.fields)
             .any(|f| f.line == item.line && f.task == Some(true));
         if !ticked {
-            return Err(Error::Refused(format!(
-                "{}:{}: the item would not read back as ticked; tick its box by hand; nothing was written",
-                rel.display(),
-                item.line
-            )));
+            return Err(m::E_NOT_TICKED
+                .with("file", rel.display())
+                .with("line", item.line)
+                .into());
         }
-        report_notes(&store, &rel, &checked.notes);
+        report_notes(&store, &rel, &checked.notes, lang);
         Ok((
             checked.bytes,
             (item.line, item.key.clone(), item.value.clone()),
@@ -89,10 +86,9 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
         )));
     }
     let ticked = format!("{}:{line}: {kind}: {text}", rel.display());
-    Ok(Output::text(match ctx.lang(&store) {
-        crate::model::config::Lang::En => format!("Done: {ticked}\n"),
-        crate::model::config::Lang::Zh => format!("已完成：{ticked}\n"),
-    }))
+    Ok(Output::text(
+        m::DONE.with("item", ticked).render(lang) + "\n",
+    ))
 }
 
 /// The offset just after a list item's marker (`-`, `*`, `+`, `1.`, `1)`) and one space.

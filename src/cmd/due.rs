@@ -7,7 +7,8 @@ use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::dates::Duration;
 use crate::model::summary::Summary;
-use crate::present::i18n::{stage_label, t};
+use crate::msg::m;
+use crate::present::i18n::stage_label;
 use crate::present::mask::Masker;
 use crate::present::render::{Align, Table, Tone, clean, csv, json};
 use crate::{Ctx, Output};
@@ -52,7 +53,7 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
     let lang = ctx.lang(&store);
     let until = match &args.within {
         Some(w) => Duration::parse(w)
-            .map_err(|e| Error::Usage(format!("--within: {e}")))?
+            .map_err(|e| Error::Text(m::E_FLAG.with("flag", "--within").with_text("detail", e)))?
             .after(ctx.today),
         None => ctx.today,
     };
@@ -61,6 +62,7 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
         &store,
         args.owner.as_deref(),
         records.iter().flat_map(Summary::people),
+        lang,
     );
     let items = due_items(&records, config, ctx.today, until, args.owner.as_deref());
     let m = Masker::new(config, ctx.reveal);
@@ -71,7 +73,7 @@ pub fn run(args: &DueArgs, ctx: &Ctx) -> Result<Output> {
             items,
         })));
     }
-    if args.csv {
+    if ctx.csv {
         let headers = [
             "customer",
             "file",
@@ -156,17 +158,18 @@ fn item_json(i: &DueItem<'_>, today: NaiveDate, m: &Masker<'_>) -> ItemJson {
 
 fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx, m: &Masker<'_>) -> String {
     if items.is_empty() {
-        return format!("{}\n", t(lang, "Nothing is due."));
+        return format!("{}\n", m::NOTHING_DUE.get(lang));
     }
+    let headers = [
+        m::DUE.get(lang),
+        m::CUSTOMER.get(lang),
+        m::OWNER.get(lang),
+        m::STAGE.get(lang),
+        m::NEXT_ACTION.get(lang),
+        m::WHY.get(lang),
+    ];
     let mut table = Table::new(
-        &[
-            t(lang, "Due"),
-            t(lang, "Customer"),
-            t(lang, "Owner"),
-            t(lang, "Stage"),
-            t(lang, "Next action"),
-            t(lang, "Why"),
-        ],
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
         &[Align::Left],
     );
     for i in items {
@@ -176,9 +179,8 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx, m: &Mask
             0 => Tone::Today,
             _ => Tone::Upcoming,
         };
-        let due = match (i.overdue_days, lang) {
-            (d, Lang::En) if d > 0 => format!("overdue {d}d"),
-            (d, Lang::Zh) if d > 0 => format!("逾期 {d} 天"),
+        let due = match i.overdue_days {
+            d if d > 0 => m::OVERDUE_DAYS.with("n", d).render(lang),
             _ => relative(i.due, ctx.today, lang),
         };
         let mut why: Vec<String> = i
@@ -212,17 +214,13 @@ fn table(items: &[DueItem<'_>], config: &Config, lang: Lang, ctx: &Ctx, m: &Mask
     let mut out = table.render(ctx.color);
     let overdue = items.iter().filter(|i| i.overdue_days > 0).count();
     let today = items.iter().filter(|i| i.overdue_days == 0).count();
-    out.push_str(&match lang {
-        Lang::En => format!(
-            "\n{} due: {overdue} overdue, {today} today, {} upcoming\n",
-            items.len(),
-            items.len() - overdue - today
-        ),
-        Lang::Zh => format!(
-            "\n共 {} 位：逾期 {overdue}，今天 {today}，即将到期 {}\n",
-            items.len(),
-            items.len() - overdue - today
-        ),
-    });
+    let summary = m::DUE_SUMMARY
+        .with("n", items.len())
+        .with("overdue", overdue)
+        .with("today", today)
+        .with("upcoming", items.len() - overdue - today);
+    out.push('\n');
+    out.push_str(&summary.render(lang));
+    out.push('\n');
     out
 }

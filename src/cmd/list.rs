@@ -4,10 +4,11 @@
 use crate::cli::ListArgs;
 use crate::cmd::shared::warn_unknown_owner;
 use crate::error::{Error, Result};
+use crate::model::collate;
 use crate::model::customer::{Priority, Status};
 use crate::model::summary::Summary;
-use crate::present::i18n::stage_label;
-use crate::present::i18n::t;
+use crate::msg::m;
+use crate::present::i18n::{self, stage_label};
 use crate::present::mask::Masker;
 use crate::present::render::{Align, Table, Tone, clean, csv, json};
 use crate::{Ctx, Output};
@@ -38,39 +39,31 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         .stage
         .as_deref()
         .map(|s| {
-            config
-                .stage_key(s)
-                .map(str::to_string)
-                .ok_or_else(|| Error::Usage(format!("--stage `{s}` is unknown")))
+            config.stage_key(s).map(str::to_string).ok_or_else(|| {
+                unknown(
+                    "--stage",
+                    s,
+                    m::H_USE_ONE_OF.with("values", stage_list(config)),
+                )
+            })
         })
         .transpose()?;
     let status = args
         .status
         .as_deref()
-        .map(|s| {
-            Status::parse(s).ok_or_else(|| {
-                Error::Usage(format!(
-                    "--status `{s}` is unknown; use active, paused, won or lost"
-                ))
-            })
-        })
+        .map(|s| Status::parse(s).ok_or_else(|| unknown("--status", s, m::H_STATUSES.into())))
         .transpose()?;
     let priority = args
         .priority
         .as_deref()
-        .map(|p| {
-            Priority::parse(p).ok_or_else(|| {
-                Error::Usage(format!(
-                    "--priority `{p}` is unknown; use high, medium or low"
-                ))
-            })
-        })
+        .map(|p| Priority::parse(p).ok_or_else(|| unknown("--priority", p, m::H_PRIORITIES.into())))
         .transpose()?;
     let all = store.load_summaries()?;
     warn_unknown_owner(
         &store,
         args.owner.as_deref(),
         all.iter().flat_map(Summary::people),
+        lang,
     );
     let mut records: Vec<Summary> = all
         .into_iter()
@@ -90,13 +83,9 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                     .is_none_or(|tag| c.tags.iter().any(|x| x.eq_ignore_ascii_case(tag)))
         })
         .collect();
-    records.sort_by(|a, b| {
-        a.customer
-            .name
-            .to_lowercase()
-            .cmp(&b.customer.name.to_lowercase())
-            .then_with(|| a.path.cmp(&b.path))
-    });
+    // By name as people sort them: Chinese by pinyin, Latin letters without case; the file
+    // breaks a tie.
+    records.sort_by_cached_key(|r| (collate::key(&r.customer.name), r.path.clone()));
     // Every column that shows a front-matter value is masked as its key is.
     let m = Masker::new(config, ctx.reveal);
     let rows: Vec<Row> = records
@@ -125,7 +114,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             &serde_json::json!({ "customers": rows }),
         )));
     }
-    if args.csv {
+    if ctx.csv {
         let headers = [
             "name",
             "file",
@@ -170,26 +159,24 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             || args.owner.is_some()
             || args.tag.is_some();
         let text = if filtered {
-            t(lang, "No customers match.")
+            m::NO_CUSTOMERS_MATCH.get(lang)
         } else {
-            t(
-                lang,
-                "No customers yet; add one with `followup new \"Name\"`.",
-            )
+            m::NO_CUSTOMERS_YET.get(lang)
         };
         return Ok(Output::text(format!("{text}\n")));
     }
+    let headers = [
+        m::CUSTOMER.get(lang),
+        m::STAGE.get(lang),
+        m::STATUS.get(lang),
+        m::PRIORITY.get(lang),
+        m::OWNER.get(lang),
+        m::LAST_CONTACT.get(lang),
+        m::NEXT_ACTION.get(lang),
+        m::NEXT_DUE.get(lang),
+    ];
     let mut table = Table::new(
-        &[
-            t(lang, "Customer"),
-            t(lang, "Stage"),
-            t(lang, "Status"),
-            t(lang, "Priority"),
-            t(lang, "Owner"),
-            t(lang, "Last contact"),
-            t(lang, "Next action"),
-            t(lang, "Next due"),
-        ],
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
         &[Align::Left],
     );
     for (r, rec) in rows.iter().zip(&records) {
@@ -202,8 +189,8 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
             vec![
                 clean(&r.name).into_owned(),
                 stage_label(r.stage.as_deref(), config, lang),
-                label(lang, &r.status),
-                label(lang, &r.priority),
+                i18n::status(lang, &r.status),
+                i18n::priority(lang, &r.priority),
                 clean(r.owner.as_deref().unwrap_or_default()).into_owned(),
                 r.last_contact.clone().unwrap_or_else(|| "-".into()),
                 clean(r.next_action.as_deref().unwrap_or("")).into_owned(),
@@ -214,22 +201,30 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
     }
     table.wrap_to(ctx.width, &[0, 6]);
     let mut out = table.render(ctx.color);
-    out.push_str(&format!(
-        "\n{} {}\n",
-        rows.len(),
-        if lang == crate::model::config::Lang::Zh {
-            "位客户"
-        } else {
-            "customers"
-        }
-    ));
+    out.push('\n');
+    out.push_str(&m::N_CUSTOMERS.with("n", rows.len()).render(lang));
+    out.push('\n');
     Ok(Output::text(out))
 }
 
-/// A status or priority key in the team's language (a masked value as it is).
-fn label(lang: crate::model::config::Lang, key: &str) -> String {
-    ["high", "medium", "low", "active", "paused", "won", "lost"]
+/// `--stage `x` is unknown; use one of: …`.
+fn unknown(flag: &str, value: &str, hint: crate::msg::Text) -> Error {
+    Error::Text(
+        m::MESSAGE_HINT
+            .with_text(
+                "message",
+                m::E_FLAG_UNKNOWN.with("flag", flag).with("value", value),
+            )
+            .with_text("hint", hint),
+    )
+}
+
+/// The team's stages as `key (label)`.
+pub(crate) fn stage_list(config: &crate::model::config::Config) -> String {
+    config
+        .stages
         .iter()
-        .find(|k| **k == key)
-        .map_or_else(|| key.to_string(), |k| t(lang, k).to_string())
+        .map(|s| format!("{} ({})", s.key, s.label))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -15,6 +15,7 @@ use crate::model::entry::Detail;
 use crate::model::plan::{Current, Input, PlannedEntry, plan_entry};
 use crate::model::record::{Record, parse_document};
 use crate::model::toml_path;
+use crate::msg::{Text, m};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
+    let lang = ctx.lang(&store);
     let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let mut inputs = flag_inputs(args);
     let typed = inputs
@@ -30,12 +32,9 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let mut written = None;
     if !typed {
         if !ctx.interactive {
-            return Err(Error::Usage(
-                "nothing to log: pass -m \"what was discussed\" (or fields like --outcome no-answer); the editor opens only at a terminal"
-                    .into(),
-            ));
+            return Err(m::E_NOTHING_TO_LOG_FLAGS.into());
         }
-        let text = editor_message(&rel)?;
+        let text = editor_message(&rel, lang)?;
         inputs.extend(text.inputs.iter().cloned());
         written = Some(text);
     }
@@ -45,20 +44,30 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
         let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
-            Error::Refused(format!("{}: {}", record.path.display(), e.message().trim()))
+            Error::Text(
+                m::ERR_AT_FILE
+                    .with("file", record.path.display())
+                    .with_text("message", Text::raw(e.message().trim())),
+            )
         })?;
         let current = Current {
             name: record.customer.name.clone(),
             ..Current::of(toml.as_table())
         };
         let plan = plan_entry(inputs.clone(), config, ctx.today, &current).map_err(|problems| {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            Error::Usage(match written {
-                Some(_) => format!(
-                    "the message cannot be logged: {}; nothing was logged",
-                    list.join("; ")
-                ),
-                None => format!("{}; nothing was logged", list.join("; ")),
+            let list: Vec<String> = problems
+                .iter()
+                .map(|p| {
+                    m::PROBLEM_AT
+                        .with("at", &p.at)
+                        .with_text("message", p.message.clone())
+                        .render(lang)
+                })
+                .collect();
+            let list = list.join(m::SEMICOLON.template(lang));
+            Error::Text(match written {
+                Some(_) => m::E_MESSAGE_NOT_LOGGED.with("problems", list),
+                None => m::E_NOT_LOGGED.with("problems", list),
             })
         })?;
         let discussion = match &written {
@@ -68,14 +77,16 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         };
         // An empty entry would count as a reached contact.
         if plan.fields.is_empty() && matches!(discussion, Discussion::None) {
-            return Err(Error::Usage(format!(
-                "nothing to log: {}; add -m \"what was discussed\" or a field",
-                if plan.notes.is_empty() {
-                    "the entry would be empty".to_string()
-                } else {
-                    plan.notes.join("; ")
-                }
-            )));
+            let why = if plan.notes.is_empty() {
+                m::ENTRY_WOULD_BE_EMPTY.get(lang)
+            } else {
+                plan.notes
+                    .iter()
+                    .map(|n| n.render(lang))
+                    .collect::<Vec<_>>()
+                    .join(m::SEMICOLON.template(lang))
+            };
+            return Err(m::E_NOTHING_TO_LOG.with("why", why).into());
         }
         // With a private overlay a confidential value goes there, never to the shared file;
         // the log field that records a confidential key is masked either way.
@@ -87,7 +98,7 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
                 changes.push(Change::Remove(k.clone()));
             }
         }
-        let edited = apply(&doc, &changes).map_err(Error::Refused)?;
+        let edited = apply(&doc, &changes).map_err(|e| Error::Text(Text::raw(e)))?;
         let entry = NewEntry {
             channel: plan.channel.clone(),
             author: author(writer.as_deref(), record.customer.owner.as_deref()),
@@ -119,8 +130,8 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
         (Err(e), Some(text)) => return Err(keeping(e, text.file)),
         (Err(e), None) => return Err(e),
     };
-    report_notes(&store, &rel, &notes);
-    warn_about(&store, &record, &plan, config, ctx.today);
+    report_notes(&store, &rel, &notes, lang);
+    warn_about(&store, &record, &plan, config, ctx.today, lang);
     let name = &record.customer.name;
     let out = if ctx.json {
         crate::present::render::json(&serde_json::json!({
@@ -130,20 +141,18 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
             "line": line,
         }))
     } else {
-        match ctx.lang(&store) {
-            crate::model::config::Lang::En => format!(
-                "Logged {} {} for {name} ({}:{line})\n",
-                plan.date,
-                plan.channel,
-                rel.display()
-            ),
-            crate::model::config::Lang::Zh => format!(
-                "已记录 {name} 的 {} {} 跟进（{}:{line}）\n",
-                plan.date,
-                plan.channel,
-                rel.display()
-            ),
-        }
+        let mut out = m::LOGGED
+            .with("date", plan.date)
+            .with(
+                "channel",
+                crate::present::i18n::channel(lang, &plan.channel),
+            )
+            .with("name", name)
+            .with("file", rel.display())
+            .with("line", line)
+            .render(lang);
+        out.push('\n');
+        out
     };
     Ok(Output::text(out))
 }
@@ -183,14 +192,13 @@ fn flag_inputs(a: &LogArgs) -> Vec<Input> {
 
 /// The error, with where the rep's editor text was kept.
 fn keeping(e: Error, file: tempfile::NamedTempFile) -> Error {
-    let kept = match file.keep() {
-        Ok((_, path)) => format!("; your text is kept in {}", path.display()),
-        Err(_) => String::new(),
-    };
-    match e {
-        Error::Usage(m) => Error::Usage(format!("{m}{kept}")),
-        Error::Refused(m) => Error::Refused(format!("{m}{kept}")),
-        other => other,
+    match (file.keep(), e) {
+        (Ok((_, path)), Error::Text(t)) => Error::Text(
+            m::TEXT_KEPT
+                .with_text("message", t)
+                .with("file", path.display()),
+        ),
+        (_, other) => other,
     }
 }
 
@@ -202,23 +210,26 @@ fn warn_about(
     plan: &PlannedEntry,
     config: &Config,
     today: NaiveDate,
+    lang: crate::model::config::Lang,
 ) {
     let late_days = days_between(plan.date, today);
     if late_days > 0 && late_days as u64 * 24 > config.rules.log_within.approx_hours() {
-        store.warn(format!(
-            "this contact was {late_days} days ago; the team logs within {} of a contact",
-            config.rules.log_within
-        ));
+        store.warn(
+            m::W_LATE_LOG
+                .with("n", late_days)
+                .with(
+                    "within",
+                    crate::present::i18n::duration(lang, config.rules.log_within),
+                )
+                .render(lang),
+        );
     }
     for note in &plan.notes {
-        eprintln!("note: {note}");
+        crate::present::render::note(&note.render(lang), lang);
     }
     let newer = record.entries.iter().filter(|e| e.date > plan.date).count();
     if newer > 0 {
-        eprintln!(
-            "note: the entry is dated before {newer} entr{} already in the log; it was placed in date order",
-            if newer == 1 { "y" } else { "ies" }
-        );
+        crate::present::render::note(&m::N_BACK_DATED.with("n", newer).render(lang), lang);
     }
 }
 
@@ -233,10 +244,10 @@ struct EditorText {
 /// Opens $VISUAL / $EDITOR on a template, like `git commit`; returns the discussion (Markdown,
 /// checked so it stays inside its entry) and the fields as inputs, read by the same reader as
 /// the files — they are then checked like the flags.
-fn editor_message(rel: &Path) -> Result<EditorText> {
+fn editor_message(rel: &Path, lang: crate::model::config::Lang) -> Result<EditorText> {
     let template = format!(
-        "\n# Log a follow-up for {}.\n# Write what was discussed (Markdown). These '#' lines are ignored; an empty message aborts.\n# Fields, one per line (they update the customer like the flags do):\n#   - feedback: what the customer said\n#   - objection: price — how it was handled\n#   - [ ] promised: send the quote (due fri)\n#   - next: technical call (due 下周一)\n#   - stage: intent        - status: won        - outcome: no-answer\n#   - status: lost         - reason: chose a cheaper competitor\n",
-        rel.display()
+        "\n{}\n",
+        m::EDITOR_TEMPLATE.with("file", rel.display()).render(lang)
     );
     let file = tempfile::Builder::new()
         .prefix("followup-log-")
@@ -254,15 +265,9 @@ fn editor_message(rel: &Path) -> Result<EditorText> {
         .arg("sh")
         .arg(&path)
         .status()
-        .map_err(|e| {
-            Error::Refused(format!(
-                "cannot start the editor `{editor}`: {e}; set $EDITOR or pass -m"
-            ))
-        })?;
+        .map_err(|e| Error::Text(m::E_EDITOR_START.with("editor", &editor).with("detail", e)))?;
     if !status.success() {
-        return Err(Error::Refused(format!(
-            "the editor `{editor}` failed; nothing was logged"
-        )));
+        return Err(m::E_EDITOR_FAILED.with("editor", &editor).into());
     }
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
     // The template's own comment lines go; every other line is the rep's Markdown (a `###`
@@ -276,7 +281,7 @@ fn editor_message(rel: &Path) -> Result<EditorText> {
         .map(|(i, l)| (i + 1, l))
         .unzip();
     let kept = kept.join("\n");
-    let refused = |e: String| Error::Refused(format!("the message: {e}; nothing was logged"));
+    let refused = |e: Text| Error::Text(m::E_THE_MESSAGE.with_text("why", e));
     if let Err(e) = check_markdown(&kept) {
         return Err(keeping(refused(e), file));
     }
@@ -284,10 +289,10 @@ fn editor_message(rel: &Path) -> Result<EditorText> {
     let body = format!("## 2000-01-01 x\n\n{kept}\n");
     let log = crate::model::reader::read_log(&body, 0, 1, Detail::Full);
     let Some(entry) = log.entries.into_iter().next() else {
-        return Err(Error::Refused("empty message; nothing was logged".into()));
+        return Err(m::E_EMPTY_MESSAGE.into());
     };
     if entry.text.trim().is_empty() && entry.fields.is_empty() {
-        return Err(Error::Refused("empty message; nothing was logged".into()));
+        return Err(m::E_EMPTY_MESSAGE.into());
     }
     let inputs = entry
         .fields
@@ -303,7 +308,12 @@ fn editor_message(rel: &Path) -> Result<EditorText> {
             let task = f.task.or(
                 (f.task.is_none() && (f.key == "promised" || f.key == "assist")).then_some(false),
             );
-            Input::field(&f.key, f.value, format!("line {line}"), task)
+            Input::field(
+                &f.key,
+                f.value,
+                m::LINE_N.with("n", line).render(lang),
+                task,
+            )
         })
         .collect();
     Ok(EditorText {

@@ -20,31 +20,80 @@ pub mod stats;
 pub mod sync;
 
 use crate::cli::Command;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::{Ctx, Output};
 
 pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
     match command {
         Command::Init(a) => init::run(&a, ctx),
-        Command::New(a) => new::run(&a, ctx),
-        Command::Log(a) => log::run(&a, ctx),
-        Command::Due(a) => due::run(&a, ctx),
-        Command::Agenda(a) => agenda::run(&a, ctx),
+        Command::New(a) => new::run(&a, &with_json(ctx, &a.output)?),
+        Command::Log(a) => log::run(&a, &with_json(ctx, &a.output)?),
+        Command::Due(a) => due::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
+        Command::Agenda(a) => agenda::run(&a, &with_json(ctx, &a.output)?),
         Command::Export(c) => export::run(&c, ctx),
         Command::Notify(a) => notify::run(&a, ctx),
-        Command::List(a) => list::run(&a, ctx),
-        Command::Show(a) => show::run(&a, ctx),
-        Command::Set(a) => set::run(&a, ctx),
-        Command::Done(a) => done::run(&a, ctx),
-        Command::Check(a) => check::run(&a, ctx),
-        Command::Stats(a) => stats::run(&a, ctx),
-        Command::Sync(a) => sync::run(&a, ctx),
-        Command::Pipeline(a) => pipeline::run(&a, ctx),
+        Command::List(a) => list::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
+        Command::Show(a) => show::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),
+        Command::Set(a) => set::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),
+        Command::Done(a) => done::run(&a, &with_json(ctx, &a.output)?),
+        Command::Check(a) => check::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),
+        Command::Stats(a) => stats::run(&a, &revealed(ctx, &a.reveal)),
+        Command::Sync(a) => sync::run(&a, &with_json(ctx, &a.output)?),
+        Command::Pipeline(a) => pipeline::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
         Command::Report(a) => report::run(&a, ctx),
         Command::MergeDriver(a) => merge::run(&a),
         Command::Completions(a) => Ok(Output::data(completions(a.shell))),
         Command::Man => man(),
     }
+}
+
+/// The output a command with `--format table|json|csv` (or `--json`/`--csv`) asks for, with
+/// the top-level `followup --json CMD` kept working; two different answers are an error.
+pub(crate) fn with_csv(ctx: &Ctx, o: &crate::cli::TableJsonCsv) -> Result<Ctx> {
+    let asked = [
+        o.format.as_deref(),
+        o.json.then_some("json"),
+        o.csv.then_some("csv"),
+        ctx.json.then_some("json"),
+    ];
+    let format = one_format(&asked)?;
+    let mut ctx = ctx.clone();
+    ctx.json = format == "json";
+    ctx.csv = format == "csv";
+    Ok(ctx)
+}
+
+/// As [`with_csv`], for a command that prints a table (or text) or JSON.
+pub(crate) fn with_json(ctx: &Ctx, o: &crate::cli::TableJson) -> Result<Ctx> {
+    let asked = [
+        o.format.as_deref(),
+        o.json.then_some("json"),
+        ctx.json.then_some("json"),
+    ];
+    let format = one_format(&asked)?;
+    let mut ctx = ctx.clone();
+    ctx.json = format == "json";
+    Ok(ctx)
+}
+
+/// The one format asked for (`table` when none), or the error naming the two that differ.
+pub(crate) fn one_format<'a>(asked: &[Option<&'a str>]) -> Result<&'a str> {
+    let mut given = asked.iter().flatten();
+    let first = given.next().copied().unwrap_or("table");
+    match given.find(|f| **f != first) {
+        Some(other) => Err(crate::msg::m::E_TWO_FORMATS
+            .with("a", first)
+            .with("b", other)
+            .into()),
+        None => Ok(first),
+    }
+}
+
+/// `--reveal` given to the command (or before it).
+fn revealed(ctx: &Ctx, r: &crate::cli::Reveal) -> Ctx {
+    let mut ctx = ctx.clone();
+    ctx.reveal |= r.reveal;
+    ctx
 }
 
 fn completions(shell: clap_complete::Shell) -> String {
@@ -62,6 +111,6 @@ fn man() -> Result<Output> {
     let mut out = Vec::new();
     clap_mangen::Man::new(<crate::cli::Cli as clap::CommandFactory>::command())
         .render(&mut out)
-        .map_err(|e| Error::Refused(format!("cannot render the man page: {e}")))?;
+        .map_err(|e| crate::msg::m::E_MAN.with("detail", e))?;
     Ok(Output::data(String::from_utf8_lossy(&out).into_owned()))
 }

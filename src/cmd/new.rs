@@ -11,6 +11,7 @@ use crate::model::names::{Adjusted, identity, is_unsafe_char, portable_stem, slu
 use crate::model::record::file_stem;
 use crate::model::schema::{check_priority, check_stage, parse_assignment};
 use crate::model::toml_path;
+use crate::msg::m;
 use crate::present::render::clean;
 use crate::{Ctx, Output};
 use std::io::{BufRead, Write};
@@ -20,28 +21,23 @@ use toml_edit::{DocumentMut, Item, Table, value};
 pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
+    let lang = ctx.lang(&store);
     let name = args.name.trim();
     if name.chars().any(is_unsafe_char) {
-        return Err(Error::Usage(format!(
-            "the name `{}` holds a line break, tab or other control character; give the name on one line, without them",
-            clean(name)
-        )));
+        return Err(m::E_NAME_CONTROL.with("name", clean(name)).into());
     }
     let (stem, adjusted) = portable_stem(&slug(name));
     if stem.is_empty() {
-        return Err(Error::Usage(format!(
-            "`{}` has no letters or digits to name a file after; give the customer a real name",
-            args.name
-        )));
+        return Err(m::E_NAME_NO_LETTERS.with("name", &args.name).into());
     }
     let mut dir = PathBuf::from(&config.customers_dir);
     let mut notes = Vec::new();
     if let Some(folder) = &args.folder {
         let (folder, folder_adjusted) = portable_stem(&slug(folder));
         if folder.is_empty() {
-            return Err(Error::Usage("--folder needs letters or digits".into()));
+            return Err(m::E_FOLDER_NO_LETTERS.into());
         }
-        notes.extend(describe(&folder_adjusted, "folder", &folder));
+        notes.extend(describe(&folder_adjusted, m::WHAT_FOLDER, &folder));
         dir.push(folder);
     }
     let mut fields = Fields {
@@ -53,14 +49,14 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
         contact: args.contact.clone(),
     };
     if ctx.interactive {
-        fields.prompt_missing(config)?;
+        fields.prompt_missing(config, lang)?;
     }
     let changes: Vec<Change> = args
         .set
         .iter()
         .map(|pair| parse_assignment(pair, config, ctx.today))
         .collect::<Result<_, _>>()
-        .map_err(Error::Usage)?;
+        .map_err(Error::Text)?;
     let (private, changes) = split_private(config, store.load_overlay()?.is_some(), changes);
     // Everything is checked before anything is written: a bad --stage leaves no trace.
     let text = render(name, args, &fields, &changes, config, ctx)?;
@@ -72,19 +68,23 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
             .iter()
             .find(|r| identity(&r.customer.name) == wanted)
         {
-            Some(r) => Err(Error::Refused(format!(
-                "customer `{name}` already exists in {} (as `{}`); nothing was written (log to it with `followup log {}`)",
-                r.path.display(),
-                r.customer.name,
-                r.stem()
-            ))),
+            Some(r) => Err(m::E_EXISTS
+                .with("name", name)
+                .with("file", r.path.display())
+                .with("as", &r.customer.name)
+                .with("stem", r.stem())
+                .into()),
             None => Ok(()),
         }
     })?;
     let stem = file_stem(&rel);
-    notes.extend(describe(&adjusted, "file", &rel.display().to_string()));
+    notes.extend(describe(
+        &adjusted,
+        m::WHAT_FILE,
+        &rel.display().to_string(),
+    ));
     for n in &notes {
-        eprintln!("note: {}", clean(n));
+        crate::present::render::note(&clean(&n.render(lang)), lang);
     }
     if ctx.json {
         return Ok(Output::data(crate::present::render::json(
@@ -93,38 +93,36 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
             }),
         )));
     }
-    let zh = ctx.lang(&store) == crate::model::config::Lang::Zh;
-    let mut out = if zh {
-        format!("已创建 {}\n", rel.display())
-    } else {
-        format!("Created {}\n", rel.display())
-    };
+    let mut out = m::CREATED.with("file", rel.display()).render(lang);
+    out.push('\n');
     let missing = missing_required(&text, config);
     if !missing.is_empty() {
-        crate::present::render::warn(&format!(
-            "{} is missing required fields: {}; add them with `followup set {stem} KEY=VALUE`",
-            rel.display(),
-            missing.join(", ")
-        ));
+        crate::present::render::warn(
+            &m::W_MISSING_REQUIRED
+                .with("file", rel.display())
+                .with("keys", crate::msg::list(lang, &missing))
+                .with("stem", &stem)
+                .render(lang),
+            lang,
+        );
     }
-    out.push_str(&format!(
-        "{}: followup log {stem} -m \"…\" --next \"…\" --due fri\n",
-        if zh { "下一步" } else { "Next" }
-    ));
+    out.push_str(&m::NEW_NEXT.with("stem", &stem).render(lang));
+    out.push('\n');
     Ok(Output::text(out))
 }
 
 /// A sentence for each change made to keep a file or folder name portable.
-fn describe(adjusted: &[Adjusted], what: &str, result: &str) -> Vec<String> {
+fn describe(adjusted: &[Adjusted], what: crate::msg::Msg, result: &str) -> Vec<crate::msg::Text> {
     adjusted
         .iter()
         .map(|a| match a {
-            Adjusted::Shortened(n) => format!(
-                "the {what} name was cut to {n} bytes so that every system can store it: {result}"
-            ),
-            Adjusted::Reserved => format!(
-                "the {what} name is a device name on Windows (CON, PRN, AUX, NUL, COM1…, LPT1…), so it got the suffix `-customer`: {result}"
-            ),
+            Adjusted::Shortened(n) => m::NAME_SHORTENED
+                .with_text("what", what)
+                .with("n", n)
+                .with("result", result),
+            Adjusted::Reserved => m::NAME_RESERVED
+                .with_text("what", what)
+                .with("result", result),
         })
         .collect()
 }
@@ -137,15 +135,15 @@ struct Fields {
 
 impl Fields {
     /// Asks for required fields that were not given (only at a terminal).
-    fn prompt_missing(&mut self, config: &Config) -> Result<()> {
+    fn prompt_missing(&mut self, config: &Config, lang: crate::model::config::Lang) -> Result<()> {
         let required = |k: &str| config.rules.required.iter().any(|r| r == k);
         for (key, slot, label) in [
-            ("industry", &mut self.industry, "Industry"),
-            ("owner", &mut self.owner, "Owner"),
-            ("contact.name", &mut self.contact, "Contact name"),
+            ("industry", &mut self.industry, m::INDUSTRY),
+            ("owner", &mut self.owner, m::OWNER),
+            ("contact.name", &mut self.contact, m::CONTACT),
         ] {
             if slot.is_none() && required(key) {
-                *slot = ask(label)?;
+                *slot = ask(&label.get(lang))?;
             }
         }
         Ok(())
@@ -182,13 +180,13 @@ fn render(
         doc["owner"] = value(v.as_str());
     }
     let stage = match &args.stage {
-        Some(s) => check_stage(s, config).map_err(Error::Usage)?,
+        Some(s) => check_stage(s, config).map_err(Error::Text)?,
         None => config.stages[0].key.clone(),
     };
     doc["stage"] = value(stage);
     doc["status"] = value("active");
     let priority = match &args.priority {
-        Some(p) => check_priority(p).map_err(Error::Usage)?,
+        Some(p) => check_priority(p).map_err(Error::Text)?,
         None => "medium".to_string(),
     };
     doc["priority"] = value(priority);
@@ -199,9 +197,8 @@ fn render(
         doc["contact"] = Item::Table(contact);
     }
     let text = format!("+++\n{doc}+++\n\n# {name}\n");
-    let parsed =
-        Document::parse(text.as_bytes()).map_err(|e| Error::Refused(e.message().into()))?;
-    let edited = apply(&parsed, changes).map_err(Error::Usage)?;
+    let parsed = Document::parse(text.as_bytes()).map_err(|e| Error::Text(e.message().into()))?;
+    let edited = apply(&parsed, changes).map_err(|e| Error::Text(crate::msg::Text::raw(e)))?;
     Ok(edited.text)
 }
 

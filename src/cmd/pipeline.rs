@@ -54,7 +54,7 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
         .map(|e| explain_arg(e, &EXPLAINABLE))
         .transpose()?;
     let all = store.load_lean()?;
-    warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all));
+    warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all), lang);
     let records: Vec<&Record> = all
         .iter()
         .filter(|r| {
@@ -139,7 +139,7 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
         }
         return Ok(Output::data(json(&value)));
     }
-    if args.csv {
+    if ctx.csv {
         return Ok(Output::data(csv_rows(&data, hide_amounts)));
     }
     Ok(Output::text(table(&data, args.by, config, lang, ctx)))

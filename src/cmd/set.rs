@@ -13,19 +13,21 @@ use crate::model::edit::{Change, apply};
 use crate::model::record::parse_document;
 use crate::model::schema::parse_assignment;
 use crate::model::toml_path;
+use crate::msg::m;
 use crate::present::mask::Masker;
 use crate::{Ctx, Output};
 
 pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let config = &store.config;
+    let lang = ctx.lang(&store);
     let rel = crate::io::resolve::resolve(&store, &args.customer)?;
     let changes: Vec<Change> = args
         .pairs
         .iter()
         .map(|p| parse_assignment(p, config, ctx.today))
         .collect::<Result<_, _>>()
-        .map_err(Error::Usage)?;
+        .map_err(Error::Text)?;
     // With a private overlay, confidential values go there and never into the shared file.
     let (private, changes) = split_private(config, store.load_overlay()?.is_some(), changes);
     // What is written to the log and echoed is masked whatever --reveal says: the log is shared.
@@ -34,8 +36,13 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
     let summary = store.update_private(&rel, |bytes| {
         let (record, doc) =
             parse_document(rel.clone(), bytes, config).map_err(|u| unreadable(&u, true))?;
-        let toml = toml_edit::Document::parse(doc.front_matter())
-            .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message().trim())))?;
+        let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
+            Error::Text(
+                m::ERR_AT_FILE
+                    .with("file", rel.display())
+                    .with_text("message", crate::msg::Text::raw(e.message().trim())),
+            )
+        })?;
         let raw = |key: &str| {
             toml_path::get(toml.as_table(), key)
                 .and_then(toml_edit::Item::as_value)
@@ -97,7 +104,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         if fields.is_empty() {
             return Ok((bytes.to_vec(), Vec::new(), None));
         }
-        let edited = apply(&doc, &effective).map_err(Error::Usage)?;
+        let edited = apply(&doc, &effective).map_err(|e| Error::Text(crate::msg::Text::raw(e)))?;
         let entry = NewEntry {
             channel: "note".into(),
             author: author(writer.as_deref(), record.customer.owner.as_deref()),
@@ -107,7 +114,7 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
         let (new_doc, line) = place_entry(&doc, &edited, &record, &entry, ctx.today);
         let expect = Expect::entry(line, entry.fields.len());
         let checked = verified(&rel, &record, &new_doc, &expect, config, ctx.today)?;
-        report_notes(&store, &rel, &checked.notes);
+        report_notes(&store, &rel, &checked.notes, lang);
         Ok((checked.bytes, private.clone(), Some(fields)))
     })?;
     // Each change as one phrase: `priority: high -> low`.
@@ -130,12 +137,11 @@ pub fn run(args: &SetArgs, ctx: &Ctx) -> Result<Output> {
             }),
         )));
     }
-    let zh = ctx.lang(&store) == crate::model::config::Lang::Zh;
-    let out = match (changes, zh) {
-        (None, true) => format!("{}：没有需要修改的内容\n", rel.display()),
-        (None, false) => format!("{}: nothing to change\n", rel.display()),
-        (Some(list), true) => format!("已更新 {}：{}\n", rel.display(), list.join("；")),
-        (Some(list), false) => format!("Updated {}: {}\n", rel.display(), list.join("; ")),
+    let out = match changes {
+        None => m::SET_NOTHING.with("file", rel.display()),
+        Some(list) => m::SET_DONE
+            .with("file", rel.display())
+            .with("changes", list.join(m::SEMICOLON.template(lang))),
     };
-    Ok(Output::text(out))
+    Ok(Output::text(out.render(lang) + "\n"))
 }

@@ -8,10 +8,12 @@ use crate::error::{Error, Result};
 use crate::io::store::Store;
 use crate::model::compose::{NewEntry, NewField, insert_entry, shifted};
 use crate::model::config::Config;
+use crate::model::config::Lang;
 use crate::model::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::document::Document;
 use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_document};
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 use std::path::Path;
 use toml_edit::{InlineTable, Value};
@@ -23,13 +25,13 @@ pub fn unreadable(u: &Unreadable, writing: bool) -> Error {
         path: u.path.clone(),
         line: d.line,
         message: if writing {
-            format!("{}; nothing was written", d.message)
+            m::ERROR_NOTHING_WRITTEN.with_text("why", d.message.clone())
         } else {
             d.message.clone()
         },
         hint: Some(d.hint.clone().map_or_else(
-            || "run `followup check` for details".into(),
-            |h| format!("{h}, then run `followup check`"),
+            || m::H_RUN_CHECK.into(),
+            |h| m::H_THEN_CHECK.with_text("hint", h),
         )),
     }
 }
@@ -42,12 +44,11 @@ pub fn writable(rel: &Path, record: &Record) -> Result<()> {
         .iter()
         .find(|d| d.code == Code::UnclosedBlock)
     {
-        Some(d) => Err(Error::Refused(format!(
-            "{}:{}: {}, so anything written after it would be hidden inside it; close it, then try again; nothing was written",
-            rel.display(),
-            d.line,
-            d.message
-        ))),
+        Some(d) => Err(m::E_UNCLOSED_WRITE
+            .with("file", rel.display())
+            .with("line", d.line)
+            .with_text("message", d.message.clone())
+            .into()),
         None => Ok(()),
     }
 }
@@ -121,33 +122,29 @@ pub fn verified(
     config: &Config,
     today: NaiveDate,
 ) -> Result<Verified> {
-    let refuse =
-        |why: String| Error::Refused(format!("{}: {why}; nothing was written", rel.display()));
+    let refuse = |why: Text| {
+        Error::Text(
+            m::ERR_AT_FILE
+                .with("file", rel.display())
+                .with_text("message", m::ERROR_NOTHING_WRITTEN.with_text("why", why)),
+        )
+    };
     writable(rel, before)?;
     let bytes = after.to_bytes();
     let (record, _) = parse_document(rel.to_path_buf(), &bytes, config).map_err(|u| {
-        refuse(format!(
-            "the change would leave the file unreadable ({})",
-            u.first().message
-        ))
+        refuse(m::E_WOULD_BE_UNREADABLE.with_text("why", u.first().message.clone()))
     })?;
     if record.entries.len() != before.entries.len() + expect.entries {
-        return Err(refuse(format!(
-            "the change would not read back with {} new entr{}",
-            expect.entries,
-            if expect.entries == 1 { "y" } else { "ies" }
-        )));
+        return Err(refuse(m::E_WOULD_NOT_READ_BACK.with("n", expect.entries)));
     }
     if let Some((line, fields)) = expect.entry {
         let read = record.entries.iter().find(|e| e.line == line);
         if read.is_none_or(|e| e.fields.len() != fields) {
-            return Err(refuse(
-                "the new entry would not read back with all its fields".to_string(),
-            ));
+            return Err(refuse(m::E_FIELDS_WOULD_NOT_READ_BACK.into()));
         }
     }
     // What the change adds: each (code, message) counted as often as it appears.
-    let mut old: Vec<(Code, String)> = all_diagnostics(before, config, today)
+    let mut old: Vec<(Code, Text)> = all_diagnostics(before, config, today)
         .into_iter()
         .map(|d| (d.code, d.message))
         .collect();
@@ -162,18 +159,20 @@ pub fn verified(
     }
     added.sort_by_key(|d| (d.severity, d.line, d.column));
     if let Some(d) = added.iter().find(|d| !INFORMATIONAL.contains(&d.code)) {
-        let hint = d
-            .hint
-            .as_ref()
-            .map_or_else(String::new, |h| format!("; {h}"));
         let what = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        return Err(refuse(format!(
-            "the change would add {what}[{}] at line {}: {}{hint}",
-            d.code, d.line, d.message
-        )));
+        let added = m::E_WOULD_ADD
+            .with("what", format!("{what}[{}]", d.code))
+            .with("line", d.line)
+            .with_text("message", d.message.clone());
+        return Err(refuse(match &d.hint {
+            Some(h) => m::MESSAGE_HINT
+                .with_text("message", added)
+                .with_text("hint", h.clone()),
+            None => added,
+        }));
     }
     let mut notes: Vec<Diagnostic> = Vec::new();
     for d in added {
@@ -191,19 +190,20 @@ pub fn verified(
 }
 
 /// Prints the guard's notes after the command, as `warning: FILE:LINE: message; hint`.
-pub fn report_notes(store: &Store, rel: &Path, notes: &[Diagnostic]) {
+pub fn report_notes(store: &Store, rel: &Path, notes: &[Diagnostic], lang: Lang) {
     for d in notes {
-        let hint = d
-            .hint
-            .as_ref()
-            .map_or_else(String::new, |h| format!("; {h}"));
-        store.warn(format!(
-            "{}:{}: {} [{}]{hint}",
-            rel.display(),
-            d.line,
-            d.message,
-            d.code
-        ));
+        let note = m::NOTE
+            .with("file", rel.display())
+            .with("line", d.line)
+            .with_text("message", d.message.clone())
+            .with("code", d.code);
+        let text = match &d.hint {
+            Some(h) => m::MESSAGE_HINT
+                .with_text("message", note)
+                .with_text("hint", h.clone()),
+            None => note,
+        };
+        store.warn(text.render(lang));
     }
 }
 
@@ -213,24 +213,29 @@ pub fn warn_unknown_owner<'a>(
     store: &Store,
     owner: Option<&str>,
     known: impl IntoIterator<Item = &'a str>,
+    lang: Lang,
 ) {
     let Some(owner) = owner else { return };
     let mut names: Vec<&str> = known.into_iter().filter(|k| !k.trim().is_empty()).collect();
     if names.iter().any(|k| same_person(k, owner)) {
         return;
     }
-    names.sort_by_key(|n| n.to_lowercase());
+    crate::model::collate::sort_by_name(&mut names, |n| n);
     names.dedup_by(|a, b| same_person(a, b));
     let mean = crate::model::diagnostic::did_you_mean(owner, names.iter().copied())
-        .map_or_else(String::new, |m| format!(" ({m})"));
+        .map_or_else(String::new, |m| format!(" ({})", m.render(lang)));
     let list = if names.is_empty() {
-        "there are no owners yet".to_string()
+        m::NO_OWNERS_YET.into()
     } else {
-        format!("the owners are {}", names.join(", "))
+        m::OWNERS_ARE.with("owners", crate::msg::list(lang, &names))
     };
-    store.warn(format!(
-        "no customer is owned or logged by `{owner}`{mean}; {list}"
-    ));
+    store.warn(
+        m::UNKNOWN_OWNER
+            .with("owner", owner)
+            .with("mean", mean)
+            .with_text("list", list)
+            .render(lang),
+    );
 }
 
 /// Who writes, asked before any lock is taken: `--by`, else `git config user.name`.
@@ -360,7 +365,7 @@ pub fn file_diagnostics(
                 1,
                 1,
                 crate::model::diagnostic::Code::Unreadable,
-                format!("cannot read the file: {e}"),
+                m::D_UNREADABLE.with_text("why", Text::raw(e.to_string())),
             )];
         }
     };
@@ -396,12 +401,18 @@ pub fn explain_arg(text: &str, metrics: &[&str]) -> Result<(String, Option<Strin
     };
     let metric = metric.to_lowercase().replace('-', "_");
     if !metrics.contains(&metric.as_str()) {
-        let mean = crate::model::diagnostic::did_you_mean(&metric, metrics.iter().copied())
-            .map_or_else(String::new, |m| format!(" ({m})"));
-        return Err(Error::Usage(format!(
-            "--explain `{text}` is not a metric{mean}; use one of: {}",
-            metrics.join(", ")
-        )));
+        let mean = crate::model::diagnostic::did_you_mean(&metric, metrics.iter().copied());
+        let not = m::E_NOT_A_METRIC.with("text", text);
+        let not = match mean {
+            Some(mean) => m::MESSAGE_MEAN
+                .with_text("message", not)
+                .with_text("mean", mean),
+            None => not,
+        };
+        return Err(m::MESSAGE_HINT
+            .with_text("message", not)
+            .with_text("hint", m::H_USE_ONE_OF.with("values", metrics.join(", ")))
+            .into());
     }
     Ok((metric, group.map(str::to_string)))
 }
@@ -417,10 +428,8 @@ pub fn explain_text(
 ) -> String {
     let mut out = format!("{headline}\n{about}\n\n");
     if traces.is_empty() {
-        out.push_str(match lang {
-            crate::model::config::Lang::En => "No line adds to this number.\n",
-            crate::model::config::Lang::Zh => "没有任何记录计入这个数字。\n",
-        });
+        out.push_str(&m::EXPLAIN_NOTHING.get(lang));
+        out.push('\n');
     }
     for t in traces {
         let mark = match t.counts {

@@ -4,8 +4,10 @@
 use crate::cli::ShowArgs;
 use crate::cmd::shared::unreadable;
 use crate::error::{Error, Result};
+use crate::model::config::Lang;
 use crate::model::record::parse_document;
-use crate::present::i18n::t;
+use crate::msg::m;
+use crate::present::i18n;
 use crate::present::mask::Masker;
 use crate::present::render::{Tone, clean, json, paint};
 use crate::{Ctx, Output};
@@ -20,8 +22,13 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let bytes = store.read(&rel)?;
     let (record, doc) =
         parse_document(rel.clone(), &bytes, config).map_err(|u| unreadable(&u, false))?;
-    let toml = toml_edit::Document::parse(doc.front_matter())
-        .map_err(|e| Error::Refused(format!("{}: {}", rel.display(), e.message())))?;
+    let toml = toml_edit::Document::parse(doc.front_matter()).map_err(|e| {
+        Error::Text(
+            m::ERR_AT_FILE
+                .with("file", rel.display())
+                .with_text("message", crate::msg::Text::raw(e.message())),
+        )
+    })?;
     let masker = Masker::new(config, ctx.reveal);
     let mut front = table_json(toml.as_table().iter());
     if let Some(overlay) = store.load_overlay()? {
@@ -70,29 +77,47 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     out.push('\n');
     let mut lines = Vec::new();
     flatten(&front, "", &mut lines);
+    let currency = front
+        .pointer("/deal/currency")
+        .and_then(Json::as_str)
+        .filter(|c| !c.starts_with("***"));
+    // Each line as people read it: the key's label, the value in the language.
+    let lines: Vec<(String, String, String)> = lines
+        .into_iter()
+        .map(|(k, v)| {
+            let shown = value_shown(&k, &v, config, lang, currency, ctx.today);
+            (key_label(&k, lang), shown, k)
+        })
+        .collect();
+    let last_label = m::LAST_CONTACT.get(lang);
     let width = lines
         .iter()
-        .map(|(k, _)| crate::present::render::width(k))
+        .filter(|(_, _, k)| group_of(k) != Group::DecisionChain)
+        .map(|(label, _, _)| crate::present::render::width(label))
+        .chain([crate::present::render::width(&last_label)])
         .max()
         .unwrap_or(0);
     // The last contact closes the plan, or the profile when there is no plan.
-    let last_contact_in = if lines.iter().any(|(k, _)| group_of(k) == Group::Plan) {
+    let last_contact_in = if lines.iter().any(|(_, _, k)| group_of(k) == Group::Plan) {
         Group::Plan
     } else {
         Group::Profile
     };
+    let pad = |label: &str| " ".repeat(width - crate::present::render::width(label));
     for (title, group) in [
-        ("Profile", Group::Profile),
-        ("Decision chain", Group::DecisionChain),
-        ("Plan", Group::Plan),
-        ("Other fields", Group::Other),
+        (m::PROFILE, Group::Profile),
+        (m::DECISION_CHAIN, Group::DecisionChain),
+        (m::PLAN, Group::Plan),
+        (m::OTHER_FIELDS, Group::Other),
     ] {
-        let mine: Vec<&(String, String)> =
-            lines.iter().filter(|(k, _)| group_of(k) == group).collect();
+        let mine: Vec<&(String, String, String)> = lines
+            .iter()
+            .filter(|(_, _, k)| group_of(k) == group)
+            .collect();
         if mine.is_empty() {
             continue;
         }
-        section(&mut out, t(lang, title), ctx.color);
+        section(&mut out, &title.get(lang), ctx.color);
         if group == Group::DecisionChain
             && let Some(people) = front.get("decision_chain").and_then(Json::as_array)
         {
@@ -103,42 +128,45 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 let title = if title.is_empty() {
                     String::new()
                 } else {
-                    format!(", {title}")
+                    m::PERSON_TITLE.with("title", title).render(lang)
                 };
-                out.push_str(&format!("  {}{title} — {}\n", field("name"), field("role")));
+                out.push_str(&format!(
+                    "  {}{title} — {}\n",
+                    field("name"),
+                    i18n::role(lang, &field("role"))
+                ));
             }
             continue;
         }
-        for (k, v) in mine {
-            out.push_str(&format!(
-                "  {}{}  {}\n",
-                clean(k),
-                " ".repeat(width - crate::present::render::width(k)),
-                clean(v)
-            ));
+        for (label, value, _) in mine {
+            out.push_str(&format!("  {label}{}  {}\n", pad(label), clean(value)));
         }
         if group == last_contact_in
             && let Some(last) = record.last_contact()
         {
-            let label = t(lang, "Last contact");
-            out.push_str(&format!(
-                "  {label}{}  {last} ({})\n",
-                " ".repeat(width.saturating_sub(crate::present::render::width(label))),
-                crate::engine::due::relative(last, ctx.today, lang)
-            ));
+            let when = m::PAREN
+                .with("a", last)
+                .with("b", crate::engine::due::relative(last, ctx.today, lang))
+                .render(lang);
+            out.push_str(&format!("  {last_label}{}  {when}\n", pad(&last_label)));
         }
     }
-    section(&mut out, t(lang, "Open items"), ctx.color);
+    section(&mut out, &m::OPEN_ITEMS.get(lang), ctx.color);
     if open.is_empty() {
         out.push_str("  -\n");
     }
-    for (e, f) in record.open_items() {
+    for (_, f) in record.open_items() {
         let overdue = crate::model::entry::due_date(&f.value).is_some_and(|d| d < ctx.today);
         let line = format!(
-            "  [ ] {}: {}   ({} {}:{})",
-            clean(&f.key),
-            clean(&masker.field(&f.key, &f.value)),
-            e.date,
+            "  [ ] {}   ({}:{})",
+            field_shown(
+                &f.key,
+                &masker.field(&f.key, &f.value),
+                config,
+                lang,
+                ctx.today,
+                true
+            ),
             rel.display(),
             f.line
         );
@@ -149,7 +177,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         ));
         out.push('\n');
     }
-    section(&mut out, t(lang, "Recent entries"), ctx.color);
+    section(&mut out, &m::RECENT_ENTRIES.get(lang), ctx.color);
     for e in recent.iter().rev() {
         let author = e
             .author
@@ -159,7 +187,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         out.push_str(&format!(
             "  {} {}{}\n",
             e.date,
-            clean(&crate::present::i18n::channel(lang, &e.channel)),
+            clean(&i18n::channel(lang, &e.channel)),
             clean(&author)
         ));
         for line in e.text.lines() {
@@ -172,25 +200,147 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 None => "",
             };
             out.push_str(&format!(
-                "      - {mark}{}: {}\n",
-                clean(&crate::present::i18n::field(lang, &f.key)),
-                clean(&masker.field(&f.key, &f.value))
+                "      - {mark}{}\n",
+                field_shown(
+                    &f.key,
+                    &masker.field(&f.key, &f.value),
+                    config,
+                    lang,
+                    ctx.today,
+                    f.task == Some(false)
+                )
             ));
         }
     }
     if record.entries.len() > recent.len() {
         out.push_str(&format!(
-            "  … {} {} {}\n",
-            record.entries.len() - recent.len(),
-            if lang == crate::model::config::Lang::Zh {
-                "条更早的记录见"
-            } else {
-                "earlier entries in"
-            },
-            rel.display()
+            "  … {}\n",
+            m::EARLIER_ENTRIES
+                .with("n", record.entries.len() - recent.len())
+                .with("file", rel.display())
+                .render(lang)
         ));
     }
     Ok(Output::text(out))
+}
+
+/// The label of a front-matter key (`contact.phone` → Phone / 电话); a key the tool does not
+/// know as it is written.
+fn key_label(key: &str, lang: Lang) -> String {
+    let msg = match key {
+        "name" => m::K_NAME,
+        "industry" => m::INDUSTRY,
+        "owner" => m::OWNER,
+        "stage" => m::STAGE,
+        "status" => m::STATUS,
+        "priority" => m::PRIORITY,
+        "created" => m::K_CREATED,
+        "pain_points" => m::K_PAIN_POINTS,
+        "budget" => m::K_BUDGET,
+        "size.employees" => m::K_EMPLOYEES,
+        "size.revenue" => m::K_REVENUE,
+        "tags" => m::TAGS,
+        "contact.name" => m::CONTACT,
+        "contact.title" => m::K_CONTACT_TITLE,
+        "contact.phone" => m::K_PHONE,
+        "contact.email" => m::K_EMAIL,
+        "contact.wechat" => m::K_WECHAT,
+        "cadence" => m::K_CADENCE,
+        "next.action" => m::NEXT_ACTION,
+        "next.due" => m::NEXT_DUE,
+        "deal.amount" => m::AMOUNT,
+        "deal.currency" => m::K_CURRENCY,
+        "deal.expected_close" => m::K_EXPECTED_CLOSE,
+        "deal.obstacle" | "obstacle" => m::K_OBSTACLE,
+        "paused_until" => m::K_PAUSED_UNTIL,
+        _ => return key.to_string(),
+    };
+    msg.get(lang)
+}
+
+/// A front-matter value in the language: stage, status and priority by their labels, the
+/// cadence with its unit, the amount grouped (万 in Chinese) with its currency, the next
+/// deadline with how far off it is. A masked value as it is.
+fn value_shown(
+    key: &str,
+    value: &str,
+    config: &crate::model::config::Config,
+    lang: Lang,
+    currency: Option<&str>,
+    today: chrono::NaiveDate,
+) -> String {
+    match key {
+        "stage" => i18n::stage_label(Some(value), config, lang),
+        "status" => i18n::status(lang, value),
+        "priority" => i18n::priority(lang, value),
+        "cadence" => crate::model::dates::Duration::parse(value)
+            .map_or_else(|_| value.to_string(), |d| i18n::duration(lang, d)),
+        "deal.amount" => value
+            .parse::<f64>()
+            .map_or_else(|_| value.to_string(), |a| i18n::amount(lang, a, currency)),
+        "next.due" => match crate::model::dates::parse_iso(value) {
+            Some(d) => m::PAREN
+                .with("a", value)
+                .with_text("b", crate::engine::due::due_phrase(d, today))
+                .render(lang),
+            None => value.to_string(),
+        },
+        _ => value.to_string(),
+    }
+}
+
+/// A log field as people read it: `objection: price — offered instalments` / `异议：价格 —
+/// 提出分期付款`, a stage change by its labels, a deadline as `(due DATE)` / `（DATE 到期）`
+/// and, for an open item, how far off it is.
+fn field_shown(
+    key: &str,
+    value: &str,
+    config: &crate::model::config::Config,
+    lang: Lang,
+    today: chrono::NaiveDate,
+    open: bool,
+) -> String {
+    use crate::model::entry::{parse_change, split_due, split_objection};
+    let (text, due) = split_due(value);
+    let text = text.trim();
+    let body = match key {
+        "objection" => match split_objection(text) {
+            (cat, Some(how)) if !how.is_empty() => {
+                format!("{} — {how}", i18n::objection(lang, cat))
+            }
+            (cat, _) => i18n::objection(lang, cat),
+        },
+        "outcome" => i18n::outcome(lang, text),
+        "stage" | "status" => {
+            let label = |v: &str| match key {
+                "stage" => i18n::stage_label(Some(v), config, lang),
+                _ => i18n::status(lang, v),
+            };
+            match parse_change(text) {
+                (Some(old), new) => format!("{} → {}", label(&old), label(&new)),
+                (None, new) => label(&new),
+            }
+        }
+        _ => text.to_string(),
+    };
+    let due = due.map(|d| match crate::model::dates::parse_iso(d) {
+        Some(date) if open => m::FIELD_DUE_OPEN
+            .with("date", date)
+            .with_text("when", crate::engine::due::due_phrase(date, today))
+            .render(lang),
+        _ => m::FIELD_DUE.with("date", d).render(lang),
+    });
+    let value = match due {
+        Some(d) => format!("{body}{d}"),
+        None => body,
+    };
+    clean(
+        &m::FIELD_LINE
+            .with("key", i18n::field(lang, key))
+            .with("value", value)
+            .render(lang),
+    )
+    .into_owned()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

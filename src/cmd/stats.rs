@@ -11,9 +11,10 @@ use crate::engine::stats::{
 };
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
-use crate::model::dates::parse_date_arg;
+use crate::model::dates::{add_days, parse_date_arg};
 use crate::model::record::Record;
-use crate::present::i18n::t;
+use crate::msg::m;
+use crate::present::i18n;
 use crate::present::mask::Masker;
 use crate::present::render::{Align, Table, Tone, clean, csv, format_money, json, mask, paint};
 use crate::present::report::{Report, markdown};
@@ -50,7 +51,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         store.warn(w);
     }
     let all = store.load_lean()?;
-    warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all));
+    warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all), lang);
     let records: Vec<Record> = all
         .into_iter()
         .filter(|r| {
@@ -62,41 +63,67 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .collect();
-    let date = |d: &Option<String>, what: &str| {
+    let date = |d: &Option<String>, what: &'static str| {
         d.as_deref()
             .map(|d| {
-                parse_date_arg(d, ctx.today).map_err(|e| Error::Usage(format!("--{what}: {e}")))
+                parse_date_arg(d, ctx.today)
+                    .map_err(|e| Error::Text(m::E_FLAG.with("flag", what).with_text("detail", e)))
             })
             .transpose()
     };
-    let until = date(&args.until, "until")?.unwrap_or(ctx.today);
-    let since =
-        date(&args.since, "since")?.unwrap_or_else(|| period.default_since(until, &records));
-    if since > until {
-        return Err(Error::Usage(format!(
-            "--since {since} is after --until {until}"
-        )));
-    }
-    let format = match (args.format, ctx.json, args.csv) {
-        (Some(f), json, csv)
-            if (json && f != StatsFormat::Json) || (csv && f != StatsFormat::Csv) =>
-        {
-            return Err(Error::Usage(
-                "--format and --json/--csv ask for different outputs; give one of them".into(),
-            ));
+    let until = date(&args.until, "--until")?.unwrap_or(ctx.today);
+    // The window: an explicit range, or the review — this period beside the one before (or
+    // the last N periods), ending with the one that holds --until (today).
+    let (since, window) = match date(&args.since, "--since")? {
+        Some(since) => (since, Window::Range),
+        None if period == Period::All => (period.default_since(until, &records), Window::Range),
+        None => {
+            let n = args.last.unwrap_or(2).clamp(1, 520);
+            let window = match (args.last, args.by) {
+                (_, Some(StatsBy::Owner)) if args.last.is_none() => Window::Current,
+                (None, _) => Window::Compare,
+                (Some(_), _) => Window::Last(n),
+            };
+            let n = if window == Window::Current { 1 } else { n };
+            let mut start = period.start_of(until);
+            for _ in 1..n {
+                start = period.start_of(add_days(start, -1));
+            }
+            (start, window)
         }
-        (Some(f), _, _) => f,
-        (None, true, _) => StatsFormat::Json,
-        (None, false, true) => StatsFormat::Csv,
-        (None, false, false) => StatsFormat::Table,
+    };
+    if since > until {
+        return Err(m::E_SINCE_AFTER_UNTIL
+            .with("since", since)
+            .with("until", until)
+            .into());
+    }
+    let asked = [
+        args.format.map(|f| match f {
+            StatsFormat::Table => "table",
+            StatsFormat::Json => "json",
+            StatsFormat::Csv => "csv",
+            StatsFormat::Markdown => "markdown",
+        }),
+        args.json.then_some("json"),
+        args.csv.then_some("csv"),
+        ctx.json.then_some("json"),
+    ];
+    let format = match crate::cmd::one_format(&asked)? {
+        "json" => StatsFormat::Json,
+        "csv" => StatsFormat::Csv,
+        "markdown" => StatsFormat::Markdown,
+        _ => StatsFormat::Table,
+    };
+    let ctx = &Ctx {
+        json: format == StatsFormat::Json,
+        ..ctx.clone()
     };
     let subjects = subjects(&records);
     let refs: Vec<&Subject<'_>> = subjects.iter().collect();
     if let Some(text) = &args.explain {
         if !matches!(format, StatsFormat::Table | StatsFormat::Json) {
-            return Err(Error::Usage(
-                "--explain prints text or JSON; leave out --csv and --format markdown".into(),
-            ));
+            return Err(m::E_EXPLAIN_FORMAT.into());
         }
         let (metric, group) = explain_arg(text, &EXPLAINABLE)?;
         return explain(
@@ -142,29 +169,27 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             &m,
         )));
     }
-    let mut out = match lang {
-        Lang::En => format!(
-            "Review {} … {} by {}",
-            review.since, review.until, review.period
+    let by_owner_label = args.owner.as_deref();
+    let mut out = paint(
+        &heading(
+            period,
+            window,
+            (since, until),
+            &review,
+            by_owner.is_some(),
+            by_owner_label,
+            lang,
         ),
-        Lang::Zh => format!(
-            "复盘 {} … {}（按{}）",
-            review.since,
-            review.until,
-            zh_period(period)
-        ),
-    };
-    if let Some(o) = &args.owner {
-        out.push_str(&format!(" — {o}"));
-    }
-    out = paint(&out, Tone::Header, ctx.color) + "\n\n";
+        Tone::Header,
+        ctx.color,
+    ) + "\n\n";
     let columns: Vec<(String, &Metrics)> = match &by_owner {
         Some(owners) => owners
             .iter()
             .map(|o| {
                 (
                     if o.owner.is_empty() {
-                        "-".to_string()
+                        m::NO_OWNER.get(lang)
                     } else {
                         clean(&m.text("owner", &o.owner)).into_owned()
                     },
@@ -175,36 +200,139 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         None => review
             .periods
             .iter()
-            .map(|m| (period.label(parse(&m.start)), m))
+            .map(|x| (column_label(period, x, lang), x))
             .collect(),
     };
-    out.push_str(&metric_table(&columns, &review.total, lang, ctx.color, &m));
-    if by_owner.is_none() && review.periods.len() > 1 {
+    let compare = window == Window::Compare && by_owner.is_none() && review.periods.len() == 2;
+    out.push_str(&metric_table(
+        &columns,
+        &review.total,
+        compare,
+        lang,
+        ctx.color,
+        &m,
+    ));
+    if by_owner.is_none() && review.periods.len() > 2 {
         let entries: Vec<f64> = review.periods.iter().map(|m| m.entries as f64).collect();
         let reach: Vec<f64> = review.periods.iter().map(|m| m.reach_rate).collect();
         out.push_str(&format!(
             "\n{}  {}   {}  {}\n",
-            t(lang, "Entries"),
+            m::ENTRIES.get(lang),
             sparkline(&entries),
-            t(lang, "Reach rate"),
+            m::REACH_RATE.get(lang),
             sparkline(&reach)
         ));
     }
-    out.push_str(&details(&review.total, lang, ctx.color, &m));
+    // The lists below are the review's: the current period when it is compared with the one
+    // before, else the whole range.
+    let listed = match (compare, review.periods.last()) {
+        (true, Some(current)) => {
+            out.push('\n');
+            out.push_str(
+                &m::LISTS_ARE_FOR
+                    .with("period", column_label(period, current, lang))
+                    .render(lang),
+            );
+            out.push('\n');
+            current
+        }
+        _ => &review.total,
+    };
+    out.push_str(&details(listed, lang, ctx.color, &m));
     Ok(Output::text(out))
+}
+
+/// How the window was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// `--since` (or `--period all`): one column per period of the range.
+    Range,
+    /// The default: this period beside the one before.
+    Compare,
+    /// `--last N`: the last N periods.
+    Last(u32),
+    /// `--by owner` without a range: this period, one column per owner.
+    Current,
+}
+
+/// The line above the table: what the columns are.
+fn heading(
+    period: Period,
+    window: Window,
+    (since, until): (NaiveDate, NaiveDate),
+    review: &Review,
+    by_owner: bool,
+    owner: Option<&str>,
+    lang: Lang,
+) -> String {
+    let unit = period_unit(period);
+    let range = m::RANGE.with("since", since).with("until", until);
+    let current = review
+        .periods
+        .last()
+        .map(|p| column_label(period, p, lang))
+        .unwrap_or_default();
+    let text = match (window, by_owner) {
+        (Window::Compare, false) => m::REVIEW_COMPARE
+            .with("current", current)
+            .with_text("unit", unit),
+        (Window::Current, true) => m::REVIEW_CURRENT_BY_OWNER.with("current", current),
+        (Window::Last(n), false) => m::REVIEW_LAST
+            .with("n", n)
+            .with_text("units", period_units(period, n))
+            .with_text("range", range)
+            .with_text("unit", unit),
+        (_, true) => m::REVIEW_BY_OWNER.with_text("range", range),
+        (_, false) if period == Period::All => m::REVIEW_ALL.with_text("range", range),
+        (_, false) => m::REVIEW_RANGE
+            .with_text("range", range)
+            .with_text("unit", unit),
+    };
+    match owner {
+        Some(o) => m::REVIEW_FOR_OWNER
+            .with_text("review", text)
+            .with("owner", o)
+            .render(lang),
+        None => text.render(lang),
+    }
+}
+
+fn period_unit(period: Period) -> crate::msg::Msg {
+    match period {
+        Period::Week => m::UNIT_WEEK,
+        Period::Month => m::UNIT_MONTH,
+        Period::Quarter => m::UNIT_QUARTER,
+        Period::All => m::UNIT_ALL,
+    }
+}
+
+fn period_units(period: Period, n: u32) -> crate::msg::Text {
+    match period {
+        Period::Week => m::N_WEEKS.with("n", n),
+        Period::Month => m::N_MONTHS.with("n", n),
+        Period::Quarter => m::N_QUARTERS.with("n", n),
+        Period::All => m::UNIT_ALL.into(),
+    }
+}
+
+/// A column's heading: `2026-W48 (11-23…11-29)` for a week (Monday to Sunday, whatever part
+/// of it the range covers), `2026-11`, `2026-Q4`, or `all`.
+fn column_label(period: Period, metrics: &Metrics, lang: Lang) -> String {
+    let start = period.start_of(parse(&metrics.start));
+    match period {
+        Period::Week => format!(
+            "{} ({}…{})",
+            period.label(start),
+            start.format("%m-%d"),
+            add_days(start, 6).format("%m-%d")
+        ),
+        Period::All => m::UNIT_ALL.get(lang),
+        _ => period.label(start),
+    }
 }
 
 fn parse(date: &str) -> chrono::NaiveDate {
     crate::model::dates::parse_iso(date).unwrap_or_default()
-}
-
-fn zh_period(p: Period) -> &'static str {
-    match p {
-        Period::Week => "周",
-        Period::Month => "月",
-        Period::Quarter => "季度",
-        Period::All => "全部",
-    }
 }
 
 fn percent(part: f64, defined: bool) -> String {
@@ -215,61 +343,128 @@ fn percent(part: f64, defined: bool) -> String {
     }
 }
 
-fn days(d: Option<f64>) -> String {
-    d.map_or_else(|| "-".to_string(), |d| format!("{d:.1}"))
+/// What a row of the review holds, so its cells and its change are shown alike.
+#[derive(Clone, Copy)]
+enum Cell {
+    Count(fn(&Metrics) -> usize),
+    /// The rate and whether it is defined (a rate of nothing is `-`).
+    Rate(fn(&Metrics) -> (f64, bool)),
+    Money(fn(&Metrics) -> f64),
+    Days(fn(&Metrics) -> Option<f64>),
 }
 
-/// Rows are metrics; columns are periods (or owners) and the total.
+/// The rows of the review, in order.
+const ROWS: [(crate::msg::Msg, Cell); 21] = [
+    (m::ENTRIES, Cell::Count(|m| m.entries)),
+    (m::TOUCHED, Cell::Count(|m| m.customers_touched)),
+    (m::NEW_CUSTOMERS, Cell::Count(|m| m.new_customers)),
+    (m::REACHED, Cell::Count(|m| m.reached)),
+    (m::UNANSWERED, Cell::Count(|m| m.no_answer)),
+    (m::REACH_RATE, Cell::Rate(|m| (m.reach_rate, m.entries > 0))),
+    (
+        m::CONVERSION,
+        Cell::Rate(|m| (m.conversion_rate, m.customers_touched > 0)),
+    ),
+    (m::WON, Cell::Count(|m| m.won)),
+    (m::WON_AMOUNT, Cell::Money(|m| m.won_amount)),
+    (m::AVG_CYCLE, Cell::Days(|m| m.avg_cycle_days)),
+    (m::MEDIAN_CYCLE, Cell::Days(|m| m.median_cycle_days)),
+    (m::LOST, Cell::Count(|m| m.lost)),
+    (
+        m::WIN_RATE,
+        Cell::Rate(|m| (m.win_rate, m.won + m.lost > 0)),
+    ),
+    (m::UNANSWERED_STREAKS, Cell::Count(|m| m.unanswered)),
+    (m::STALE, Cell::Count(|m| m.stale)),
+    (m::OVERDUE, Cell::Count(|m| m.overdue)),
+    (m::PROMISES_DUE, Cell::Count(|m| m.promises_due)),
+    (m::PROMISES_KEPT, Cell::Count(|m| m.promises_kept)),
+    (
+        m::PROMISE_KEPT_RATE,
+        Cell::Rate(|m| (m.promise_kept_rate, m.promises_due > 0)),
+    ),
+    (m::OVERDUE_PROMISES, Cell::Count(|m| m.overdue_promises)),
+    (m::OVERDUE_ASSISTS, Cell::Count(|m| m.overdue_assists)),
+];
+
+/// A signed difference: `+3`, `-2`, `0`.
+fn signed(d: f64, text: &str) -> String {
+    if d > 0.0 {
+        format!("+{text}")
+    } else if d < 0.0 {
+        format!("-{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Rows are metrics; columns are periods (or owners) and the total — or, for the default
+/// review, the period before, this one, and the change between them.
 fn metric_table(
     columns: &[(String, &Metrics)],
     total: &Metrics,
+    compare: bool,
     lang: Lang,
     color: bool,
     masker: &Masker<'_>,
 ) -> String {
-    type Cell = fn(&Metrics) -> String;
-    let rows: [(&'static str, Cell); 21] = [
-        ("Entries", |m| m.entries.to_string()),
-        ("Touched", |m| m.customers_touched.to_string()),
-        ("New customers", |m| m.new_customers.to_string()),
-        ("Reached", |m| m.reached.to_string()),
-        ("Unanswered", |m| m.no_answer.to_string()),
-        ("Reach rate", |m| percent(m.reach_rate, m.entries > 0)),
-        ("Conversion", |m| {
-            percent(m.conversion_rate, m.customers_touched > 0)
-        }),
-        ("Won", |m| m.won.to_string()),
-        ("Won amount", |m| format_money(m.won_amount)),
-        ("Avg cycle", |m| days(m.avg_cycle_days)),
-        ("Median cycle", |m| days(m.median_cycle_days)),
-        ("Lost", |m| m.lost.to_string()),
-        ("Win rate", |m| percent(m.win_rate, m.won + m.lost > 0)),
-        ("Unanswered streaks", |m| m.unanswered.to_string()),
-        ("Stale", |m| m.stale.to_string()),
-        ("Overdue", |m| m.overdue.to_string()),
-        ("Promises due", |m| m.promises_due.to_string()),
-        ("Promises kept", |m| m.promises_kept.to_string()),
-        ("Promise kept rate", |m| {
-            percent(m.promise_kept_rate, m.promises_due > 0)
-        }),
-        ("Overdue promises", |m| m.overdue_promises.to_string()),
-        ("Overdue assists", |m| m.overdue_assists.to_string()),
-    ];
+    let hide_money = masker.hides("deal.amount");
+    let show = |cell: Cell, m: &Metrics| match cell {
+        Cell::Count(f) => i18n::number(f(m) as f64, 0),
+        Cell::Rate(f) => {
+            let (r, defined) = f(m);
+            percent(r, defined)
+        }
+        // The sum of confidential amounts is as confidential as they are.
+        Cell::Money(_) if hide_money => mask(""),
+        Cell::Money(f) => i18n::amount(lang, f(m), None),
+        Cell::Days(f) => i18n::days(lang, f(m)),
+    };
+    let change = |cell: Cell, before: &Metrics, now: &Metrics| match cell {
+        Cell::Count(f) => {
+            let d = f(now) as f64 - f(before) as f64;
+            signed(d, &i18n::number(d.abs(), 0))
+        }
+        Cell::Rate(f) => match (f(before), f(now)) {
+            ((a, true), (b, true)) => {
+                let d = ((b - a) * 100.0).round();
+                m::POINTS
+                    .with("n", signed(d, &i18n::number(d.abs(), 0)))
+                    .render(lang)
+            }
+            _ => "-".to_string(),
+        },
+        Cell::Money(_) if hide_money => mask(""),
+        Cell::Money(f) => {
+            let d = f(now) - f(before);
+            signed(d, &i18n::amount(lang, d.abs(), None))
+        }
+        Cell::Days(f) => match (f(before), f(now)) {
+            (Some(a), Some(b)) => {
+                let d = b - a;
+                signed(d, &i18n::days(lang, Some(d.abs())))
+            }
+            _ => "-".to_string(),
+        },
+    };
+    let last = if compare {
+        m::CHANGE.get(lang)
+    } else {
+        m::TOTAL.get(lang)
+    };
     let mut headers: Vec<&str> = vec![""];
     headers.extend(columns.iter().map(|(label, _)| label.as_str()));
-    headers.push(t(lang, "Total"));
+    headers.push(&last);
     let mut aligns = vec![Align::Left];
     aligns.extend(std::iter::repeat_n(Align::Right, columns.len() + 1));
     let mut table = Table::new(&headers, &aligns);
-    for (label, cell) in rows {
-        // The sum of confidential amounts is as confidential as they are.
-        let cell = |metrics: &Metrics| match label {
-            "Won amount" if masker.hides("deal.amount") => mask(""),
-            _ => cell(metrics),
-        };
-        let mut cells = vec![t(lang, label).to_string()];
-        cells.extend(columns.iter().map(|(_, m)| cell(m)));
-        cells.push(cell(total));
+    for (label, cell) in ROWS {
+        let mut cells = vec![label.get(lang)];
+        cells.extend(columns.iter().map(|(_, m)| show(cell, m)));
+        match (compare, columns) {
+            (true, [(_, before), (_, now)]) => cells.push(change(cell, before, now)),
+            _ => cells.push(show(cell, total)),
+        }
         table.row(cells, Tone::Plain);
     }
     table.render(color)
@@ -302,16 +497,17 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         out.push_str(&paint(title, Tone::Header, color));
         out.push('\n');
     };
+    let (count, share) = (m::COUNT.get(lang), m::SHARE.get(lang));
     if !m.objections.is_empty() {
-        heading(&mut out, t(lang, "Objections"));
+        heading(&mut out, &m::OBJECTIONS.get(lang));
         let mut table = Table::new(
-            &["", t(lang, "Count"), t(lang, "Share"), ""],
+            &["", &count, &share, ""],
             &[Align::Left, Align::Right, Align::Right, Align::Left],
         );
         for o in &m.objections {
             table.row(
                 vec![
-                    o.category.clone(),
+                    i18n::objection(lang, &o.category),
                     o.count.to_string(),
                     percent(o.share, true),
                     bar(o.share),
@@ -322,20 +518,20 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         out.push_str(&indent(&table.render(color)));
     }
     if !m.channels.is_empty() {
-        heading(&mut out, t(lang, "Channels"));
+        heading(&mut out, &m::CHANNELS.get(lang));
+        let (entries, reached, rate) = (
+            m::ENTRIES.get(lang),
+            m::REACHED.get(lang),
+            m::REACH_RATE.get(lang),
+        );
         let mut table = Table::new(
-            &[
-                "",
-                t(lang, "Entries"),
-                t(lang, "Reached"),
-                t(lang, "Reach rate"),
-            ],
+            &["", &entries, &reached, &rate],
             &[Align::Left, Align::Right, Align::Right, Align::Right],
         );
         for c in &m.channels {
             table.row(
                 vec![
-                    c.channel.clone(),
+                    i18n::channel(lang, &c.channel),
                     c.entries.to_string(),
                     c.reached.to_string(),
                     percent(c.reach_rate, c.entries > 0),
@@ -345,43 +541,32 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         }
         out.push_str(&indent(&table.render(color)));
     }
-    let lists: [(&str, &Vec<crate::engine::stats::Named>, &str, &str); 3] = [
-        (
-            "Unanswered streaks",
-            &m.unanswered_customers,
-            "in a row",
-            "次",
-        ),
-        (
-            "Stale customers",
-            &m.stale_customers,
-            "days since contact",
-            "天未联系",
-        ),
-        (
-            "Overdue today",
-            &m.overdue_customers,
-            "days overdue",
-            "天逾期",
-        ),
+    let lists: [(
+        crate::msg::Msg,
+        &Vec<crate::engine::stats::Named>,
+        crate::msg::Msg,
+    ); 3] = [
+        (m::UNANSWERED_STREAKS, &m.unanswered_customers, m::IN_A_ROW),
+        (m::STALE_CUSTOMERS, &m.stale_customers, m::NO_CONTACT_FOR),
+        (m::OVERDUE_TODAY, &m.overdue_customers, m::OVERDUE_DAYS),
     ];
-    for (title, list, en, zh) in lists {
+    for (title, list, unit) in lists {
         if list.is_empty() {
             continue;
         }
-        heading(&mut out, &format!("{} ({})", t(lang, title), list.len()));
-        let mut table = Table::new(&["", "", ""], &[Align::Left, Align::Right, Align::Left]);
+        heading(
+            &mut out,
+            &m::TITLE_COUNT
+                .with_text("title", title)
+                .with("n", list.len())
+                .render(lang),
+        );
+        let mut table = Table::new(&["", "", ""], &[Align::Left, Align::Left, Align::Left]);
         for n in list {
-            let unit = if lang == Lang::Zh { zh } else { en };
-            let unit = if lang == Lang::En && n.days_or_count == 1 {
-                unit.replace("days", "day")
-            } else {
-                unit.to_string()
-            };
             table.row(
                 vec![
                     clean(&masker.text("name", &n.customer)).into_owned(),
-                    format!("{} {unit}", n.days_or_count),
+                    unit.with("n", n.days_or_count).render(lang),
                     n.file.clone(),
                 ],
                 Tone::Plain,
@@ -395,18 +580,15 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         ));
     }
     if !m.lost_reasons.is_empty() {
-        heading(&mut out, t(lang, "Lost reasons"));
+        heading(&mut out, &m::LOST_REASONS.get(lang));
         let mut table = Table::new(
-            &["", t(lang, "Count"), t(lang, "Share")],
+            &["", &count, &share],
             &[Align::Left, Align::Right, Align::Right],
         );
         for l in &m.lost_reasons {
             table.row(
                 vec![
-                    l.reason.clone().unwrap_or_else(|| match lang {
-                        Lang::En => "(none given)".to_string(),
-                        Lang::Zh => "（未填写）".to_string(),
-                    }),
+                    l.reason.clone().unwrap_or_else(|| m::NONE_GIVEN.get(lang)),
                     l.count.to_string(),
                     percent(l.share, true),
                 ],
@@ -418,23 +600,21 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
     if !m.broken_promises.is_empty() {
         heading(
             &mut out,
-            &format!(
-                "{} ({})",
-                t(lang, "Broken promises"),
-                m.broken_promises.len()
-            ),
+            &m::TITLE_COUNT
+                .with_text("title", m::BROKEN_PROMISES)
+                .with("n", m.broken_promises.len())
+                .render(lang),
         );
         let mut table = Table::new(
             &["", "", "", ""],
             &[Align::Left, Align::Left, Align::Left, Align::Left],
         );
         for b in &m.broken_promises {
-            let state = match (&b.done, lang) {
-                (None, Lang::En) => format!("due {}, still open", b.due),
-                (None, Lang::Zh) => format!("{} 到期，仍未完成", b.due),
-                (Some(d), Lang::En) => format!("due {}, done {d}", b.due),
-                (Some(d), Lang::Zh) => format!("{} 到期，{d} 才完成", b.due),
-            };
+            let state = match &b.done {
+                None => m::PROMISE_OPEN.with("due", &b.due),
+                Some(d) => m::PROMISE_LATE.with("due", &b.due).with("done", d),
+            }
+            .render(lang);
             table.row(
                 vec![
                     b.customer.clone(),
@@ -453,13 +633,13 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         ));
     }
     if !m.won_customers.is_empty() {
-        heading(&mut out, t(lang, "Won"));
+        heading(&mut out, &m::WON.get(lang));
         let names: Vec<String> = m
             .won_customers
             .iter()
             .map(|n| clean(&masker.text("name", n)).into_owned())
             .collect();
-        out.push_str(&format!("  {}\n", names.join(", ")));
+        out.push_str(&format!("  {}\n", crate::msg::list(lang, &names)));
     }
     out
 }
@@ -474,32 +654,35 @@ fn csv_rows(
     owners: Option<&[OwnerMetrics]>,
     masker: &Masker<'_>,
 ) -> String {
+    // Canonical English keys as in JSON, except: the first column is `owner` with --by owner,
+    // and rates are percents (`_pct`, one decimal) as the table shows them; JSON keeps 0–1.
     let headers = [
-        "period",
+        if owners.is_some() { "owner" } else { "period" },
         "start",
         "end",
         "entries",
         "customers_touched",
         "reached",
         "no_answer",
-        "reach_rate",
-        "conversion_rate",
+        "reach_rate_pct",
+        "conversion_rate_pct",
         "won",
         "won_amount",
         "avg_cycle_days",
         "median_cycle_days",
         "lost",
-        "win_rate",
+        "win_rate_pct",
         "unanswered",
         "stale",
         "overdue",
         "new_customers",
         "promises_due",
         "promises_kept",
-        "promise_kept_rate",
+        "promise_kept_rate_pct",
         "overdue_promises",
         "overdue_assists",
     ];
+    let pct = |r: f64| format!("{:.1}", r * 100.0);
     let row = |label: String, m: &Metrics| {
         let opt = |v: Option<f64>| v.map(|d| format!("{d:.1}")).unwrap_or_default();
         vec![
@@ -510,21 +693,21 @@ fn csv_rows(
             m.customers_touched.to_string(),
             m.reached.to_string(),
             m.no_answer.to_string(),
-            format!("{:.4}", m.reach_rate),
-            format!("{:.4}", m.conversion_rate),
+            pct(m.reach_rate),
+            pct(m.conversion_rate),
             m.won.to_string(),
             masker.number("deal.amount", m.won_amount),
             opt(m.avg_cycle_days),
             opt(m.median_cycle_days),
             m.lost.to_string(),
-            format!("{:.4}", m.win_rate),
+            pct(m.win_rate),
             m.unanswered.to_string(),
             m.stale.to_string(),
             m.overdue.to_string(),
             m.new_customers.to_string(),
             m.promises_due.to_string(),
             m.promises_kept.to_string(),
-            format!("{:.4}", m.promise_kept_rate),
+            pct(m.promise_kept_rate),
             m.overdue_promises.to_string(),
             m.overdue_assists.to_string(),
         ]
@@ -621,9 +804,10 @@ fn explain(
     });
     if let Some(g) = &group {
         if !matches!(metric, "objections" | "channels" | "lost_reasons") {
-            return Err(Error::Usage(format!(
-                "--explain {metric}:{g}: only objections, channels and lost_reasons have groups; use --since and --until to explain one period"
-            )));
+            return Err(m::E_EXPLAIN_GROUP
+                .with("metric", metric)
+                .with("group", g)
+                .into());
         }
         traces.retain(|t| {
             t.group
@@ -637,6 +821,7 @@ fn explain(
     let shown = match (metric, value) {
         (_, serde_json::Value::Array(_)) => traces.len().to_string(),
         ("won_amount", v) => money(v.as_f64().unwrap_or(0.0)),
+        (m, v) if m.ends_with("_days") && !v.is_null() => i18n::days(lang, v.as_f64()),
         (m, v) if m.ends_with("_rate") => {
             let p = format!("{:.0}%", v.as_f64().unwrap_or(0.0) * 100.0);
             format!("{p} ({counted}/{})", traces.len())
@@ -673,7 +858,7 @@ fn explain(
     );
     Ok(Output::text(explain_text(
         &headline,
-        &about(metric, lang),
+        &about(metric).get(lang),
         &traces,
         true,
         lang,
@@ -681,104 +866,31 @@ fn explain(
 }
 
 /// What a metric counts, in one sentence (docs/stats.md has the full definitions).
-fn about(metric: &str, lang: Lang) -> String {
-    let (en, zh) = match metric {
-        "entries" => (
-            "Contact entries in the range (not `note` entries).",
-            "期间的跟进记录（不含 note）。",
-        ),
-        "customers_touched" => (
-            "Customers with a contact entry in the range; the line is their first.",
-            "期间有跟进记录的客户；行号指向第一条。",
-        ),
-        "reached" => (
-            "Entries whose outcome is reached (the default).",
-            "结果为接通（默认）的记录。",
-        ),
-        "no_answer" => (
-            "Entries whose outcome is no-answer, voicemail or busy.",
-            "结果为未接、语音信箱或占线的记录。",
-        ),
-        "reach_rate" => (
-            "reached / entries: ✓ reached, ✗ not.",
-            "接通数 / 记录数：✓ 接通，✗ 未接通。",
-        ),
-        "conversion_rate" => (
-            "Customers touched whose stage at the range's end is the converted stage or later: ✓ counts, ✗ not; the line is where that stage was read.",
-            "期间跟进过、且期末阶段达到转化阶段或之后的客户：✓ 计入，✗ 不计入；行号指向读取该阶段的位置。",
-        ),
-        "won" => (
-            "Customers that became won in the range; the line is the entry that made them won.",
-            "期间成交的客户；行号指向使其成交的记录。",
-        ),
-        "won_amount" => (
-            "The deal.amount of the customers won in the range.",
-            "期间成交客户的 deal.amount 之和。",
-        ),
-        "avg_cycle_days" | "median_cycle_days" => (
-            "Days from a won customer's first contact to the entry that made it won.",
-            "从首次联系到成交记录的天数。",
-        ),
-        "lost" => (
-            "Customers whose status became lost in the range.",
-            "期间状态变为丢单的客户。",
-        ),
-        "win_rate" => (
-            "won / (won + lost): ✓ won, ✗ lost.",
-            "成交 / (成交 + 丢单)：✓ 成交，✗ 丢单。",
-        ),
-        "objections" => (
-            "Objection fields of the entries in the range (METRIC:CATEGORY for one).",
-            "期间记录中的异议字段（用 objections:类别 只看一类）。",
-        ),
-        "channels" => (
-            "Entries per channel (channels:CHANNEL for one): ✓ reached, ✗ not.",
-            "按渠道的记录（用 channels:渠道 只看一个）：✓ 接通，✗ 未接通。",
-        ),
-        "unanswered" => (
-            "Customers whose latest contacts all went unanswered, as of the range's end.",
-            "截至期末最近连续未接通的客户。",
-        ),
-        "stale" => (
-            "Customers with no contact for rules.stale_after, as of the range's end.",
-            "截至期末超过 rules.stale_after 未联系的客户。",
-        ),
-        "overdue" => (
-            "Customers due before the range's end by the rules of `followup due`; the line is the earliest reason.",
-            "按 `followup due` 的规则在期末前已到期的客户；行号指向最早的原因。",
-        ),
-        "new_customers" => (
-            "Customers created in the range (`created`, else their first entry).",
-            "期间新建的客户（`created`，否则第一条记录的日期）。",
-        ),
-        "promises_due" => (
-            "Promises due in the range, up to yesterday.",
-            "期间（截至昨天）到期的承诺。",
-        ),
-        "promises_kept" => (
-            "Promises due in the range ticked by their due date (done DATE on or before it; ticked without a date counts).",
-            "期间到期、且在截止日前完成的承诺（done 日期不晚于截止日；已勾选但无日期也算）。",
-        ),
-        "promise_kept_rate" => (
-            "promises_kept / promises_due: ✓ kept, ✗ broken.",
-            "按时兑现数 / 到期承诺数：✓ 兑现，✗ 未兑现。",
-        ),
-        "overdue_promises" => (
-            "Promises open at the range's end whose due date is before it.",
-            "期末仍未完成且已过截止日的承诺。",
-        ),
-        "overdue_assists" => (
-            "Assists open at the range's end whose due date is before it.",
-            "期末仍未完成且已过截止日的协助。",
-        ),
-        _ => (
-            "Why the customers lost in the range were lost: the reason of the entry that made them lost (lost_reasons:REASON for one, `none` for no reason).",
-            "期间丢单客户的原因：使其丢单的记录中的 reason（用 lost_reasons:原因 只看一个，none 表示未填）。",
-        ),
-    };
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Zh => zh.to_string(),
+fn about(metric: &str) -> crate::msg::Msg {
+    match metric {
+        "entries" => m::ABOUT_ENTRIES,
+        "customers_touched" => m::ABOUT_CUSTOMERS_TOUCHED,
+        "reached" => m::ABOUT_REACHED,
+        "no_answer" => m::ABOUT_NO_ANSWER,
+        "reach_rate" => m::ABOUT_REACH_RATE,
+        "conversion_rate" => m::ABOUT_CONVERSION_RATE,
+        "won" => m::ABOUT_WON,
+        "won_amount" => m::ABOUT_WON_AMOUNT,
+        "avg_cycle_days" | "median_cycle_days" => m::ABOUT_AVG_CYCLE_DAYS,
+        "lost" => m::ABOUT_LOST,
+        "win_rate" => m::ABOUT_WIN_RATE,
+        "objections" => m::ABOUT_OBJECTIONS,
+        "channels" => m::ABOUT_CHANNELS,
+        "unanswered" => m::ABOUT_UNANSWERED,
+        "stale" => m::ABOUT_STALE,
+        "overdue" => m::ABOUT_OVERDUE,
+        "new_customers" => m::ABOUT_NEW_CUSTOMERS,
+        "promises_due" => m::ABOUT_PROMISES_DUE,
+        "promises_kept" => m::ABOUT_PROMISES_KEPT,
+        "promise_kept_rate" => m::ABOUT_PROMISE_KEPT_RATE,
+        "overdue_promises" => m::ABOUT_OVERDUE_PROMISES,
+        "overdue_assists" => m::ABOUT_OVERDUE_ASSISTS,
+        _ => m::ABOUT_LOST_REASONS,
     }
 }
 

@@ -469,7 +469,7 @@ impl Sync<'_> {
                     "warnings": warnings,
                     "diagnostics": r.diagnostics.iter().map(|(file, d)| json!({
                         "file": file, "line": d.line, "column": d.column,
-                        "severity": d.severity, "code": d.code, "message": d.message,
+                        "severity": d.severity, "code": d.code, "message": d.message.to_string(),
                     })).collect::<Vec<Value>>(),
                 },
                 "conflicts": r.conflicts.iter().map(|(file, what)| json!({

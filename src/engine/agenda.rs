@@ -118,11 +118,7 @@ pub fn items<'a>(
                     .cmp(&b.summary.customer.priority()),
             )
             .then_with(|| {
-                a.summary
-                    .customer
-                    .name
-                    .to_lowercase()
-                    .cmp(&b.summary.customer.name.to_lowercase())
+                crate::model::collate::cmp(&a.summary.customer.name, &b.summary.customer.name)
             })
             .then_with(|| a.summary.path.cmp(&b.summary.path))
             .then(kind_rank(&a.reason).cmp(&kind_rank(&b.reason)))
@@ -168,7 +164,7 @@ pub fn by_owner<'a>(items: Vec<AgendaItem<'a>>) -> Vec<(Option<String>, Vec<Agen
         }
     }
     groups.sort_by(|(a, _), (b, _)| match (a, b) {
-        (Some(a), Some(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
+        (Some(a), Some(b)) => crate::model::collate::cmp(a, b),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,

@@ -7,6 +7,7 @@ use crate::model::customer::vague_phrase;
 use crate::model::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::entry::{Outcome, due_date, parse_change, split_due, split_objection};
 use crate::model::record::Record;
+use crate::msg::m;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -25,9 +26,9 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                     e.line,
                     4,
                     Code::EntryOrder,
-                    format!("entry dated {} comes after an entry dated {prev}", e.date),
+                    m::D_ENTRY_ORDER.with("date", e.date).with("prev", prev),
                 )
-                .with_hint("keep the log in date order: move this entry up"),
+                .with_hint(m::H_ENTRY_ORDER),
             );
         }
         latest = latest.max(Some(e.date));
@@ -36,20 +37,18 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 e.line,
                 4,
                 Code::FutureEntry,
-                format!("entry is dated {}, after today ({today})", e.date),
+                m::D_FUTURE_ENTRY.with("date", e.date).with("today", today),
             ));
         }
         if !e.channel.is_empty() && !config.is_known_channel(&e.channel) {
             let hint = did_you_mean(&e.channel, config.channels.iter().map(String::as_str))
-                .unwrap_or_else(|| {
-                    "add it to `channels` in followup.toml if the team uses it".into()
-                });
+                .unwrap_or_else(|| m::H_UNKNOWN_CHANNEL.into());
             out.push(
                 Diagnostic::warning(
                     e.line,
                     heading_column(e.time.as_deref()),
                     Code::UnknownChannel,
-                    format!("unknown channel `{}`", e.channel),
+                    m::D_UNKNOWN_CHANNEL.with("channel", &e.channel),
                 )
                 .with_hint(hint),
             );
@@ -63,12 +62,11 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                         e.line,
                         4,
                         Code::OverContact,
-                        format!(
-                            "more than {} contacts on {}",
-                            config.rules.max_contacts_per_day, e.date
-                        ),
+                        m::D_OVER_CONTACT
+                            .with("n", config.rules.max_contacts_per_day)
+                            .with("date", e.date),
                     )
-                    .with_hint("too many touches in one day push customers away; space them out"),
+                    .with_hint(m::H_OVER_CONTACT),
                 );
             }
         }
@@ -78,14 +76,16 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 "objection" => {
                     let (category, _) = split_objection(&f.value);
                     if !config.is_known_objection(category) {
-                        let hint = did_you_mean(category, config.objection_words())
-                            .unwrap_or_else(|| format!("use one of: {}", config.objection_list()));
+                        let hint =
+                            did_you_mean(category, config.objection_words()).unwrap_or_else(|| {
+                                m::H_USE_ONE_OF.with("values", config.objection_list())
+                            });
                         out.push(
                             Diagnostic::warning(
                                 f.line,
                                 col,
                                 Code::UnknownObjection,
-                                format!("unknown objection category `{category}`"),
+                                m::D_UNKNOWN_OBJECTION.with("category", category),
                             )
                             .with_hint(hint),
                         );
@@ -98,9 +98,9 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                                 f.line,
                                 col,
                                 Code::UnknownOutcome,
-                                format!("unknown outcome `{o}`"),
+                                m::D_UNKNOWN_OUTCOME.with("value", o),
                             )
-                            .with_hint("use reached, no-answer, voicemail, busy or declined"),
+                            .with_hint(m::H_OUTCOMES),
                         );
                     }
                 }
@@ -113,7 +113,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                                 f.line,
                                 col,
                                 Code::UnknownStage,
-                                format!("unknown stage `{v}` in a stage change"),
+                                m::D_UNKNOWN_STAGE_CHANGE.with("value", v),
                             );
                             d.hint = did_you_mean(v, keys);
                             out.push(d);
@@ -129,9 +129,9 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                                     f.line,
                                     col,
                                     Code::UnknownStatus,
-                                    format!("unknown status `{v}` in a status change"),
+                                    m::D_UNKNOWN_STATUS_CHANGE.with("value", v),
                                 )
-                                .with_hint("use active, paused, won or lost"),
+                                .with_hint(m::H_STATUSES),
                             );
                         }
                     }
@@ -143,9 +143,9 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                                 f.line,
                                 col,
                                 Code::VagueNext,
-                                format!("the next action is vague (\"{p}\")"),
+                                m::D_VAGUE_NEXT_ENTRY.with("phrase", p),
                             )
-                            .with_hint("say exactly what happens next"),
+                            .with_hint(m::H_VAGUE_NEXT),
                         );
                     }
                 }
@@ -155,13 +155,8 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 && due_date(&f.value).is_none()
             {
                 out.push(
-                    Diagnostic::error(
-                        f.line,
-                        col,
-                        Code::BadDate,
-                        format!("`(due {date})` is not a date"),
-                    )
-                    .with_hint("write due dates as YYYY-MM-DD, like (due 2024-01-12)"),
+                    Diagnostic::error(f.line, col, Code::BadDate, m::D_BAD_DUE.with("date", date))
+                        .with_hint(m::H_BAD_DUE),
                 );
             }
         }
@@ -199,9 +194,11 @@ pub fn duplicate_names(names: &[NameAt]) -> Vec<(PathBuf, Diagnostic)> {
                     n.line,
                     1,
                     Code::DuplicateCustomer,
-                    format!("`{}` is also in {}", n.name, original.path.display()),
+                    m::D_DUPLICATE
+                        .with("name", &n.name)
+                        .with("file", original.path.display()),
                 )
-                .with_hint("merge the two files into one, or rename one customer"),
+                .with_hint(m::H_DUPLICATE),
             )),
             None => {
                 first.insert(identity, n);

@@ -5,6 +5,7 @@ use crate::model::config::{Config, Lang};
 use crate::model::customer::Status;
 use crate::model::dates::{Duration, days_between};
 use crate::model::summary::Summary;
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 
 /// One reason a customer is due, with the date it falls due.
@@ -59,86 +60,53 @@ impl Reason {
         }
     }
 
-    /// One human phrase: "cadence 3d, last contact 5 days ago".
+    /// One human phrase: "every 3 days, last contact 5 days ago" / "节奏 3 天，上次联系 5 天前".
     pub fn describe(&self, today: NaiveDate, lang: Lang) -> String {
-        let when = relative(self.date(), today, lang);
-        match (self, lang) {
-            (
-                Reason::Cadence {
-                    cadence,
-                    last_contact,
-                    ..
-                },
-                Lang::En,
-            ) => {
-                format!(
-                    "cadence {cadence}, last contact {}",
-                    ago(*last_contact, today, lang)
-                )
+        let when = due_phrase(self.date(), today);
+        let text = match self {
+            Reason::Cadence {
+                cadence,
+                last_contact,
+                ..
+            } => m::WHY_CADENCE
+                .with("cadence", crate::present::i18n::duration(lang, *cadence))
+                .with_text("last", relative_text(*last_contact, today)),
+            Reason::NeverContacted { .. } => m::WHY_NEVER.with_text("when", when),
+            Reason::NextAction { .. } => m::WHY_NEXT.with_text("when", when),
+            Reason::Promise { text, .. } => {
+                m::WHY_PROMISE.with("text", text).with_text("when", when)
             }
-            (
-                Reason::Cadence {
-                    cadence,
-                    last_contact,
-                    ..
-                },
-                Lang::Zh,
-            ) => {
-                format!(
-                    "节奏 {cadence}，上次联系 {}",
-                    ago(*last_contact, today, lang)
-                )
-            }
-            (Reason::NeverContacted { .. }, Lang::En) => format!("never contacted, due {when}"),
-            (Reason::NeverContacted { .. }, Lang::Zh) => {
-                format!("从未联系，{}", zh_due(self.date(), today))
-            }
-            (Reason::NextAction { .. }, Lang::En) => format!("next action due {when}"),
-            (Reason::NextAction { .. }, Lang::Zh) => {
-                format!("下一步{}", zh_due(self.date(), today))
-            }
-            (Reason::Promise { text, .. }, Lang::En) => format!("promised \"{text}\" due {when}"),
-            (Reason::Promise { text, .. }, Lang::Zh) => {
-                format!("承诺「{text}」{}", zh_due(self.date(), today))
-            }
-            (Reason::Assist { text, .. }, Lang::En) => format!("assist \"{text}\" due {when}"),
-            (Reason::Assist { text, .. }, Lang::Zh) => {
-                format!("协助「{text}」{}", zh_due(self.date(), today))
-            }
-            (Reason::Task { text, .. }, Lang::En) => format!("to-do \"{text}\" due {when}"),
-            (Reason::Task { text, .. }, Lang::Zh) => {
-                format!("待办「{text}」{}", zh_due(self.date(), today))
-            }
-        }
+            Reason::Assist { text, .. } => m::WHY_ASSIST.with("text", text).with_text("when", when),
+            Reason::Task { text, .. } => m::WHY_TASK.with("text", text).with_text("when", when),
+        };
+        text.render(lang)
     }
 }
 
-/// "5 days ago", "today", "in 2 days" (and the Chinese forms).
+/// "5 days ago", "today", "in 2 days" / "5 天前", "今天", "2 天后".
 pub fn relative(date: NaiveDate, today: NaiveDate, lang: Lang) -> String {
-    let days = days_between(today, date);
-    match (days, lang) {
-        (0, Lang::En) => "today".to_string(),
-        (0, Lang::Zh) => "今天".to_string(),
-        (1, Lang::En) => "tomorrow".to_string(),
-        (-1, Lang::En) => "yesterday".to_string(),
-        (d, Lang::En) if d > 0 => format!("in {d} days"),
-        (d, Lang::En) => format!("{} days ago", -d),
-        (d, Lang::Zh) if d > 0 => format!("{d} 天后"),
-        (d, Lang::Zh) => format!("{} 天前", -d),
-    }
+    relative_text(date, today).render(lang)
 }
 
-/// "已逾期 3 天", "今天到期", "2 天后到期".
-fn zh_due(date: NaiveDate, today: NaiveDate) -> String {
+fn relative_text(date: NaiveDate, today: NaiveDate) -> Text {
     match days_between(today, date) {
-        0 => "今天到期".to_string(),
-        d if d > 0 => format!("{d} 天后到期"),
-        d => format!("已逾期 {} 天", -d),
+        0 => m::TODAY.into(),
+        1 => m::TOMORROW.into(),
+        -1 => m::YESTERDAY.into(),
+        d if d > 0 => m::IN_DAYS.with("n", d),
+        d => m::DAYS_AGO.with("n", -d),
     }
 }
 
-fn ago(date: NaiveDate, today: NaiveDate, lang: Lang) -> String {
-    relative(date, today, lang)
+/// When something falls due, in the one word order every command uses: "overdue 3 days" /
+/// "逾期 3 天", "due today" / "今天到期", "due in 2 days" / "2 天后到期".
+pub fn due_phrase(date: NaiveDate, today: NaiveDate) -> Text {
+    match days_between(today, date) {
+        0 => m::DUE_TODAY.into(),
+        1 => m::DUE_TOMORROW.into(),
+        d if d > 0 => m::DUE_IN_DAYS.with("n", d),
+        d => m::OVERDUE_DAYS.with("n", -d),
+    }
 }
 
 /// A customer that is due, with every reason that holds.
@@ -286,11 +254,7 @@ pub fn due_items<'a>(
                     .cmp(&b.summary.customer.priority()),
             )
             .then_with(|| {
-                a.summary
-                    .customer
-                    .name
-                    .to_lowercase()
-                    .cmp(&b.summary.customer.name.to_lowercase())
+                crate::model::collate::cmp(&a.summary.customer.name, &b.summary.customer.name)
             })
             .then_with(|| a.summary.path.cmp(&b.summary.path))
     });
@@ -299,8 +263,5 @@ pub fn due_items<'a>(
 
 /// The change-channel hint for a streak of unanswered contacts.
 pub fn channel_hint(streak: usize, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("change channel: the last {streak} contacts went unanswered"),
-        Lang::Zh => format!("换个渠道：最近 {streak} 次联系均未接通"),
-    }
+    m::CHANGE_CHANNEL.with("n", streak).render(lang)
 }

@@ -350,7 +350,7 @@ pub fn snapshot(
         bucket.deals.sort_by(|a, b| {
             a.expected_close
                 .cmp(&b.expected_close)
-                .then_with(|| a.customer.cmp(&b.customer))
+                .then_with(|| crate::model::collate::cmp(&a.customer, &b.customer))
         });
     }
     sort_traces(tracer, config);
@@ -579,7 +579,7 @@ pub fn by_owner<'a>(records: &[&'a Record]) -> Vec<(String, Vec<&'a Record>)> {
             None => out.push((owner, vec![r])),
         }
     }
-    out.sort_by_key(|a| a.0.to_lowercase());
+    out.sort_by_cached_key(|a| crate::model::collate::key(&a.0));
     out
 }
 

@@ -6,6 +6,7 @@
 
 use crate::engine::due::{Reason, reasons_with_last_contact};
 use crate::engine::explain::{Tracer, trace};
+use crate::model::collate;
 use crate::model::config::Config;
 use crate::model::customer::Status;
 use crate::model::dates::{Duration, add_days};
@@ -848,16 +849,16 @@ pub fn metrics_traced(
         list.sort_by(|a, b| {
             b.days_or_count
                 .cmp(&a.days_or_count)
-                .then_with(|| a.customer.cmp(&b.customer))
+                .then_with(|| collate::cmp(&a.customer, &b.customer))
         });
     }
-    won_customers.sort();
-    lost_customers.sort();
-    new_customers.sort();
+    for list in [&mut won_customers, &mut lost_customers, &mut new_customers] {
+        collate::sort_by_name(list, |n| n.as_str());
+    }
     broken_promises.sort_by(|a, b| {
         a.due
             .cmp(&b.due)
-            .then_with(|| a.customer.cmp(&b.customer))
+            .then_with(|| collate::cmp(&a.customer, &b.customer))
             .then_with(|| a.line.cmp(&b.line))
     });
     let (won, lost) = (won_customers.len(), lost_customers.len());
@@ -1019,6 +1020,7 @@ pub fn owners(records: &[Record], since: NaiveDate, until: NaiveDate) -> Vec<Str
             out.push(name);
         }
     }
+    collate::sort_by_name(&mut out, |n| n.as_str());
     out
 }
 

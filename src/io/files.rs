@@ -36,29 +36,24 @@ pub enum ReadError {
 
 impl ReadError {
     /// The reason and what to do, for an error message that names the file.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> crate::msg::Text {
+        use crate::msg::m;
         match self {
-            ReadError::Io(e) => match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
-                std::io::ErrorKind::PermissionDenied => {
-                    "permission denied; check the file's permissions".to_string()
-                }
-                _ => e.to_string(),
-            },
-            ReadError::Symlink => {
-                "the file is a symbolic link, which followup never follows; replace it with the file itself"
-                    .to_string()
-            }
-            ReadError::NotRegular(kind) => {
-                format!(
-                    "this is a {kind}, not a regular file; remove it or replace it with a regular file"
-                )
-            }
-            ReadError::TooLarge(len) => format!(
-                "the file is {} MB, over the {} MB limit for one file; move what does not belong there out of it",
-                len.div_ceil(1024 * 1024),
-                MAX_INPUT / (1024 * 1024)
+            ReadError::Io(e) => crate::error::describe_io(e),
+            ReadError::Symlink => m::IO_SYMLINK.into(),
+            ReadError::NotRegular(kind) => m::IO_NOT_REGULAR.with_text(
+                "kind",
+                match *kind {
+                    "FIFO (named pipe)" => m::KIND_FIFO,
+                    "device" => m::KIND_DEVICE,
+                    "socket" => m::KIND_SOCKET,
+                    "folder" => m::KIND_FOLDER,
+                    _ => m::KIND_SPECIAL,
+                },
             ),
+            ReadError::TooLarge(len) => m::IO_TOO_LARGE
+                .with("size", len.div_ceil(1024 * 1024))
+                .with("limit", MAX_INPUT / (1024 * 1024)),
         }
     }
 

@@ -9,6 +9,7 @@ use crate::model::config::Config;
 use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_lean, parse_record, parse_summary};
 use crate::model::summary::Summary;
+use crate::msg::{Text, m};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -89,8 +90,8 @@ pub fn read_config_text(root: &Path) -> Result<Option<String>> {
             .map_err(|_| Error::Parse {
                 path,
                 line: 1,
-                message: "is not UTF-8 text".into(),
-                hint: Some("save followup.toml as UTF-8".into()),
+                message: m::NOT_UTF8.into(),
+                hint: Some(m::HINT_SAVE_UTF8.into()),
             }),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(Error::Io {
@@ -122,15 +123,15 @@ impl Store {
         let config = Config::parse(&text).map_err(|(line, message)| Error::Parse {
             path: path.clone(),
             line,
-            message,
-            hint: Some("fix followup.toml; every key is optional".into()),
+            message: Text::raw(message),
+            hint: Some(m::HINT_FIX_CONFIG.into()),
         })?;
         let real_root = root.canonicalize().map_err(|e| Error::io(&root, &e))?;
         let refuse = |key: &str, value: &str, why: String, hint: &str| Error::Parse {
             path: path.clone(),
             line: key_line(&text, key),
-            message: format!("{key} \"{value}\" {why}"),
-            hint: Some(hint.to_string()),
+            message: Text::raw(format!("{key} \"{value}\" {why}")),
+            hint: Some(Text::raw(hint)),
         };
         let customers = files::confine(&real_root, &config.customers_dir).map_err(|why| {
             refuse(
@@ -251,7 +252,7 @@ impl Store {
                 let path = e.path().unwrap_or(&dir).to_path_buf();
                 Error::Io {
                     path,
-                    message: e.to_string(),
+                    message: Text::raw(e.to_string()),
                 }
             })?;
             if files::is_temporary_name(entry.file_name()) {
@@ -639,16 +640,16 @@ impl Store {
         let text = String::from_utf8(bytes).map_err(|_| Error::Parse {
             path: shown.to_path_buf(),
             line: 1,
-            message: "is not UTF-8 text".into(),
-            hint: Some("save it as UTF-8".into()),
+            message: m::NOT_UTF8.into(),
+            hint: Some(m::HINT_SAVE_UTF8.into()),
         })?;
         Overlay::parse(&text)
             .map(Some)
             .map_err(|message| Error::Parse {
                 path: shown.to_path_buf(),
                 line: 1,
-                message,
-                hint: Some("fix the overlay's TOML".into()),
+                message: Text::raw(message),
+                hint: Some(m::HINT_FIX_OVERLAY.into()),
             })
     }
 

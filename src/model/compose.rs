@@ -198,7 +198,7 @@ pub fn escape_text(text: &str) -> String {
 /// Checks Markdown from the editor before it becomes an entry's discussion: it must not make a
 /// heading that would end the entry, nor leave a block open that would swallow what follows.
 /// The error names the 1-based line of `text`.
-pub fn check_markdown(text: &str) -> Result<(), String> {
+pub fn check_markdown(text: &str) -> Result<(), crate::msg::Text> {
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let line = text[..range.start].matches('\n').count() + 1;
@@ -206,14 +206,11 @@ pub fn check_markdown(text: &str) -> Result<(), String> {
             Event::Start(Tag::Heading { level, .. }) if depth == 0 && (level as u8) <= 2 => {
                 let source = &text[range.clone()];
                 return Err(if source.trim_start().starts_with('#') {
-                    format!(
-                        "line {line} `{}` would start a new section and end the entry; use ### for a heading inside an entry",
-                        source.trim()
-                    )
+                    crate::msg::m::E_MD_HEADING
+                        .with("line", line)
+                        .with("source", source.trim())
                 } else {
-                    format!(
-                        "the `---` or `===` under line {line} would turn it into a heading that ends the entry; leave a blank line before it, or use *** for a rule"
-                    )
+                    crate::msg::m::E_MD_SETEXT.with("line", line)
                 });
             }
             Event::Start(
@@ -235,7 +232,11 @@ pub fn check_markdown(text: &str) -> Result<(), String> {
     }
     let log = read_log(text, 0, 1, Detail::Lean);
     if let Some(p) = log.problems.iter().find_map(|p| match &p.kind {
-        Problem::UnclosedBlock(what) => Some(format!("line {}: {what}", p.line)),
+        Problem::UnclosedBlock(what) => Some(
+            crate::msg::m::AT_LINE
+                .with("line", p.line)
+                .with_text("message", what.clone()),
+        ),
         _ => None,
     }) {
         return Err(p);
@@ -379,11 +380,13 @@ mod tests {
         assert!(
             check_markdown("Title\n---\n")
                 .unwrap_err()
+                .to_string()
                 .contains("line 1")
         );
         assert!(
             check_markdown("a\n\n```\ncode\n")
                 .unwrap_err()
+                .to_string()
                 .contains("line 3")
         );
         assert!(check_markdown("<!-- x\n").is_err());

@@ -6,6 +6,7 @@ use crate::model::dates::{Duration, parse_iso};
 use crate::model::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::document::LineIndex;
 use crate::model::toml_path;
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 use std::ops::Range;
 use toml_edit::{Item, Table, Value};
@@ -227,9 +228,9 @@ pub fn read_customer(
             r.bad(
                 span,
                 Code::UnknownStage,
-                format!("unknown stage `{}`", shown(config, "stage", &raw)),
+                m::D_UNKNOWN_STAGE.with("value", shown(config, "stage", &raw)),
                 did_you_mean(&raw, keys)
-                    .or_else(|| Some(format!("use one of: {}", stage_list(config)))),
+                    .or_else(|| Some(m::H_USE_ONE_OF.with("values", stage_list(config)))),
             );
         }
     }
@@ -240,10 +241,8 @@ pub fn read_customer(
             r.bad(
                 span,
                 Code::UnknownStatus,
-                format!("unknown status `{}`", shown(config, "status", &raw)),
-                did_you_mean(&raw, keys).or_else(|| {
-                    Some("use active, paused, won or lost (推进中 暂缓 已成交 丢单)".into())
-                }),
+                m::D_UNKNOWN_STATUS.with("value", shown(config, "status", &raw)),
+                did_you_mean(&raw, keys).or_else(|| Some(m::H_STATUSES.into())),
             );
         }
     }
@@ -254,22 +253,25 @@ pub fn read_customer(
             r.bad(
                 span,
                 Code::UnknownPriority,
-                format!("unknown priority `{}`", shown(config, "priority", &raw)),
-                did_you_mean(&raw, keys)
-                    .or_else(|| Some("use high, medium or low (高 中 低)".into())),
+                m::D_UNKNOWN_PRIORITY.with("value", shown(config, "priority", &raw)),
+                did_you_mean(&raw, keys).or_else(|| Some(m::H_PRIORITIES.into())),
             );
         }
     }
     if let Some((raw, span)) = r.string_at("cadence") {
         match Duration::parse(&raw) {
             Ok(d) => c.cadence = Some(d),
-            Err(_) if config.hides("cadence") => r.bad(
+            Err(_) if config.hides("cadence") => {
+                r.bad(span, Code::BadValue, m::D_CADENCE_NOT_DURATION.into(), None)
+            }
+            Err(e) => r.bad(
                 span,
                 Code::BadValue,
-                "cadence is not a duration like \"3d\"".into(),
+                m::D_KEY_DETAIL
+                    .with("key", "cadence")
+                    .with_text("detail", e),
                 None,
             ),
-            Err(e) => r.bad(span, Code::BadValue, format!("cadence: {e}"), None),
         }
     }
     c.tags = r.strings("tags");
@@ -281,7 +283,7 @@ pub fn read_customer(
             _ => r.bad(
                 item.span(),
                 Code::BadValue,
-                "deal.amount must be a number, like 650000".to_string(),
+                m::D_AMOUNT_NOT_NUMBER.into(),
                 None,
             ),
         }
@@ -309,13 +311,8 @@ fn plan_warnings(
         let (line, col) = loc.at(toml_path::get(root, "next.action").and_then(Item::span));
         if toml_path::get(root, "next.due").is_none() {
             diags.push(
-                Diagnostic::warning(
-                    line,
-                    col,
-                    Code::NextWithoutDue,
-                    "the next action has no due date",
-                )
-                .with_hint("add `due = YYYY-MM-DD` under [next], or log with --due"),
+                Diagnostic::warning(line, col, Code::NextWithoutDue, m::D_NEXT_WITHOUT_DUE)
+                    .with_hint(m::H_NEXT_WITHOUT_DUE),
             );
         }
         if let Some(phrase) = vague_phrase(action, config) {
@@ -324,12 +321,11 @@ fn plan_warnings(
                     line,
                     col,
                     Code::VagueNext,
-                    format!(
-                        "the next action `{}` is vague (\"{phrase}\")",
-                        shown(config, "next.action", action)
-                    ),
+                    m::D_VAGUE_NEXT
+                        .with("action", shown(config, "next.action", action))
+                        .with("phrase", phrase),
                 )
-                .with_hint("say exactly what happens next, e.g. \"send the revised quote\""),
+                .with_hint(m::H_VAGUE_NEXT),
             );
         }
     }
@@ -344,15 +340,11 @@ fn plan_warnings(
                 line,
                 col,
                 Code::StageStatusMismatch,
-                format!(
-                    "status is won but the stage `{stage}` is before the won stage `{}`",
-                    won.key
-                ),
+                m::D_STAGE_STATUS_MISMATCH
+                    .with("stage", stage)
+                    .with("won", &won.key),
             )
-            .with_hint(format!(
-                "set `stage = \"{}\"` too (`followup log --status won` moves it), or change the status",
-                won.key
-            )),
+            .with_hint(m::H_STAGE_STATUS_MISMATCH.with("won", &won.key)),
         );
     }
     if c.status == Some(Status::Paused) && c.obstacle.is_none() && c.paused_until.is_none() {
@@ -362,9 +354,9 @@ fn plan_warnings(
                 line,
                 col,
                 Code::PausedWithoutReason,
-                "the customer is paused without an obstacle or paused_until",
+                m::D_PAUSED_WITHOUT_REASON,
             )
-            .with_hint("add `obstacle = \"…\"` under [deal] or `paused_until = YYYY-MM-DD`"),
+            .with_hint(m::H_PAUSED_WITHOUT_REASON),
         );
     }
 }
@@ -403,13 +395,7 @@ struct Reader<'a, 'b> {
 }
 
 impl Reader<'_, '_> {
-    fn bad(
-        &mut self,
-        span: Option<Range<usize>>,
-        code: Code,
-        message: String,
-        hint: Option<String>,
-    ) {
+    fn bad(&mut self, span: Option<Range<usize>>, code: Code, message: Text, hint: Option<Text>) {
         let (line, col) = self.loc.at(span);
         let mut d = Diagnostic::error(line, col, code, message);
         d.hint = hint;
@@ -425,7 +411,7 @@ impl Reader<'_, '_> {
                 self.bad(
                     item.span(),
                     Code::BadValue,
-                    format!("{key} must be a string in quotes"),
+                    m::D_NOT_A_STRING.with("key", key),
                     None,
                 );
                 None
@@ -454,7 +440,7 @@ impl Reader<'_, '_> {
                     self.bad(
                         item.span(),
                         Code::BadValue,
-                        format!("{key} must be a list of strings, like [\"a\", \"b\"]"),
+                        m::D_NOT_A_LIST.with("key", key),
                         None,
                     );
                     Vec::new()
@@ -479,11 +465,10 @@ impl Reader<'_, '_> {
             self.bad(
                 item.span(),
                 Code::BadDate,
-                format!(
-                    "{key} `{}` is not a date",
-                    shown(self.config, key, &shown_value)
-                ),
-                Some("write a date as YYYY-MM-DD, like 2024-01-24".into()),
+                m::D_KEY_NOT_A_DATE
+                    .with("key", key)
+                    .with("value", shown(self.config, key, &shown_value)),
+                Some(m::H_DATE_FORMAT.into()),
             );
         }
         parsed
@@ -503,7 +488,7 @@ impl Reader<'_, '_> {
                 self.bad(
                     item.span(),
                     Code::BadValue,
-                    "decision_chain must be a list of [[decision_chain]] tables".into(),
+                    m::D_CHAIN_NOT_TABLES.into(),
                     None,
                 );
                 return;
@@ -517,23 +502,18 @@ impl Reader<'_, '_> {
                 self.bad(
                     role.span(),
                     Code::BadValue,
-                    "decision_chain.role must be a string".into(),
+                    m::D_NOT_A_STRING.with("key", "decision_chain.role"),
                     None,
                 );
                 continue;
             };
             if role_key(raw).is_none() {
                 let keys = ROLES.iter().map(|r| r.0);
-                let hint = did_you_mean(raw, keys).or_else(|| {
-                    Some("use decision-maker, influencer, key-person or evaluator".into())
-                });
+                let hint = did_you_mean(raw, keys).or_else(|| Some(m::H_ROLES.into()));
                 self.bad(
                     role.span(),
                     Code::UnknownRole,
-                    format!(
-                        "unknown decision-chain role `{}`",
-                        shown(self.config, "decision_chain.role", raw)
-                    ),
+                    m::D_UNKNOWN_ROLE.with("value", shown(self.config, "decision_chain.role", raw)),
                     hint,
                 );
             }
@@ -562,9 +542,9 @@ pub fn missing_required(root: &Table, config: &Config, loc: &Locator<'_>) -> Vec
                 line,
                 col,
                 Code::MissingField,
-                format!("required field `{key}` is missing"),
+                m::D_MISSING_FIELD.with("key", key),
             )
-            .with_hint(format!("add `{}` to the front matter", example_for(key))),
+            .with_hint(m::H_MISSING_FIELD.with("example", example_for(key))),
         );
     }
     out

@@ -1,6 +1,7 @@
 //! Date arguments (`fri`, `+3d`, `2024-01-24`) and durations (`3d`, `2w`, `1m`, `5b`, `24h`),
 //! always relative to a `today` that the caller passes in — the core never reads the clock.
 
+use crate::msg::{Text, m};
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use std::fmt;
 
@@ -17,26 +18,24 @@ pub enum Duration {
 
 impl Duration {
     /// Parses `3d`, `2w`, `1m`, `5b`, `24h` (surrounding spaces allowed).
-    pub fn parse(text: &str) -> Result<Duration, String> {
+    pub fn parse(text: &str) -> Result<Duration, Text> {
         let text = text.trim();
         let split = text
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(text.len());
         let (number, unit) = text.split_at(split);
-        let n: u32 = number.parse().ok().filter(|n| *n <= 100_000).ok_or_else(|| {
-            format!(
-                "`{text}` is not a duration; write a number (up to 100000) and a unit, like 3d, 2w, 1m, 5b or 24h"
-            )
-        })?;
+        let n: u32 = number
+            .parse()
+            .ok()
+            .filter(|n| *n <= 100_000)
+            .ok_or_else(|| m::E_NOT_A_DURATION.with("text", text))?;
         match unit.trim() {
             "h" => Ok(Duration::Hours(n)),
             "d" => Ok(Duration::Days(n)),
             "w" => Ok(Duration::Weeks(n)),
             "m" => Ok(Duration::Months(n)),
             "b" => Ok(Duration::BusinessDays(n)),
-            _ => Err(format!(
-                "`{text}` has an unknown unit; use h (hours), d (days), w (weeks), m (months) or b (business days)"
-            )),
+            _ => Err(m::E_DURATION_UNIT.with("text", text)),
         }
     }
 
@@ -141,13 +140,11 @@ pub fn parse_iso(text: &str) -> Option<NaiveDate> {
 ///   month); `N天后` `N周后` `N个月后` and `N天前`.
 ///
 /// A date outside the years 0000–9999 (which a file cannot hold) is refused.
-pub fn parse_date_arg(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+pub fn parse_date_arg(text: &str, today: NaiveDate) -> Result<NaiveDate, Text> {
     let t = text.trim();
     let date = relative_date(t, today).ok_or_else(|| bad_date(t))?;
     if parse_iso(&date.to_string()) != Some(date) {
-        return Err(format!(
-            "`{t}` falls on {date}, outside the years 0000–9999 that a date can be written in; pick a nearer date"
-        ));
+        return Err(m::E_DATE_OUT_OF_RANGE.with("text", t).with("date", date));
     }
     Ok(date)
 }
@@ -233,8 +230,8 @@ fn chinese_span(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 /// What every refused date argument lists: the forms that are accepted.
 pub const DATE_FORMS: &str = "YYYY-MM-DD, today, tomorrow, yesterday, +3d or 3d, -2d, +1w, +1m, +2b, a weekday like fri, or 今天 明天 后天 大后天 昨天 前天 周五 星期五 下周五 本周五 下个月 3天后";
 
-fn bad_date(text: &str) -> String {
-    format!("`{text}` is not a date; use {DATE_FORMS}")
+fn bad_date(text: &str) -> Text {
+    m::E_NOT_A_DATE.with("text", text).with("forms", DATE_FORMS)
 }
 
 /// A weekday name: `mon` … `sun`, `monday`, `周五`, `星期五`, `礼拜五`.

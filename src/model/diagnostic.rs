@@ -1,5 +1,6 @@
 //! A problem found in a customer file, with its position in the `.md` file and a stable code.
 
+use crate::msg::{Text, m};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
@@ -183,12 +184,13 @@ pub struct Diagnostic {
     pub column: usize,
     pub severity: Severity,
     pub code: Code,
-    pub message: String,
-    pub hint: Option<String>,
+    /// Rendered in the reader's language; English in JSON (`message.to_string()`).
+    pub message: Text,
+    pub hint: Option<Text>,
 }
 
 impl Diagnostic {
-    pub fn error(line: usize, column: usize, code: Code, message: impl Into<String>) -> Self {
+    pub fn error(line: usize, column: usize, code: Code, message: impl Into<Text>) -> Self {
         debug_assert_eq!(code.severity(), Severity::Error, "{code}");
         Diagnostic {
             line,
@@ -200,7 +202,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(line: usize, column: usize, code: Code, message: impl Into<String>) -> Self {
+    pub fn warning(line: usize, column: usize, code: Code, message: impl Into<Text>) -> Self {
         debug_assert_eq!(code.severity(), Severity::Warning, "{code}");
         Diagnostic {
             line,
@@ -213,21 +215,21 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Text>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 }
 
 /// "did you mean `x`?" for the closest of `choices`, if any is close.
-pub fn did_you_mean<'a>(value: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(value: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<Text> {
     let lower = value.to_lowercase();
     choices
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|(_, c)| m::DID_YOU_MEAN.with("value", c))
 }
 
 #[cfg(test)]

@@ -37,21 +37,21 @@ impl SplitError {
         }
     }
 
-    pub fn message(&self) -> &'static str {
+    pub fn message(&self) -> crate::msg::Msg {
+        use crate::msg::m;
         match self {
-            SplitError::NotUtf8 { .. } => "the file is not valid UTF-8",
-            SplitError::NoFrontMatter => "the file does not start with a `+++` front matter line",
-            SplitError::Unclosed => "the front matter opened by `+++` is never closed",
+            SplitError::NotUtf8 { .. } => m::D_NOT_UTF8,
+            SplitError::NoFrontMatter => m::D_NO_FRONT_MATTER,
+            SplitError::Unclosed => m::D_UNCLOSED_FRONT_MATTER,
         }
     }
 
-    pub fn hint(&self) -> &'static str {
+    pub fn hint(&self) -> crate::msg::Msg {
+        use crate::msg::m;
         match self {
-            SplitError::NotUtf8 { .. } => "save the file as UTF-8",
-            SplitError::NoFrontMatter => {
-                "start the file with a `+++` line, the TOML profile, and another `+++` line"
-            }
-            SplitError::Unclosed => "close the front matter with a `+++` line",
+            SplitError::NotUtf8 { .. } => m::H_NOT_UTF8,
+            SplitError::NoFrontMatter => m::H_NO_FRONT_MATTER,
+            SplitError::Unclosed => m::H_UNCLOSED_FRONT_MATTER,
         }
     }
 }

@@ -161,13 +161,13 @@ pub struct ReadProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// An entry heading whose date is not a real date (the message says which).
-    BadHeading(String),
+    BadHeading(crate::msg::Text),
     /// An entry heading without a channel.
     MissingChannel,
     /// A line that looks like an entry heading but does not render as one (why).
-    NotAnEntry(String),
+    NotAnEntry(crate::msg::Text),
     /// A fence, HTML block or comment left open at the end of the file (what opens it).
-    UnclosedBlock(String),
+    UnclosedBlock(crate::msg::Text),
 }
 
 /// The result of reading a body.
@@ -232,7 +232,7 @@ pub(crate) struct Heading {
 
 /// Parses a heading's rendered text: `DATE [HH:MM] CHANNEL… [@author]`.
 /// `Ok(None)`: not an entry heading. `Err`: looks like one but is malformed (the message).
-pub(crate) fn parse_heading(text: &str) -> Result<Option<Heading>, String> {
+pub(crate) fn parse_heading(text: &str) -> Result<Option<Heading>, crate::msg::Text> {
     // Most headings are ASCII: split them byte-wise; others on any Unicode white space.
     let mut words: Box<dyn Iterator<Item = &str>> = if text.is_ascii() {
         Box::new(text.split_ascii_whitespace())
@@ -247,9 +247,7 @@ pub(crate) fn parse_heading(text: &str) -> Result<Option<Heading>, String> {
         None if first.starts_with(|c: char| c.is_ascii_digit())
             && first.contains(['-', '/', '.']) =>
         {
-            return Err(format!(
-                "entry heading date `{first}` is not a valid YYYY-MM-DD date"
-            ));
+            return Err(crate::msg::m::D_HEADING_DATE.with("date", first));
         }
         None => return Ok(None),
     };
@@ -387,7 +385,7 @@ pub fn split_objection(value: &str) -> (&str, Option<&str>) {
 }
 
 /// Rewrites a trailing `(due fri)` to `(due 2024-01-12)`; other text is kept as typed.
-pub fn resolve_due_in_text(value: &str, today: NaiveDate) -> Result<String, String> {
+pub fn resolve_due_in_text(value: &str, today: NaiveDate) -> Result<String, crate::msg::Text> {
     match split_due(value) {
         (text, Some(date)) => {
             let d = parse_date_arg(date, today)?;

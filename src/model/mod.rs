@@ -4,6 +4,7 @@
 //! durations, and the changes a command can make to a file.
 //! Pure: bytes and text in, data out; nothing here touches the disk or the clock.
 
+pub(crate) mod collate;
 pub(crate) mod compose;
 pub(crate) mod config;
 pub(crate) mod customer;

@@ -14,6 +14,7 @@ use crate::model::entry::{
 };
 use crate::model::schema::{change_text, typed_value};
 use crate::model::toml_path;
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 use std::fmt;
 use toml_edit::Value;
@@ -67,7 +68,7 @@ impl Input {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub at: String,
-    pub message: String,
+    pub message: Text,
 }
 
 impl fmt::Display for Problem {
@@ -114,7 +115,7 @@ pub struct PlannedEntry {
     pub fields: Vec<NewField>,
     pub changes: Vec<Change>,
     /// What the plan did beyond the fields typed: `status won` moving the stage.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
 /// Where each field of the entry comes from, in the order typed.
@@ -163,7 +164,7 @@ pub fn plan_entry(
     let mut outcome_at: Option<String> = None;
     let mut reason_at: Option<String> = None;
     for input in inputs {
-        let mut problem = |message: String| {
+        let mut problem = |message: Text| {
             problems.push(Problem {
                 at: input.at.clone(),
                 message,
@@ -179,17 +180,17 @@ pub fn plan_entry(
         // A Markdown to-do without a key (`- [ ] call back`) reads as key `task`.
         let task_item = key == "task" && input.task.is_some();
         if value.is_empty() {
-            problem(format!(
-                "{} is empty; {}",
-                shown_key(key, &input),
-                what_to_write(argument.or(field).unwrap_or(key))
-            ));
+            problem(
+                m::P_EMPTY
+                    .with("key", shown_key(key, &input))
+                    .with_text("what", what_to_write(argument.or(field).unwrap_or(key))),
+            );
             continue;
         }
         if let Some(arg) = argument {
-            let once = |seen: bool, problem: &mut dyn FnMut(String)| {
+            let once = |seen: bool, problem: &mut dyn FnMut(Text)| {
                 if seen {
-                    problem(format!("{arg} is given twice; give it once"));
+                    problem(m::P_TWICE.with("arg", arg));
                 }
             };
             match arg {
@@ -205,7 +206,7 @@ pub fn plan_entry(
                     once(channel.is_some(), &mut problem);
                     let c = config.channel_key(value);
                     if c.contains(char::is_whitespace) || c.starts_with('@') {
-                        problem(format!("channel `{value}` must be one word, like phone"));
+                        problem(m::P_CHANNEL_WORD.with("value", value));
                     } else {
                         channel = Some((c, input.at.clone()));
                     }
@@ -225,7 +226,7 @@ pub fn plan_entry(
         let value = match resolve_due_in_text(value, today) {
             Ok(v) => v,
             Err(e) => {
-                problem(format!("the deadline in `{value}`: {e}"));
+                problem(m::P_DEADLINE_IN.with("value", value).with_text("detail", e));
                 continue;
             }
         };
@@ -233,11 +234,13 @@ pub fn plan_entry(
         match field {
             Some("outcome") => {
                 if outcome_at.is_some() {
-                    problem("an entry has one outcome; give it once".into());
+                    problem(m::P_ONE_OUTCOME.into());
                 } else if let Outcome::Unknown(o) = Outcome::parse(&value) {
-                    problem(format!(
-                        "outcome `{o}` is unknown; use reached, no-answer, voicemail, busy or declined (未接 …)"
-                    ));
+                    problem(
+                        m::MESSAGE_HINT
+                            .with_text("message", m::P_UNKNOWN_OUTCOME.with("value", o))
+                            .with_text("hint", m::H_OUTCOMES),
+                    );
                 } else {
                     outcome_at = Some(input.at.clone());
                     slots.push(Slot::Field(NewField::new("outcome", value, false)));
@@ -246,9 +249,7 @@ pub fn plan_entry(
             Some("objection") => {
                 let (category, how) = split_objection(&value);
                 if category.is_empty() {
-                    problem(format!(
-                        "objection `{value}` has no category; write CATEGORY or CATEGORY:HOW, like price:offered instalments"
-                    ));
+                    problem(m::P_OBJECTION_CATEGORY.with("value", &value));
                     continue;
                 }
                 let value = match how {
@@ -259,7 +260,7 @@ pub fn plan_entry(
             }
             Some(k @ ("promised" | "assist")) => {
                 if text_before_due.is_empty() {
-                    problem(format!("{k} `{value}` says only a deadline; say what"));
+                    problem(m::P_ONLY_DEADLINE.with("key", k).with("value", &value));
                     continue;
                 }
                 if k == "assist" {
@@ -267,9 +268,7 @@ pub fn plan_entry(
                     if parts
                         .is_none_or(|(who, task)| who.trim().is_empty() || task.trim().is_empty())
                     {
-                        problem(format!(
-                            "assist `{value}` needs WHO:TASK, like presales-zhou:integration plan"
-                        ));
+                        problem(m::P_ASSIST_SHAPE.with("value", &value));
                         continue;
                     }
                 }
@@ -277,13 +276,11 @@ pub fn plan_entry(
             }
             Some("next") => {
                 if next.is_some() {
-                    problem("an entry has one next action; give it once".into());
+                    problem(m::P_ONE_NEXT.into());
                     continue;
                 }
                 if text_before_due.is_empty() {
-                    problem(format!(
-                        "next `{value}` says only a deadline; say what happens next"
-                    ));
+                    problem(m::P_NEXT_ONLY_DEADLINE.with("value", &value));
                     continue;
                 }
                 let deadline = crate::model::entry::due_date(&value);
@@ -293,7 +290,7 @@ pub fn plan_entry(
             Some(k @ ("stage" | "status")) => {
                 let seen = if k == "stage" { &stage } else { &status };
                 if seen.is_some() {
-                    problem(format!("an entry changes the {k} once; give it once"));
+                    problem(m::P_CHANGE_ONCE.with("key", k));
                     continue;
                 }
                 let (old, new) = parse_change(&value);
@@ -307,19 +304,24 @@ pub fn plan_entry(
                     if !known {
                         bad = true;
                         problem(if k == "stage" {
-                            format!(
-                                "stage `{v}` is unknown; use one of: {}",
-                                config
-                                    .stages
-                                    .iter()
-                                    .map(|s| format!("{} ({})", s.key, s.label))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
+                            m::MESSAGE_HINT
+                                .with_text("message", m::P_UNKNOWN_STAGE.with("value", v))
+                                .with_text(
+                                    "hint",
+                                    m::H_USE_ONE_OF.with(
+                                        "values",
+                                        config
+                                            .stages
+                                            .iter()
+                                            .map(|s| format!("{} ({})", s.key, s.label))
+                                            .collect::<Vec<_>>()
+                                            .join(", "),
+                                    ),
+                                )
                         } else {
-                            format!(
-                                "status `{v}` is unknown; use active, paused, won or lost (推进中 暂缓 已成交 丢单)"
-                            )
+                            m::MESSAGE_HINT
+                                .with_text("message", m::P_UNKNOWN_STATUS.with("value", v))
+                                .with_text("hint", m::H_STATUSES)
                         });
                     }
                 }
@@ -340,7 +342,7 @@ pub fn plan_entry(
             }
             Some("amount") => {
                 if amount.is_some() {
-                    problem("an entry has one amount; give it once".into());
+                    problem(m::P_ONE_AMOUNT.into());
                     continue;
                 }
                 match typed_value("deal.amount", &value, config, today) {
@@ -352,14 +354,14 @@ pub fn plan_entry(
                         )));
                         amount = Some((v, input.at.clone()));
                     }
-                    Err(e) => problem(format!("amount: {e}")),
+                    Err(e) => problem(m::D_KEY_DETAIL.with("key", "amount").with_text("detail", e)),
                 }
             }
             Some("feedback") => slots.push(Slot::Field(NewField::new("feedback", value, false))),
             // Why: a lost deal's reason (`log --status lost --reason …`), read by `stats`.
             Some("reason") => {
                 if reason_at.is_some() {
-                    problem("an entry has one reason; give it once".into());
+                    problem(m::P_ONE_REASON.into());
                 } else {
                     reason_at = Some(input.at.clone());
                     slots.push(Slot::Field(NewField::new("reason", value, false)));
@@ -386,7 +388,7 @@ pub fn plan_entry(
             (Some((_, Some(a), at)), Some((b, _))) if a != b => {
                 problems.push(Problem {
                     at: at.clone(),
-                    message: format!("the next action has two deadlines, {a} and {b}; give one"),
+                    message: m::P_TWO_DEADLINES.with("a", a).with("b", b),
                 });
                 None
             }
@@ -403,10 +405,11 @@ pub fn plan_entry(
                 let at = due.as_ref().map_or_else(String::new, |(_, at)| at.clone());
                 problems.push(Problem {
                     at,
-                    message: format!(
-                        "a deadline needs a next action: {} has none; add the action (--next \"what happens next\")",
-                        if current.name.is_empty() { "the customer" } else { &current.name }
-                    ),
+                    message: if current.name.is_empty() {
+                        m::P_DEADLINE_NEEDS_ACTION_ANON.into()
+                    } else {
+                        m::P_DEADLINE_NEEDS_ACTION.with("name", &current.name)
+                    },
                 });
             }
             Some(action) => {
@@ -448,10 +451,9 @@ pub fn plan_entry(
         match &stage {
             Some(s) if !config.is_won_or_later(&s.value) => problems.push(Problem {
                 at: s.at.clone(),
-                message: format!(
-                    "stage `{}` with status won: a won deal is at the won stage `{}` or later; leave the stage out (status won moves it) or give a later one",
-                    s.value, won.key
-                ),
+                message: m::P_STAGE_WITH_WON
+                    .with("stage", &s.value)
+                    .with("won", &won.key),
             }),
             Some(_) => {}
             None => {
@@ -467,11 +469,11 @@ pub fn plan_entry(
                         }
                         _ => won.key.clone(),
                     };
-                    notes.push(format!(
-                        "status won moves the stage from {} to {}",
-                        current_stage.as_deref().unwrap_or("(none)"),
-                        won.key
-                    ));
+                    notes.push(
+                        m::P_WON_MOVES_STAGE
+                            .with("from", current_stage.as_deref().unwrap_or("-"))
+                            .with("to", &won.key),
+                    );
                     auto_stage = Some(styled);
                 }
             }
@@ -497,10 +499,11 @@ pub fn plan_entry(
                 .is_some_and(|o| Some(o) == Status::parse(&new)),
         };
         if same {
-            notes.push(format!(
-                "the {key} is already {}, so it is not logged as a change",
-                old.unwrap_or(&new)
-            ));
+            notes.push(
+                m::P_ALREADY
+                    .with("key", key)
+                    .with("value", old.unwrap_or(&new)),
+            );
             continue;
         }
         changes.push(Change::Set(key.into(), Value::from(new.as_str())));
@@ -572,17 +575,17 @@ fn shown_key(key: &str, input: &Input) -> String {
 }
 
 /// What to write instead of an empty value.
-fn what_to_write(key: &str) -> &'static str {
+fn what_to_write(key: &str) -> crate::msg::Msg {
     match key {
-        "message" => "write what was discussed, or leave it out",
-        "feedback" => "write what the customer said, or leave it out",
-        "objection" => "write CATEGORY or CATEGORY:HOW, like price:offered instalments",
-        "promised" => "write what was promised, or leave it out",
-        "assist" => "write WHO:TASK, like presales-zhou:integration plan",
-        "next" => "write what happens next",
-        "reason" => "write why, like lost to a cheaper competitor, or leave it out",
-        "due" | "date" => "write a date, like 2026-12-01, fri or 明天",
-        _ => "write a value, or leave it out",
+        "message" => m::W_MESSAGE,
+        "feedback" => m::W_FEEDBACK,
+        "objection" => m::W_OBJECTION,
+        "promised" => m::W_PROMISED,
+        "assist" => m::W_ASSIST,
+        "next" => m::W_NEXT,
+        "reason" => m::W_REASON,
+        "due" | "date" => m::W_DATE,
+        _ => m::W_VALUE,
     }
 }
 

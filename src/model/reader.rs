@@ -6,6 +6,7 @@
 use crate::model::entry::{
     Detail, Entry, Field, FieldKey, Log, Problem, ReadProblem, parse_heading, split_field,
 };
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -422,10 +423,7 @@ impl Reader<'_> {
         });
         if !closed {
             let marker: String = std::iter::repeat_n(fence, length).collect();
-            self.unclosed(
-                range.start,
-                format!("the code block opened here with {marker} is never closed"),
-            );
+            self.unclosed(range.start, m::U_FENCE.with("marker", marker));
         }
     }
 
@@ -441,24 +439,15 @@ impl Reader<'_> {
         let (what, closed) = if open.starts_with("<!--") {
             let rest = after(4);
             (
-                "the HTML comment `<!--` opened here is never closed with `-->`".to_string(),
+                Text::from(m::U_COMMENT),
                 rest.starts_with('>') || rest.starts_with("->") || rest.contains("-->"),
             )
         } else if open.starts_with("<?") {
-            (
-                "the `<?` block opened here is never closed with `?>`".to_string(),
-                after(2).contains("?>"),
-            )
+            (Text::from(m::U_PI), after(2).contains("?>"))
         } else if open.starts_with("<![CDATA[") {
-            (
-                "the `<![CDATA[` block opened here is never closed with `]]>`".to_string(),
-                after(9).contains("]]>"),
-            )
+            (Text::from(m::U_CDATA), after(9).contains("]]>"))
         } else if open.starts_with("<!") {
-            (
-                "the `<!` block opened here is never closed with `>`".to_string(),
-                after(2).contains('>'),
-            )
+            (Text::from(m::U_DECL), after(2).contains('>'))
         } else {
             let open_lower = open.to_lowercase();
             let raw = ["pre", "script", "style", "textarea"]
@@ -470,10 +459,7 @@ impl Reader<'_> {
                         .is_some_and(|r| r.is_empty() || r.starts_with(['>', ' ', '\t']))
                 });
             match raw {
-                Some(t) => (
-                    format!("the `<{t}>` HTML block opened here is never closed with `</{t}>`"),
-                    lower.contains(&format!("</{t}>")),
-                ),
+                Some(t) => (m::U_HTML.with("tag", t), lower.contains(&format!("</{t}>"))),
                 None => return,
             }
         };
@@ -482,7 +468,7 @@ impl Reader<'_> {
         }
     }
 
-    fn unclosed(&mut self, at: usize, what: String) {
+    fn unclosed(&mut self, at: usize, what: Text) {
         let line = self.lines.line(at);
         self.log.problems.push(ReadProblem {
             line,
@@ -526,21 +512,21 @@ impl Reader<'_> {
             let indent = prefix.chars().filter(|c| *c == ' ').count()
                 + 4 * prefix.chars().filter(|c| *c == '\t').count();
             let why = if prefix.contains('>') {
-                "it is inside a block quote"
+                m::N_IN_QUOTE
             } else if indent >= 4 {
-                "it is indented 4 spaces or more, so it renders as code"
+                m::N_INDENTED
             } else if spaces.is_empty() {
-                "`##` needs a space before the date"
+                m::N_NO_SPACE
             } else if spaces.contains(['\u{a0}', '\u{3000}']) {
-                "the space after `##` is not a plain space"
+                m::N_ODD_SPACE
             } else {
-                "it is inside a code block, an HTML block or comment, or a list item"
+                m::N_IN_BLOCK
             };
             let line = self.lines.line(start);
             self.log.problems.push(ReadProblem {
                 line,
                 column: self.lines.column(at),
-                kind: Problem::NotAnEntry(why.to_string()),
+                kind: Problem::NotAnEntry(why.into()),
             });
         }
     }

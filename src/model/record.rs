@@ -8,6 +8,7 @@ use crate::model::document::{Document, LineIndex, conflict_marker_lines};
 use crate::model::entry::{Detail, Entry, Field, Problem};
 use crate::model::reader::read_log;
 use crate::model::summary::Summary;
+use crate::msg::m;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -113,7 +114,7 @@ fn parse_with(
                     !recovered
                         .blanked_keys
                         .iter()
-                        .any(|k| d.message.contains(&format!("`{k}`")))
+                        .any(|k| d.message.to_string().contains(&format!("`{k}`")))
                 }),
         );
     }
@@ -133,23 +134,24 @@ fn parse_with(
     for p in log.problems {
         let (line, column) = (p.line, p.column);
         diagnostics.push(match p.kind {
-            Problem::BadHeading(message) => Diagnostic::error(line, column, Code::BadHeading, message)
-                .with_hint("write entry headings as `## YYYY-MM-DD channel @author`"),
-            Problem::MissingChannel => Diagnostic::warning(
-                line,
-                column,
-                Code::MissingChannel,
-                "entry heading has no channel; add one, like `phone` or `email`",
-            ),
+            Problem::BadHeading(message) => {
+                Diagnostic::error(line, column, Code::BadHeading, message)
+                    .with_hint(m::H_BAD_HEADING)
+            }
+            Problem::MissingChannel => {
+                Diagnostic::warning(line, column, Code::MissingChannel, m::D_MISSING_CHANNEL)
+            }
             Problem::NotAnEntry(why) => Diagnostic::warning(
                 line,
                 column,
                 Code::NotAnEntry,
-                format!("this looks like an entry heading but is not read as one: {why}"),
+                m::D_NOT_AN_ENTRY.with_text("why", why),
             )
-            .with_hint("write entry headings as `## YYYY-MM-DD channel` at the start of a line, outside code, comments, quotes and lists"),
-            Problem::UnclosedBlock(what) => Diagnostic::error(line, column, Code::UnclosedBlock, what)
-                .with_hint("close it, or everything after it (new entries too) is hidden inside it"),
+            .with_hint(m::H_NOT_AN_ENTRY),
+            Problem::UnclosedBlock(what) => {
+                Diagnostic::error(line, column, Code::UnclosedBlock, what)
+                    .with_hint(m::H_UNCLOSED_BLOCK)
+            }
         });
     }
     let mut entries = log.entries;
@@ -256,9 +258,8 @@ fn conflict_diagnostics(text: &str) -> Vec<Diagnostic> {
     conflict_marker_lines(text)
         .into_iter()
         .map(|line| {
-            Diagnostic::error(line, 1, Code::ConflictMarker, "git conflict marker").with_hint(
-                "resolve the merge conflict: keep the right lines and delete the markers",
-            )
+            Diagnostic::error(line, 1, Code::ConflictMarker, m::D_CONFLICT_MARKER)
+                .with_hint(m::H_CONFLICT_MARKER)
         })
         .collect()
 }
@@ -281,17 +282,17 @@ fn toml_diagnostic(e: &toml_edit::TomlError, loc: &Locator<'_>) -> Diagnostic {
             line,
             col,
             Code::BadDate,
-            format!("not a valid date: {message}"),
+            m::D_TOML_DATE.with("detail", message),
         )
-        .with_hint("write a date as YYYY-MM-DD, like 2024-01-24");
+        .with_hint(m::H_DATE_FORMAT);
     }
     Diagnostic::error(
         line,
         col,
         Code::TomlSyntax,
-        format!("TOML syntax: {message}"),
+        m::D_TOML_SYNTAX.with("detail", message),
     )
-    .with_hint("fix the front matter so it is valid TOML (strings need double quotes)")
+    .with_hint(m::H_TOML_SYNTAX)
 }
 
 impl Record {

@@ -5,6 +5,7 @@ use crate::model::config::Config;
 use crate::model::customer::{Priority, Status};
 use crate::model::dates::{Duration, parse_date_arg};
 use crate::model::edit::{Change, date_value};
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 use toml_edit::Value;
 
@@ -13,7 +14,7 @@ const NUMBER_KEYS: [&str; 2] = ["deal.amount", "size.employees"];
 const LIST_KEYS: [&str; 2] = ["tags", "pain_points"];
 
 /// Checks a stage value against the team's stages; returns it as the user wrote it.
-pub fn check_stage(raw: &str, config: &Config) -> Result<String, String> {
+pub fn check_stage(raw: &str, config: &Config) -> Result<String, Text> {
     config
         .stage_key(raw)
         .map(|_| raw.trim().to_string())
@@ -23,24 +24,30 @@ pub fn check_stage(raw: &str, config: &Config) -> Result<String, String> {
                 .iter()
                 .map(|s| format!("{} ({})", s.key, s.label))
                 .collect();
-            format!("unknown stage `{raw}`; use one of: {}", keys.join(", "))
+            m::MESSAGE_HINT
+                .with_text("message", m::D_UNKNOWN_STAGE.with("value", raw))
+                .with_text("hint", m::H_USE_ONE_OF.with("values", keys.join(", ")))
         })
 }
 
-pub fn check_status(raw: &str) -> Result<String, String> {
+pub fn check_status(raw: &str) -> Result<String, Text> {
     Status::parse(raw)
         .map(|_| raw.trim().to_string())
         .ok_or_else(|| {
-            format!(
-                "unknown status `{raw}`; use active, paused, won or lost (推进中 暂缓 已成交 丢单)"
-            )
+            m::MESSAGE_HINT
+                .with_text("message", m::D_UNKNOWN_STATUS.with("value", raw))
+                .with_text("hint", m::H_STATUSES)
         })
 }
 
-pub fn check_priority(raw: &str) -> Result<String, String> {
+pub fn check_priority(raw: &str) -> Result<String, Text> {
     Priority::parse(raw)
         .map(|_| raw.trim().to_string())
-        .ok_or_else(|| format!("unknown priority `{raw}`; use high, medium or low (高 中 低)"))
+        .ok_or_else(|| {
+            m::MESSAGE_HINT
+                .with_text("message", m::D_UNKNOWN_PRIORITY.with("value", raw))
+                .with_text("hint", m::H_PRIORITIES)
+        })
 }
 
 /// The `stage` / `status` field value for a change: `OLD -> NEW`, or just `NEW` when the old
@@ -57,7 +64,7 @@ pub fn change_text(key: &str, old: Option<&str>, new: &str, config: &Config) -> 
 }
 
 /// Checks that a dotted key is a plain key path (`next.due`, `contact.phone`).
-fn check_key(key: &str) -> Result<(), String> {
+fn check_key(key: &str) -> Result<(), Text> {
     let ok = !key.is_empty()
         && key.split('.').all(|part| {
             !part.is_empty()
@@ -68,30 +75,28 @@ fn check_key(key: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "`{key}` is not a field name; use letters, digits, `_` and `-`, with `.` for tables (next.due)"
-        ))
+        Err(m::E_NOT_A_FIELD_NAME.with("key", key))
     }
 }
 
 /// Turns `KEY=VALUE` into a change; an empty VALUE removes the key (not a required one).
-pub fn parse_assignment(pair: &str, config: &Config, today: NaiveDate) -> Result<Change, String> {
+pub fn parse_assignment(pair: &str, config: &Config, today: NaiveDate) -> Result<Change, Text> {
     let (key, value) = pair
         .split_once('=')
-        .ok_or_else(|| format!("`{pair}` is not KEY=VALUE, like priority=high"))?;
+        .ok_or_else(|| m::E_NOT_KEY_VALUE.with("pair", pair))?;
     let key = key.trim();
     check_key(key)?;
     let value = value.trim();
     if value.is_empty() {
         if config.rules.required.iter().any(|r| r == key) {
-            return Err(format!("`{key}` is required and cannot be removed"));
+            return Err(m::E_REQUIRED_KEY.with("key", key));
         }
         return Ok(Change::Remove(key.to_string()));
     }
     // An error never repeats a confidential value (it may end up in a shared terminal or log).
     let typed = typed_value(key, value, config, today).map_err(|e| {
         if config.touches(key) {
-            e.replace(value, "***")
+            e.hiding(value)
         } else {
             e
         }
@@ -105,7 +110,7 @@ pub fn typed_value(
     value: &str,
     config: &Config,
     today: NaiveDate,
-) -> Result<Value, String> {
+) -> Result<Value, Text> {
     let v = match key {
         "stage" => Value::from(check_stage(value, config)?),
         "status" => Value::from(check_status(value)?),
@@ -115,17 +120,17 @@ pub fn typed_value(
             Value::from(value)
         }
         "decision_chain" => {
-            return Err("decision_chain is a list of tables; edit it in the file".into());
+            return Err(m::E_CHAIN_IN_FILE.into());
         }
         k if DATE_KEYS.contains(&k) => date_value(parse_date_arg(value, today)?),
         k if NUMBER_KEYS.contains(&k) => {
-            number(value).ok_or_else(|| format!("{k} must be a number, like 650000"))?
+            number(value).ok_or_else(|| m::E_NOT_A_NUMBER.with("key", k))?
         }
         k if LIST_KEYS.contains(&k) => {
             if value.starts_with('[') {
                 value
                     .parse::<Value>()
-                    .map_err(|_| format!("{k}: `{value}` is not a TOML list"))?
+                    .map_err(|_| m::E_NOT_A_TOML_LIST.with("key", k).with("value", value))?
             } else {
                 Value::from_iter(
                     value
@@ -177,7 +182,7 @@ fn literal(text: &str) -> Option<Value> {
 mod tests {
     use super::*;
 
-    fn set(pair: &str) -> Result<String, String> {
+    fn set(pair: &str) -> Result<String, Text> {
         let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         match parse_assignment(pair, &Config::default(), today)? {
             Change::Set(k, v) => Ok(format!("{k}={}", v.to_string().trim())),

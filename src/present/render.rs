@@ -317,9 +317,20 @@ pub fn terminal_safe(text: &str, keep_colour: bool) -> String {
     out
 }
 
-/// A warning on stderr, made safe for the terminal.
-pub fn warn(message: &str) {
-    eprintln!("warning: {}", terminal_safe(message, false));
+/// A warning on stderr, made safe for the terminal: `warning: …` / `警告：…`.
+pub fn warn(message: &str, lang: crate::model::config::Lang) {
+    let line = crate::msg::m::WARNING_LINE
+        .with("message", message)
+        .render(lang);
+    eprintln!("{}", terminal_safe(&line, false));
+}
+
+/// A note on stderr (what a command did beyond what was asked): `note: …` / `说明：…`.
+pub fn note(message: &str, lang: crate::model::config::Lang) {
+    let line = crate::msg::m::NOTE_LINE
+        .with("message", message)
+        .render(lang);
+    eprintln!("{}", terminal_safe(&line, false));
 }
 
 /// A CSV cell that a spreadsheet could run as a formula (`=`, `+`, `-`, `@`, tab or CR first)
