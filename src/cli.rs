@@ -68,10 +68,10 @@ pub struct TableJsonCsv {
     #[arg(long, value_name = "table|json|csv", value_parser = ["table", "json", "csv"])]
     pub format: Option<String>,
     /// Print JSON: the same as --format json
-    #[arg(long, conflicts_with_all = ["format", "csv"])]
+    #[arg(long)]
     pub json: bool,
     /// Write CSV (UTF-8 with BOM, opens in Excel): the same as --format csv
-    #[arg(long, conflicts_with = "format")]
+    #[arg(long)]
     pub csv: bool,
 }
 
@@ -82,7 +82,7 @@ pub struct TableJson {
     #[arg(long, value_name = "table|json", value_parser = ["table", "json"])]
     pub format: Option<String>,
     /// Print JSON: the same as --format json
-    #[arg(long, conflicts_with = "format")]
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -497,7 +497,7 @@ pub struct StatsArgs {
     #[arg(long, value_enum, default_value_t = Period::Month)]
     pub period: Period,
     /// How many periods to show, the current one last (default 2: this one and the one before), e.g. --last 8
-    #[arg(long, value_name = "N", conflicts_with = "since")]
+    #[arg(long, value_name = "N")]
     pub last: Option<u32>,
     /// First day of an explicit range, one column per period in it, e.g. --since 2026-09-01 or --since -4w
     #[arg(long, value_name = "DATE")]
@@ -512,10 +512,10 @@ pub struct StatsArgs {
     #[arg(long, value_enum)]
     pub by: Option<StatsBy>,
     /// Write CSV (UTF-8 with BOM, opens in Excel; rates in percent): the same as --format csv
-    #[arg(long, conflicts_with = "format")]
+    #[arg(long)]
     pub csv: bool,
     /// Print JSON: the same as --format json
-    #[arg(long, conflicts_with_all = ["format", "csv"])]
+    #[arg(long)]
     pub json: bool,
     /// Output format: table, json, csv, or markdown (the review to paste into a chat or a wiki)
     #[arg(long, value_enum, value_name = "FORMAT")]

@@ -117,12 +117,12 @@ fn due_filters_by_owner_and_prints_reasons_in_the_table() {
     assert_eq!(names, vec![("Streak Co".to_string(), 5)]);
     let table = s.run(&["due"]).ok().stdout;
     assert!(
-        table.contains("cadence 3d, last contact 6 days ago"),
+        table.contains("every 3 days, last contact 6 days ago"),
         "{table}"
     );
     assert!(table.contains("change channel"), "{table}");
     assert!(
-        table.lines().nth(1).unwrap().starts_with("overdue 5d"),
+        table.lines().nth(1).unwrap().starts_with("overdue 5 days"),
         "{table}"
     );
     assert!(!table.contains('\u{1b}'), "no colour into a pipe");
@@ -894,12 +894,34 @@ fn stats_week_with_no_entries_and_owner_breakdowns() {
     );
 }
 
+/// Issue 14 changed the default window on purpose: without --since the review is this period
+/// beside the one before (it was the last six months, or eight weeks); --last N asks for N
+/// columns and a total, as the old default did.
 #[test]
-fn stats_table_is_readable_and_defaults_to_six_months() {
+fn stats_table_is_readable_and_defaults_to_this_period_beside_the_last() {
     let s = Sandbox::new("stats");
     let out = s.run(&["stats"]).ok().stdout;
     assert!(
-        out.starts_with("Review 2026-06-01 … 2026-11-26 by month"),
+        out.starts_with("Review of 2026-11, beside the month before"),
+        "{out}"
+    );
+    let header = out.lines().nth(2).unwrap();
+    for label in ["2026-10", "2026-11", "Change"] {
+        assert!(header.contains(label), "{header}");
+    }
+    assert!(
+        out.contains("Reach rate              67%      50%    -17 pp"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Avg cycle           51 days  64 days  +13 days"),
+        "{out}"
+    );
+    let out = s.run(&["stats", "--last", "6"]).ok().stdout;
+    assert!(
+        out.starts_with(
+            "Review of the last 6 months, 2026-06-01 … 2026-11-26, one column per month"
+        ),
         "{out}"
     );
     let header = out.lines().nth(2).unwrap();
@@ -910,6 +932,9 @@ fn stats_table_is_readable_and_defaults_to_six_months() {
     assert!(out.contains("price") && out.contains("50%"), "{out}");
     assert!(out.contains("Delta") && out.contains("3 in a row"), "{out}");
     let weeks = stats_json(&s, &["--period", "week"]);
+    assert_eq!(weeks["periods"].as_array().unwrap().len(), 2);
+    assert_eq!(weeks["since"], "2026-11-16");
+    let weeks = stats_json(&s, &["--period", "week", "--last", "8"]);
     assert_eq!(weeks["periods"].as_array().unwrap().len(), 8);
     assert_eq!(weeks["since"], "2026-10-05");
     let zh = s.run(&["stats", "--lang", "zh"]).ok().stdout;
@@ -920,10 +945,14 @@ fn stats_table_is_readable_and_defaults_to_six_months() {
         .stdout;
     assert!(csv.starts_with("\u{feff}period,start,end,entries"), "{csv}");
     assert!(
+        csv.contains(",reach_rate_pct,conversion_rate_pct,"),
+        "rates are percents and say so: {csv}"
+    );
+    assert!(
         csv.lines()
             .last()
             .unwrap()
-            .starts_with("total,2026-09-01,2026-11-26,15,6,9,5,0.6000"),
+            .starts_with("total,2026-09-01,2026-11-26,15,6,9,5,60.0"),
         "{csv}"
     );
     s.run(&["stats", "--since", "2026-12-01", "--until", "2026-11-01"])
@@ -1685,10 +1714,10 @@ fn csv_opens_in_excel_with_chinese_intact_and_secrets_masked() {
     assert!(due.lines().next().unwrap().ends_with("customer,file,owner,stage,status,priority,due,overdue_days,reasons,last_contact,next_action,hints"));
     assert_eq!(
         due.lines().nth(1).unwrap(),
-        "Streak Co,customers/streak.md,bob,potential,active,medium,2026-11-21,5,\"cadence 7d, last contact 12 days ago\",2026-11-14,,change channel: the last 3 contacts went unanswered"
+        "Streak Co,customers/streak.md,bob,potential,active,medium,2026-11-21,5,\"every 7 days, last contact 12 days ago\",2026-11-14,,change channel: the last 3 contacts went unanswered"
     );
     assert!(
-        due.contains(",\"assist \"\"presales-zhou: demo environment\"\" due 4 days ago\","),
+        due.contains(",\"assist \"\"presales-zhou: demo environment\"\" overdue 4 days\","),
         "CSV quoting: {due}"
     );
 }
@@ -1719,7 +1748,7 @@ fn chinese_labels_everywhere_a_person_reads() {
         show.contains("客户档案")
             && show.contains("待办事项")
             && show.contains("电话")
-            && show.contains("反馈: 很满意"),
+            && show.contains("反馈：很满意"),
         "{show}"
     );
     assert!(
@@ -1732,7 +1761,7 @@ fn chinese_labels_everywhere_a_person_reads() {
         s.run(&["log", "cadence", "-m", "好"])
             .ok()
             .stdout
-            .starts_with("已记录 Cadence Co 的 2026-11-26 phone 跟进")
+            .starts_with("已记录 Cadence Co 的 2026-11-26 电话跟进")
     );
     // JSON stays English and stable whatever the language.
     assert_eq!(
@@ -1774,7 +1803,7 @@ fn colour_follows_the_flag_no_color_and_pipes() {
     );
     let colored = s.run(&["due", "--color", "always"]).ok().stdout;
     assert!(
-        colored.contains("\u{1b}[31moverdue 5d"),
+        colored.contains("\u{1b}[31moverdue 5 days"),
         "overdue rows are red: {colored:?}"
     );
     assert!(

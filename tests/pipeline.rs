@@ -310,7 +310,9 @@ fn pipeline_refuses_a_bad_window_or_metric_in_one_sentence() {
 #[test]
 fn stats_new_numbers_match_the_hand_count() {
     let s = Sandbox::new("pipeline");
-    let j = run_json(&s, &["stats", "--period", "month"]);
+    // The last six months (the default before issue 14 was six months; now it is this month
+    // beside the last).
+    let j = run_json(&s, &["stats", "--period", "month", "--last", "6"]);
     let per = |key: &str| -> Vec<Value> {
         j["periods"]
             .as_array()
@@ -399,7 +401,7 @@ fn stats_new_numbers_match_the_hand_count() {
         json!([{"reason": "Chose a cheaper competitor", "count": 1, "share": 1.0}])
     );
     // The table and the CSV carry them too.
-    let table = s.run(&["stats"]).ok().stdout;
+    let table = s.run(&["stats", "--last", "6"]).ok().stdout;
     assert!(
         table.contains("Promise kept rate") && table.contains("33%"),
         "{table}"
@@ -408,28 +410,30 @@ fn stats_new_numbers_match_the_hand_count() {
         table.contains("Lost reasons") && table.contains("(none given)"),
         "{table}"
     );
-    let csv = s.run(&["stats", "--csv"]).ok().stdout;
+    let csv = s.run(&["stats", "--csv", "--last", "6"]).ok().stdout;
     assert!(
         csv.lines().next().unwrap().ends_with(
-            ",new_customers,promises_due,promises_kept,promise_kept_rate,overdue_promises,overdue_assists"
+            ",new_customers,promises_due,promises_kept,promise_kept_rate_pct,overdue_promises,overdue_assists"
         ),
         "{csv}"
     );
     assert!(
-        csv.lines().last().unwrap().ends_with(",9,6,2,0.3333,2,1"),
+        csv.lines().last().unwrap().ends_with(",9,6,2,33.3,2,1"),
         "{csv}"
     );
     // --format json is --json.
     assert_eq!(
-        s.run(&["stats", "--format", "json"]).ok().json(),
-        run_json(&s, &["stats"])
+        s.run(&["stats", "--format", "json", "--last", "6"])
+            .ok()
+            .json(),
+        run_json(&s, &["stats", "--last", "6"])
     );
 }
 
 #[test]
 fn promises_count_for_the_rep_who_made_them() {
     let s = Sandbox::new("pipeline");
-    let j = run_json(&s, &["stats", "--by", "owner"]);
+    let j = run_json(&s, &["stats", "--by", "owner", "--last", "6"]);
     let get = |owner: &str, key: &str| {
         j["owners"]
             .as_array()
@@ -583,7 +587,7 @@ fn the_markdown_review_renders_as_tables_and_headings_without_html() {
     for lang in ["en", "zh"] {
         let md = s
             .run(&[
-                "--lang", lang, "stats", "--period", "month", "--format", "markdown",
+                "--lang", lang, "stats", "--period", "month", "--last", "6", "--format", "markdown",
             ])
             .ok()
             .stdout;
@@ -726,20 +730,23 @@ fn explain_names_the_file_and_line_behind_a_number() {
     let s = Sandbox::new("pipeline");
     // stats: Beta became won at beta.md:29 (stage: intent -> won and status: active -> won
     // in one entry — one win).
-    let out = s.run(&["stats", "--explain", "won"]).ok().stdout;
+    let out = s
+        .run(&["stats", "--explain", "won", "--last", "6"])
+        .ok()
+        .stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "won = 1  (2026-06-01 … 2026-11-26)");
     assert_eq!(
         lines[3..],
         ["customers/beta.md:29: Beta — 2026-08-19 stage: intent -> won"]
     );
-    let j = run_json(&s, &["stats", "--explain", "won"]);
+    let j = run_json(&s, &["stats", "--explain", "won", "--last", "6"]);
     assert_eq!(j["value"], 1);
     assert_eq!(j["items"][0]["file"], "customers/beta.md");
     assert_eq!(j["items"][0]["line"], 29);
     // A rate lists both sides: ✓ kept, ✗ broken (2 of 6).
     let out = s
-        .run(&["stats", "--explain", "promise_kept_rate"])
+        .run(&["stats", "--explain", "promise_kept_rate", "--last", "6"])
         .ok()
         .stdout;
     assert!(out.starts_with("promise_kept_rate = 33% (2/6)"), "{out}");
@@ -754,7 +761,10 @@ fn explain_names_the_file_and_line_behind_a_number() {
         "{out}"
     );
     // A group names one row: the objection category, by its Chinese alias too.
-    let j = run_json(&s, &["stats", "--explain", "objections:价格"]);
+    let j = run_json(
+        &s,
+        &["stats", "--explain", "objections:价格", "--last", "6"],
+    );
     assert_eq!(
         pick(&j["items"], &["file", "line"]),
         vec![
@@ -762,7 +772,10 @@ fn explain_names_the_file_and_line_behind_a_number() {
             vec![json!("customers/zeta.md"), json!(19)]
         ]
     );
-    let j = run_json(&s, &["stats", "--explain", "lost_reasons:none"]);
+    let j = run_json(
+        &s,
+        &["stats", "--explain", "lost_reasons:none", "--last", "6"],
+    );
     assert_eq!(
         pick(&j["items"], &["file", "line"]),
         vec![vec![json!("customers/iota.md"), json!(17)]]

@@ -24,27 +24,27 @@ use std::time::{Duration, Instant};
 // Same-day order: priority high → low, then name (Acme high before 深圳 低 on 11-20), and a
 // customer's next action before its promise, assist and cadence (Ningbo on 12-02).
 const DEMO_AGENDA_EN: &str = r#"Overdue (13)
-  overdue 110d  Tianjin Chemicals       li.wei     Contact      cadence 7d, last contact 2026-08-01 (potential)
-  overdue 78d   佛山家具集团            chen.hao   Contact      cadence 7d, last contact 2026-09-02 (potential)
-  overdue 68d   Qingdao Brewery Supply  li.wei     Contact      cadence 30d, last contact 2026-08-20 (maintenance)
-  overdue 19d   Xiamen Harbor Shipping  chen.hao   Contact      cadence 30d, last contact 2026-10-08 (maintenance)
-  overdue 16d   Blue River Logistics    li.wei     Contact      cadence 7d, last contact 2026-11-03 (potential)
-  overdue 6d    Acme Manufacturing      li.wei     Promise      send the trial agreement
-  overdue 6d    深圳前海科技            chen.hao   Contact      never contacted (potential)
-  overdue 5d    Acme Manufacturing      li.wei     Contact      cadence 3d, last contact 2026-11-18 (intent)
-  overdue 4d    Wuxi Solar              zhang.min  Contact      cadence 5d, last contact 2026-11-17 (intent)
-  overdue 3d    南宁农业科技            chen.hao   Contact      cadence 3d, last contact 2026-11-20 (intent)
-  overdue 2d    Acme Manufacturing      li.wei     Assist       presales-zhou: technical integration plan
-  overdue 1d    Acme Manufacturing      li.wei     Next action  Confirm the date of the technical review with Liu Yang
-  overdue 1d    华东精密机械有限公司    zhang.min  Assist       finance-wu: 核算分期利息
+  overdue 110 days  Tianjin Chemicals       li.wei     Contact      every 7 days, last contact 2026-08-01 (potential)
+  overdue 78 days   佛山家具集团            chen.hao   Contact      every 7 days, last contact 2026-09-02 (potential)
+  overdue 68 days   Qingdao Brewery Supply  li.wei     Contact      every 30 days, last contact 2026-08-20 (maintenance)
+  overdue 19 days   Xiamen Harbor Shipping  chen.hao   Contact      every 30 days, last contact 2026-10-08 (maintenance)
+  overdue 16 days   Blue River Logistics    li.wei     Contact      every 7 days, last contact 2026-11-03 (potential)
+  overdue 6 days    Acme Manufacturing      li.wei     Promise      send the trial agreement
+  overdue 6 days    深圳前海科技            chen.hao   Contact      never contacted (potential)
+  overdue 5 days    Acme Manufacturing      li.wei     Contact      every 3 days, last contact 2026-11-18 (intent)
+  overdue 4 days    Wuxi Solar              zhang.min  Contact      every 5 days, last contact 2026-11-17 (intent)
+  overdue 3 days    南宁农业科技            chen.hao   Contact      every 3 days, last contact 2026-11-20 (intent)
+  overdue 2 days    Acme Manufacturing      li.wei     Assist       presales-zhou: technical integration plan
+  overdue 1 day     Acme Manufacturing      li.wei     Next action  Confirm the date of the technical review with Liu Yang
+  overdue 1 day     华东精密机械有限公司    zhang.min  Assist       finance-wu: 核算分期利息
 
 Thu 2026-11-26 · today
-  Shanghai MedTech        li.wei     Contact      cadence 3d, last contact 2026-11-23 (intent)
   南宁农业科技            chen.hao   Next action  安排总经理到厦门案例客户参观
-  杭州云帆贸易            zhang.min  Contact      cadence 7d, last contact 2026-11-19 (potential)
+  Shanghai MedTech        li.wei     Contact      every 3 days, last contact 2026-11-23 (intent)
+  杭州云帆贸易            zhang.min  Contact      every 7 days, last contact 2026-11-19 (potential)
 
 Fri 2026-11-27 · tomorrow
-  华东精密机械有限公司    zhang.min  Contact      cadence 3d, last contact 2026-11-24 (intent)
+  华东精密机械有限公司    zhang.min  Contact      every 3 days, last contact 2026-11-24 (intent)
   杭州云帆贸易            zhang.min  Next action  发送跨境电商库存方案
 
 Sat 2026-11-28
@@ -56,38 +56,38 @@ Mon 2026-11-30
   Shanghai MedTech        li.wei     Promise      final GMP validation package
 
 Tue 2026-12-01
-  Pearl Bay Foods         chen.hao   Contact      cadence 3d, last contact 2026-08-02 (intent)
+  Pearl Bay Foods         chen.hao   Contact      every 3 days, last contact 2026-08-02 (intent)
   Wuxi Solar              zhang.min  Next action  Price comparison sheet against the incumbent
 
 Wed 2026-12-02
   Ningbo Auto Parts       li.wei     Next action  Kick-off meeting for the phase-two rollout
-  Ningbo Auto Parts       li.wei     Contact      cadence 30d, last contact 2026-11-02 (won)
+  Ningbo Auto Parts       li.wei     Contact      every 30 days, last contact 2026-11-02 (won)
 
 26 items through 2026-12-02: 13 overdue, 3 today, 10 later
 "#;
 
 const DEMO_AGENDA_ZH: &str = r#"已逾期（13 项）
-  逾期 110 天  Tianjin Chemicals       li.wei     联系    节奏 7d，上次联系 2026-08-01（潜在）
-  逾期 78 天   佛山家具集团            chen.hao   联系    节奏 7d，上次联系 2026-09-02（潜在）
-  逾期 68 天   Qingdao Brewery Supply  li.wei     联系    节奏 30d，上次联系 2026-08-20（维护）
-  逾期 19 天   Xiamen Harbor Shipping  chen.hao   联系    节奏 30d，上次联系 2026-10-08（维护）
-  逾期 16 天   Blue River Logistics    li.wei     联系    节奏 7d，上次联系 2026-11-03（潜在）
+  逾期 110 天  Tianjin Chemicals       li.wei     联系    节奏 7 天，上次联系 2026-08-01（潜在）
+  逾期 78 天   佛山家具集团            chen.hao   联系    节奏 7 天，上次联系 2026-09-02（潜在）
+  逾期 68 天   Qingdao Brewery Supply  li.wei     联系    节奏 30 天，上次联系 2026-08-20（维护）
+  逾期 19 天   Xiamen Harbor Shipping  chen.hao   联系    节奏 30 天，上次联系 2026-10-08（维护）
+  逾期 16 天   Blue River Logistics    li.wei     联系    节奏 7 天，上次联系 2026-11-03（潜在）
   逾期 6 天    Acme Manufacturing      li.wei     承诺    send the trial agreement
   逾期 6 天    深圳前海科技            chen.hao   联系    从未联系（潜在）
-  逾期 5 天    Acme Manufacturing      li.wei     联系    节奏 3d，上次联系 2026-11-18（意向）
-  逾期 4 天    Wuxi Solar              zhang.min  联系    节奏 5d，上次联系 2026-11-17（意向）
-  逾期 3 天    南宁农业科技            chen.hao   联系    节奏 3d，上次联系 2026-11-20（意向）
+  逾期 5 天    Acme Manufacturing      li.wei     联系    节奏 3 天，上次联系 2026-11-18（意向）
+  逾期 4 天    Wuxi Solar              zhang.min  联系    节奏 5 天，上次联系 2026-11-17（意向）
+  逾期 3 天    南宁农业科技            chen.hao   联系    节奏 3 天，上次联系 2026-11-20（意向）
   逾期 2 天    Acme Manufacturing      li.wei     协助    presales-zhou: technical integration plan
   逾期 1 天    Acme Manufacturing      li.wei     下一步  Confirm the date of the technical review with Liu Yang
   逾期 1 天    华东精密机械有限公司    zhang.min  协助    finance-wu: 核算分期利息
 
 11月26日 周四 · 今天
-  Shanghai MedTech        li.wei     联系    节奏 3d，上次联系 2026-11-23（意向）
   南宁农业科技            chen.hao   下一步  安排总经理到厦门案例客户参观
-  杭州云帆贸易            zhang.min  联系    节奏 7d，上次联系 2026-11-19（潜在）
+  Shanghai MedTech        li.wei     联系    节奏 3 天，上次联系 2026-11-23（意向）
+  杭州云帆贸易            zhang.min  联系    节奏 7 天，上次联系 2026-11-19（潜在）
 
 11月27日 周五 · 明天
-  华东精密机械有限公司    zhang.min  联系    节奏 3d，上次联系 2026-11-24（意向）
+  华东精密机械有限公司    zhang.min  联系    节奏 3 天，上次联系 2026-11-24（意向）
   杭州云帆贸易            zhang.min  下一步  发送跨境电商库存方案
 
 11月28日 周六
@@ -99,12 +99,12 @@ const DEMO_AGENDA_ZH: &str = r#"已逾期（13 项）
   Shanghai MedTech        li.wei     承诺    final GMP validation package
 
 12月1日 周二
-  Pearl Bay Foods         chen.hao   联系    节奏 3d，上次联系 2026-08-02（意向）
+  Pearl Bay Foods         chen.hao   联系    节奏 3 天，上次联系 2026-08-02（意向）
   Wuxi Solar              zhang.min  下一步  Price comparison sheet against the incumbent
 
 12月2日 周三
   Ningbo Auto Parts       li.wei     下一步  Kick-off meeting for the phase-two rollout
-  Ningbo Auto Parts       li.wei     联系    节奏 30d，上次联系 2026-11-02（成交）
+  Ningbo Auto Parts       li.wei     联系    节奏 30 天，上次联系 2026-11-02（成交）
 
 截至 2026-12-02 共 26 项：逾期 13，今天 3，之后 10
 "#;
@@ -573,7 +573,7 @@ fn dingtalk_one_signed_markdown_message_per_owner_with_mentions() {
         "{li_text}"
     );
     assert!(li_text.contains("**Promises to customers**"));
-    assert!(li_text.contains("寄送样品,含说明书; 保修卡 · overdue 2d"));
+    assert!(li_text.contains("寄送样品,含说明书; 保修卡 · overdue 2 days"));
     assert_eq!(li["at"]["atMobiles"], serde_json::json!(["13800000000"]));
     assert_eq!(li["at"]["atUserIds"], serde_json::json!([]));
     // zhang.min: Acme's cadence, mentioned by DingTalk user ID.
@@ -622,7 +622,7 @@ fn wecom_markdown_with_userid_mentions() {
         "{content}"
     );
     assert!(
-        content.contains("**按节奏该联系了**\n\n- **Acme**：节奏 7d，上次联系 2026-11-19 · 今天"),
+        content.contains("**按节奏该联系了**\n\n- **Acme**：节奏 7 天，上次联系 2026-11-19 · 今天"),
         "{content}"
     );
 }

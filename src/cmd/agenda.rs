@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::dates::add_days;
 use crate::model::summary::Summary;
+use crate::msg::m;
 use crate::present::i18n::stage_label;
 use crate::present::reach::{day_heading, kind_label, lateness, one_line, what, words};
 use crate::present::render::{Tone, json, paint, width};
@@ -83,19 +84,15 @@ pub fn run(args: &AgendaArgs, ctx: &Ctx) -> Result<Output> {
         .chain(agenda.days.iter().flat_map(|(_, l)| l))
         .collect();
     if all.is_empty() {
-        let none = match lang {
-            Lang::En => format!("Nothing falls due by {until}.\n"),
-            Lang::Zh => format!("截至 {until} 没有到期的事项。\n"),
-        };
-        return Ok(Output::text(none));
+        let none = m::AGENDA_NOTHING.with("until", until).render(lang);
+        return Ok(Output::text(none + "\n"));
     }
     let cols = Columns::of(&all, &agenda.overdue, lang, ctx.today);
     let mut out = String::new();
     if !agenda.overdue.is_empty() {
-        let head = match lang {
-            Lang::En => format!("Overdue ({})", agenda.overdue.len()),
-            Lang::Zh => format!("已逾期（{} 项）", agenda.overdue.len()),
-        };
+        let head = m::AGENDA_OVERDUE
+            .with("n", agenda.overdue.len())
+            .render(lang);
         out.push_str(&paint(&head, Tone::Overdue, ctx.color));
         out.push('\n');
         for item in &agenda.overdue {
@@ -128,16 +125,17 @@ pub fn run(args: &AgendaArgs, ctx: &Ctx) -> Result<Output> {
         .filter(|(d, _)| *d == ctx.today)
         .map_or(0, |(_, l)| l.len());
     let later = all.len() - overdue - today;
-    out.push_str(&match lang {
-        Lang::En => format!(
-            "\n{} items through {until}: {overdue} overdue, {today} today, {later} later\n",
-            all.len()
-        ),
-        Lang::Zh => format!(
-            "\n截至 {until} 共 {} 项：逾期 {overdue}，今天 {today}，之后 {later}\n",
-            all.len()
-        ),
-    });
+    out.push('\n');
+    out.push_str(
+        &m::AGENDA_SUMMARY
+            .with("n", all.len())
+            .with("until", until)
+            .with("overdue", overdue)
+            .with("today", today)
+            .with("later", later)
+            .render(lang),
+    );
+    out.push('\n');
     Ok(Output::text(out))
 }
 
@@ -204,16 +202,13 @@ impl Columns {
         }
         cells.push(pad(&one_line(&c.name), self.customer));
         cells.push(pad(&one_line(c.owner.as_deref().unwrap_or("")), self.owner));
-        cells.push(pad(kind_label(item.reason.kind(), lang), self.kind));
+        cells.push(pad(&kind_label(item.reason.kind(), lang), self.kind));
         let mut words = one_line(&words(item, lang));
         if let Some(stage) = c.stage.as_deref()
             && item.reason.kind() == "cadence"
         {
             let stage = stage_label(Some(stage), config, lang);
-            words.push_str(&match lang {
-                Lang::En => format!(" ({stage})"),
-                Lang::Zh => format!("（{stage}）"),
-            });
+            words = m::PAREN.with("a", words).with("b", stage).render(lang);
         }
         cells.push(words);
         format!("{}\n", cells.join("  ").trim_end())

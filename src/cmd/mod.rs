@@ -30,7 +30,10 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Log(a) => log::run(&a, &with_json(ctx, &a.output)?),
         Command::Due(a) => due::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
         Command::Agenda(a) => agenda::run(&a, &with_json(ctx, &a.output)?),
-        Command::Export(c) => export::run(&c, ctx),
+        Command::Export(c) => {
+            let crate::cli::ExportCommand::Ics(a) = &c;
+            export::run(&c, &revealed(ctx, &a.reveal))
+        }
         Command::Notify(a) => notify::run(&a, ctx),
         Command::List(a) => list::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
         Command::Show(a) => show::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),

@@ -140,7 +140,7 @@ impl Fields {
         for (key, slot, label) in [
             ("industry", &mut self.industry, m::INDUSTRY),
             ("owner", &mut self.owner, m::OWNER),
-            ("contact.name", &mut self.contact, m::CONTACT),
+            ("contact.name", &mut self.contact, m::CONTACT_NAME),
         ] {
             if slot.is_none() && required(key) {
                 *slot = ask(&label.get(lang))?;

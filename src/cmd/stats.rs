@@ -71,6 +71,9 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             })
             .transpose()
     };
+    if args.last.is_some() && args.since.is_some() {
+        return Err(m::E_LAST_WITH_SINCE.into());
+    }
     let until = date(&args.until, "--until")?.unwrap_or(ctx.today);
     // The window: an explicit range, or the review — this period beside the one before (or
     // the last N periods), ending with the one that holds --until (today).

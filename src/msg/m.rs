@@ -424,4 +424,38 @@ catalogue! {
     E_SEVERAL_ITEMS: "several open items match; add words to pick one:\n  {items}" => "有多个未完成事项匹配；请多写几个字来选定一个：\n  {items}";
     E_NOT_TICKED: "{file}:{line}: the item would not read back as ticked; tick its box by hand; nothing was written" => "{file}:{line}：这一项读回来后没有被勾选；请手动勾选；未写入任何内容";
     DONE: "Done: {item}" => "已完成：{item}";
+    CONTACT_NAME: "Contact name" => "联系人姓名";
+    E_LAST_WITH_SINCE: "--last counts periods back from --until and --since gives the first day; give one of them" => "--last 从 --until 往回数周期，--since 给出起始日；只给其中一个";
+
+    // agenda, calendar, digest.
+    KIND_NEXT: "Next action" => "下一步";
+    KIND_PROMISE: "Promise" => "承诺";
+    KIND_ASSIST: "Assist" => "协助";
+    KIND_TASK: "To-do" => "待办";
+    KIND_CONTACT: "Contact" => "联系";
+    HEAD_NEXT: "Next actions" => "下一步行动";
+    HEAD_PROMISE: "Promises to customers" => "对客户的承诺";
+    HEAD_ASSIST: "Help asked of colleagues" => "协助事项";
+    HEAD_TASK: "Other to-dos" => "其他待办";
+    HEAD_CONTACT: "Time to get in touch (cadence)" => "按节奏该联系了";
+    WHAT_NEXT_BARE: "next action" => "下一步";
+    WHAT_NEXT: "next action: {text}" => "下一步：{text}";
+    WHAT_PROMISE: "promised: {text}" => "承诺：{text}";
+    WHAT_ASSIST: "assist: {text}" => "协助：{text}";
+    WHAT_TASK: "to-do: {text}" => "待办：{text}";
+    NEVER_CONTACTED: "never contacted" => "从未联系";
+    MON: "Mon" => "周一";
+    TUE: "Tue" => "周二";
+    WED: "Wed" => "周三";
+    THU: "Thu" => "周四";
+    FRI: "Fri" => "周五";
+    SAT: "Sat" => "周六";
+    SUN: "Sun" => "周日";
+    /// A chrono format: the date in a day heading.
+    DAY_DATE_FORMAT: "%Y-%m-%d" => "%-m月%-d日";
+    DAY_HEADING: "{weekday} {date}" => "{date} {weekday}";
+    DAY_RELATIVE: "{day} · {rel}" => "{day} · {rel}";
+    AGENDA_NOTHING: "Nothing falls due by {until}." => "截至 {until} 没有到期的事项。";
+    AGENDA_OVERDUE: "Overdue ({n})" => "已逾期（{n} 项）";
+    AGENDA_SUMMARY: "{n} {n|item|items} through {until}: {overdue} overdue, {today} today, {later} later" => "截至 {until} 共 {n} 项：逾期 {overdue}，今天 {today}，之后 {later}";
 }

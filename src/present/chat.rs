@@ -299,7 +299,7 @@ fn digest(
             continue;
         }
         // A blank line after the heading: DingTalk and WeCom start a list only after one.
-        text.push_str(&style.b(kind_heading(kind, lang)));
+        text.push_str(&style.b(&kind_heading(kind, lang)));
         text.push_str("\n\n");
         let mut group = group;
         group.sort_by_key(|i| i.date());
