@@ -163,7 +163,7 @@ pub enum Command {
     Sync(SyncArgs),
     /// The review (复盘): reach, conversion, cycle, objections, promises kept, lost reasons, streaks, stale customers
     #[command(
-        after_help = "Example:\n  followup stats --period month\n  followup stats --period week --by owner\n  followup stats --period week --format markdown   (the review to paste into a chat or a wiki)\n  followup stats --explain won                     (the entry behind each win)"
+        after_help = "Without --since the review is this period beside the one before, with the change.\nExample:\n  followup stats --period week                     (this week beside last week)\n  followup stats --period month --last 6           (six months and a total)\n  followup stats --since 2026-09-01 --until 2026-11-30\n  followup stats --period week --by owner\n  followup stats --period week --format markdown   (the review to paste into a chat or a wiki)\n  followup stats --explain won                     (the entry behind each win)"
     )]
     Stats(StatsArgs),
     /// The pipeline and forecast: per stage the customers, amount and weighted amount; the open
@@ -508,7 +508,7 @@ pub struct StatsArgs {
     /// Only this owner's customers, e.g. --owner li.wei
     #[arg(long, value_name = "NAME")]
     pub owner: Option<String>,
-    /// One column per owner instead of per period, over the whole range
+    /// One column per owner instead of per period (over the range; by default this period)
     #[arg(long, value_enum)]
     pub by: Option<StatsBy>,
     /// Write CSV (UTF-8 with BOM, opens in Excel; rates in percent): the same as --format csv
@@ -611,4 +611,95 @@ pub struct MergeArgs {
     /// Their side's name (git's %Y)
     #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub theirs_label: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every command, option and argument in every `--help` says what it is for in one line.
+    #[test]
+    fn every_option_and_argument_has_a_description() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", cmd.get_name()).trim().to_string();
+            if cmd.get_about().is_none() && path != "followup" {
+                missing.push(format!("{path}: the command"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                if help.trim().is_empty() {
+                    missing.push(format!("{path}: {id}"));
+                }
+                if help.contains('\n') {
+                    missing.push(format!("{path}: {id} has more than one line"));
+                }
+                let takes_value = arg.get_action().takes_values();
+                for value in arg
+                    .get_possible_values()
+                    .into_iter()
+                    .filter(|_| takes_value)
+                {
+                    if value.get_help().is_none() && !matches!(id, "shell" | "format") {
+                        missing.push(format!("{path}: {id} value {}", value.get_name()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "no description: {missing:#?}");
+    }
+
+    /// Output options are offered where they act; the global spellings stay for scripts.
+    #[test]
+    fn options_only_where_they_act() {
+        let mut cli = Cli::command();
+        cli.build();
+        let sub = |name: &str| cli.find_subcommand(name).unwrap().clone();
+        let has = |cmd: &clap::Command, id: &str| cmd.get_arguments().any(|a| a.get_id() == id);
+        for data in ["due", "list", "pipeline"] {
+            for id in ["format", "json", "csv", "reveal"] {
+                assert!(has(&sub(data), id), "{data} --{id}");
+            }
+        }
+        for name in ["init", "completions", "man"] {
+            for id in ["json", "csv", "reveal", "format"] {
+                assert!(!has(&sub(name), id), "{name} offers --{id}");
+            }
+        }
+        assert!(!has(&sub("log"), "reveal") && !has(&sub("log"), "csv"));
+        // The global position still parses.
+        for args in [
+            &["followup", "--json", "due"][..],
+            &["followup", "--reveal", "list"],
+            &["followup", "due", "--json"],
+            &[
+                "followup",
+                "-C",
+                "x",
+                "--today",
+                "2026-11-26",
+                "--lang",
+                "zh",
+                "--color",
+                "never",
+                "due",
+            ],
+            &["followup", "due", "--lang", "zh"],
+        ] {
+            assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
+        }
+        let help = sub("due").render_help().to_string();
+        assert!(help.contains("--lang <en|zh>"), "{help}");
+        assert!(help.contains("Global options"), "{help}");
+        assert!(help.contains("--format <table|json|csv>"), "{help}");
+    }
 }

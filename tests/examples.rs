@@ -18,9 +18,18 @@ fn docs_examples() {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         // The demo as a team's folder outside git: in this repository's own clone `check`
         // would rightly warn that no merge driver is registered (merge-driver-missing).
+        // The same for the fixture with problems (tests/fixtures/check).
         .env(
             "GIT_CEILING_DIRECTORIES",
-            demo.parent().unwrap().display().to_string(),
+            format!(
+                "{}:{}",
+                demo.parent().unwrap().display(),
+                demo.parent()
+                    .unwrap()
+                    .with_file_name("tests")
+                    .join("fixtures")
+                    .display()
+            ),
         )
         .case("docs/examples/*.md");
 }

@@ -14,9 +14,7 @@ use crate::model::config::{Config, Lang};
 use crate::model::dates::parse_date_arg;
 use crate::model::record::Record;
 use crate::present::i18n::t;
-use crate::present::render::{
-    Align, Table, Tone, csv, format_amount, format_money, json, mask, paint,
-};
+use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask, paint};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -69,7 +67,13 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
     let date = |d: &Option<String>, what: &str| {
         d.as_deref()
             .map(|d| {
-                parse_date_arg(d, ctx.today).map_err(|e| Error::Usage(format!("--{what}: {e}")))
+                parse_date_arg(d, ctx.today).map_err(|e| {
+                    Error::Text(
+                        crate::msg::m::E_FLAG
+                            .with("flag", format!("--{what}"))
+                            .with_text("detail", e),
+                    )
+                })
             })
             .transpose()
     };
@@ -77,19 +81,14 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
     let since =
         date(&args.since, "since")?.unwrap_or_else(|| Period::Month.default_since(until, &all));
     if since > until {
-        return Err(Error::Usage(format!(
-            "--since {since} is after --until {until}"
-        )));
+        return Err(crate::msg::m::E_SINCE_AFTER_UNTIL
+            .with("since", since)
+            .with("until", until)
+            .into());
     }
     let hide_amounts = config.hides("deal.amount") && !ctx.reveal;
     let mut tracer = match &explain {
-        Some((metric, _)) => Tracer::on(metric, lang, move |a| {
-            if hide_amounts {
-                mask("")
-            } else {
-                format_money(a)
-            }
-        }),
+        Some((metric, _)) => Tracer::on(metric, lang, move |a| money(a, hide_amounts, lang)),
         None => Tracer::off(),
     };
     let snap = snapshot(&records, config, ctx.today, &mut tracer);
@@ -153,8 +152,8 @@ fn percent(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-fn days(d: Option<f64>) -> String {
-    d.map_or_else(|| "-".to_string(), |d| format!("{d:.1}"))
+fn days(d: Option<f64>, lang: Lang) -> String {
+    crate::present::i18n::days(lang, d)
 }
 
 fn heading(out: &mut String, title: &str, color: bool) {
@@ -174,7 +173,7 @@ fn table(
     let zh = lang == Lang::Zh;
     let snap = &data.snapshot;
     let hide = config.hides("deal.amount") && !ctx.reveal;
-    let format_money = move |a: f64| money(a, hide);
+    let format_money = move |a: f64| money(a, hide, lang);
     let mut out = paint(
         &if zh {
             format!("销售管道 {}（推进中的客户）", data.today)
@@ -380,7 +379,7 @@ fn table(
                     Some(c) if row.entered > 0 => percent(c),
                     _ => "-".to_string(),
                 },
-                days(row.median_days),
+                days(row.median_days, lang),
             ],
             Tone::Plain,
         );
@@ -423,7 +422,7 @@ fn forecast(
     color: bool,
     hide: bool,
 ) -> String {
-    let format_money = move |a: f64| money(a, hide);
+    let format_money = move |a: f64| money(a, hide, lang);
     let by_stage = by == Some(PipelineBy::Month);
     let open: Vec<&str> = config
         .stages
@@ -615,7 +614,7 @@ fn explain_out(
     let stage_row = |g: &str| snap.stages.iter().find(|s| s.stage == g);
     let funnel_row = |g: &str| funnel.iter().find(|s| s.stage == g);
     let hide = config.hides("deal.amount") && !ctx.reveal;
-    let money = |a: f64| money(a, hide);
+    let money = |a: f64| money(a, hide, lang);
     let sum_text = |s: &Sum| {
         if zh {
             format!(
@@ -696,7 +695,7 @@ fn explain_out(
                         ),
                         serde_json::json!(r.conversion),
                     ),
-                    _ => (days(r.median_days), serde_json::json!(r.median_days)),
+                    _ => (days(r.median_days, lang), serde_json::json!(r.median_days)),
                 }
             };
             match (g, rows.as_slice()) {
@@ -785,8 +784,13 @@ fn explain_out(
 }
 
 /// An amount as shown: `***` when deal.amount is confidential and not revealed.
-fn money(a: f64, hide: bool) -> String {
-    if hide { mask("") } else { format_money(a) }
+/// An amount for people: grouped by thousands, in 万 in Chinese (see `i18n::amount`).
+fn money(a: f64, hide: bool, lang: Lang) -> String {
+    if hide {
+        mask("")
+    } else {
+        crate::present::i18n::amount(lang, a, None)
+    }
 }
 
 /// Every amount in the data (the values of `amount` and `weighted` keys) masked.

@@ -326,7 +326,7 @@ fn field_shown(
     let due = due.map(|d| match crate::model::dates::parse_iso(d) {
         Some(date) if open => m::FIELD_DUE_OPEN
             .with("date", date)
-            .with_text("when", crate::engine::due::due_phrase(date, today))
+            .with("when", crate::present::reach::lateness(date, today, lang))
             .render(lang),
         _ => m::FIELD_DUE.with("date", d).render(lang),
     });

@@ -685,7 +685,14 @@ fn csv_rows(
         "overdue_promises",
         "overdue_assists",
     ];
-    let pct = |r: f64| format!("{:.1}", r * 100.0);
+    // A rate of nothing is an empty cell, as the table's `-`.
+    let pct = |r: f64, defined: bool| {
+        if defined {
+            format!("{:.1}", r * 100.0)
+        } else {
+            String::new()
+        }
+    };
     let row = |label: String, m: &Metrics| {
         let opt = |v: Option<f64>| v.map(|d| format!("{d:.1}")).unwrap_or_default();
         vec![
@@ -696,21 +703,21 @@ fn csv_rows(
             m.customers_touched.to_string(),
             m.reached.to_string(),
             m.no_answer.to_string(),
-            pct(m.reach_rate),
-            pct(m.conversion_rate),
+            pct(m.reach_rate, m.entries > 0),
+            pct(m.conversion_rate, m.customers_touched > 0),
             m.won.to_string(),
             masker.number("deal.amount", m.won_amount),
             opt(m.avg_cycle_days),
             opt(m.median_cycle_days),
             m.lost.to_string(),
-            pct(m.win_rate),
+            pct(m.win_rate, m.won + m.lost > 0),
             m.unanswered.to_string(),
             m.stale.to_string(),
             m.overdue.to_string(),
             m.new_customers.to_string(),
             m.promises_due.to_string(),
             m.promises_kept.to_string(),
-            pct(m.promise_kept_rate),
+            pct(m.promise_kept_rate, m.promises_due > 0),
             m.overdue_promises.to_string(),
             m.overdue_assists.to_string(),
         ]

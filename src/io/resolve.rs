@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 pub fn resolve(store: &Store, query: &str) -> Result<PathBuf> {
     let q = query.trim();
     if q.is_empty() {
-        return Err(Error::Usage("name a customer (file name or name)".into()));
+        return Err(crate::msg::m::E_NAME_A_CUSTOMER.into());
     }
     // The common case — a file name — is answered by a few lookups, without reading the folder.
     let shallow = store.shallow_stem_matches(q)?;
@@ -140,10 +140,10 @@ fn resolve_path(store: &Store, paths: &[PathBuf], q: &str) -> Result<PathBuf> {
             Component::ParentDir | Component::RootDir | Component::Prefix(_)
         )
     }) {
-        return Err(Error::Usage(format!(
-            "`{q}` points outside the customers folder; name a customer or a path inside {}/",
-            store.config.customers_dir
-        )));
+        return Err(crate::msg::m::E_OUTSIDE_CUSTOMERS
+            .with("query", q)
+            .with("dir", &store.config.customers_dir)
+            .into());
     }
     let with_ext = if q.ends_with(".md") {
         given.to_path_buf()

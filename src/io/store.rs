@@ -48,10 +48,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
         start
     };
     if !start.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} is not a folder; pass -C with the sales folder",
-            start.display()
-        )));
+        return Err(m::E_NOT_A_FOLDER.with("dir", start.display()).into());
     }
     let abs = std::path::absolute(start).map_err(|e| Error::io(start, &e))?;
     abs.ancestors()

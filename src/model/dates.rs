@@ -227,11 +227,10 @@ fn chinese_span(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     })
 }
 
-/// What every refused date argument lists: the forms that are accepted.
-pub const DATE_FORMS: &str = "YYYY-MM-DD, today, tomorrow, yesterday, +3d or 3d, -2d, +1w, +1m, +2b, a weekday like fri, or 今天 明天 后天 大后天 昨天 前天 周五 星期五 下周五 本周五 下个月 3天后";
-
 fn bad_date(text: &str) -> Text {
-    m::E_NOT_A_DATE.with("text", text).with("forms", DATE_FORMS)
+    m::E_NOT_A_DATE
+        .with("text", text)
+        .with_text("forms", m::DATE_FORMS)
 }
 
 /// A weekday name: `mon` … `sun`, `monday`, `周五`, `星期五`, `礼拜五`.

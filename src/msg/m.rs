@@ -458,4 +458,8 @@ catalogue! {
     AGENDA_NOTHING: "Nothing falls due by {until}." => "截至 {until} 没有到期的事项。";
     AGENDA_OVERDUE: "Overdue ({n})" => "已逾期（{n} 项）";
     AGENDA_SUMMARY: "{n} {n|item|items} through {until}: {overdue} overdue, {today} today, {later} later" => "截至 {until} 共 {n} 项：逾期 {overdue}，今天 {today}，之后 {later}";
+    DATE_FORMS: "YYYY-MM-DD, today, tomorrow, yesterday, +3d or 3d, -2d, +1w, +1m, +2b, a weekday like fri, or 今天 明天 后天 大后天 昨天 前天 周五 星期五 下周五 本周五 下个月 3天后" => "YYYY-MM-DD，今天 明天 后天 大后天 昨天 前天，周五 星期五 下周五 本周五，下个月，3天后，或 today、tomorrow、yesterday、+3d（3d）、-2d、+1w、+1m、+2b（工作日）、fri 这样的星期";
+    E_NOT_A_FOLDER: "{dir} is not a folder; pass -C with the sales folder" => "{dir} 不是目录；请用 -C 指定销售目录";
+    E_OUTSIDE_CUSTOMERS: "`{query}` points outside the customers folder; name a customer or a path inside {dir}/" => "`{query}` 指向客户目录之外；请写客户名称或 {dir}/ 中的路径";
+    E_NAME_A_CUSTOMER: "name a customer (file name or name)" => "请指定一个客户（文件名或名称）";
 }
