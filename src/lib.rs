@@ -85,6 +85,7 @@ impl Ctx {
     pub fn store(&self) -> Result<Store> {
         let mut store = Store::open(store::find_root(&self.start)?, self.warnings.clone())?;
         store.full_parse = self.full_parse;
+        store.lang = self.lang(&store);
         Ok(store)
     }
 
@@ -129,7 +130,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             {
                 // A closed pipe (`followup list | head`) is not a failure.
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("error: cannot write the output: {e}");
+                    let e = msg::m::E_WRITE_OUTPUT.with("detail", e);
+                    eprintln!("{}", Error::Text(e).line(lang));
                     2
                 }
                 _ => out.code,
@@ -156,29 +158,24 @@ fn error_lang(ctx: &Ctx) -> Lang {
 /// The clock in milliseconds, or FOLLOWUP_NOW_MS when set (reproducible signatures in tests).
 fn now_ms() -> Result<i64> {
     match std::env::var("FOLLOWUP_NOW_MS") {
-        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| {
-            Error::Usage(format!(
-                "FOLLOWUP_NOW_MS `{v}` is not a number of milliseconds since 1970"
-            ))
-        }),
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .map_err(|_| Error::Text(msg::m::E_NOW_MS.with("value", &v))),
         _ => Ok(chrono::Utc::now().timestamp_millis()),
     }
 }
 
 fn context(g: &cli::GlobalArgs) -> Result<Ctx> {
     let today = match &g.today {
-        Some(t) => model::dates::parse_iso(t).ok_or_else(|| {
-            Error::Usage(format!(
-                "--today `{t}` is not a date; write it as YYYY-MM-DD"
-            ))
-        })?,
+        Some(t) => model::dates::parse_iso(t)
+            .ok_or_else(|| Error::Text(msg::m::E_TODAY.with("value", t)))?,
         None => chrono::Local::now().date_naive(),
     };
     let lang_override = match &g.lang {
-        Some(l) => Some(
-            Lang::parse(l)
-                .ok_or_else(|| Error::Usage(format!("--lang `{l}` is unknown; use en or zh")))?,
-        ),
+        Some(l) => {
+            Some(Lang::parse(l).ok_or_else(|| Error::Text(msg::m::E_LANG.with("value", l)))?)
+        }
         None => None,
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -4,7 +4,7 @@
 use crate::cli::AgendaArgs;
 use crate::cmd::shared::warn_unknown_owner;
 use crate::engine::agenda::{AgendaItem, agenda};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::config::{Config, Lang};
 use crate::model::dates::add_days;
 use crate::model::summary::Summary;
@@ -147,9 +147,7 @@ fn span_end(args: &AgendaArgs, today: NaiveDate) -> Result<NaiveDate> {
     }
     let days = args.days.unwrap_or(7);
     if !(1..=366).contains(&days) {
-        return Err(Error::Usage(format!(
-            "--days {days} is out of range; give 1 to 366 (1 is today only)"
-        )));
+        return Err(m::E_AGENDA_DAYS.with("days", days).into());
     }
     Ok(add_days(today, i64::from(days) - 1))
 }

@@ -3,7 +3,7 @@
 
 use crate::cli::{ExportCommand, IcsArgs};
 use crate::engine::agenda::items;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::store::Store;
 use crate::model::config::Lang;
 use crate::model::dates::add_days;
@@ -27,10 +27,7 @@ fn ics(args: &IcsArgs, ctx: &Ctx) -> Result<Output> {
     let config = &store.config;
     let lang = ctx.lang(&store);
     if args.days > 366 {
-        return Err(Error::Usage(format!(
-            "--days {} is out of range; give 0 to 366",
-            args.days
-        )));
+        return Err(crate::msg::m::E_ICS_DAYS.with("days", args.days).into());
     }
     let until = add_days(ctx.today, i64::from(args.days));
     let summaries = store.load_summaries()?;

@@ -82,22 +82,17 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
 fn register_driver(dir: &Path) -> Result<String> {
     let exe = std::env::current_exe()
         .and_then(std::path::absolute)
-        .map_err(|e| {
-            Error::Refused(format!(
-                "cannot find this program's own path to register the merge driver: {e}"
-            ))
-        })?;
+        .map_err(|e| Error::Text(crate::msg::m::E_OWN_PATH.with("detail", e)))?;
     if git::register_driver(dir, &exe) {
         Ok(format!(
             "set       git config merge.followup.driver (this clone): {}",
             exe.display()
         ))
     } else {
-        Err(Error::Refused(format!(
-            "git would not set merge.followup.driver in {}; run: git config merge.followup.driver {}",
-            dir.display(),
-            git::sh_quote(&git::driver_command(&exe))
-        )))
+        Err(crate::msg::m::E_DRIVER_NOT_SET
+            .with("dir", dir.display())
+            .with("command", git::sh_quote(&git::driver_command(&exe)))
+            .into())
     }
 }
 
@@ -208,19 +203,18 @@ git -c core.quotepath=false diff --cached --name-only --diff-filter=ACMR -z -- '
 
 fn install_hook(dir: &Path, customers_dir: &str) -> Result<String> {
     let Some(hooks) = git::hooks_dir(dir) else {
-        return Err(Error::Refused(format!(
-            "{} is not a git clone; run `git init` first, then `followup init --hooks`",
-            dir.display()
-        )));
+        return Err(crate::msg::m::E_NOT_A_CLONE
+            .with("dir", dir.display())
+            .into());
     };
     let path = hooks.join("pre-commit");
     let script = hook_script(customers_dir);
     match read_text(&path)? {
         Some(text) if text.contains(HOOK_MARK) => Ok("kept      pre-commit hook".into()),
-        Some(_) => Err(Error::Refused(format!(
-            "{} already exists and is not followup's; add this line to it: git diff --cached --name-only -z -- '{customers_dir}/*.md' | xargs -0 -r followup check",
-            path.display()
-        ))),
+        Some(_) => Err(crate::msg::m::E_HOOK_EXISTS
+            .with("file", path.display())
+            .with("dir", customers_dir)
+            .into()),
         None => {
             fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, &e))?;
             write_new(&path, &script)?;

@@ -44,7 +44,7 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
     let config = &store.config;
     let lang = ctx.lang(&store);
     for w in config.role_warnings() {
-        store.warn(w);
+        store.warn_text(w);
     }
     let explain = args
         .explain
@@ -94,10 +94,10 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
     let snap = snapshot(&records, config, ctx.today, &mut tracer);
     let funnel_rows = funnel(&records, config, since, until, &mut tracer);
     if snap.currencies.len() > 1 {
-        store.warn(format!(
-            "the amounts are in {}, summed as plain numbers; write every deal.amount in one currency for a true total",
-            snap.currencies.join(", ")
-        ));
+        store.warn_text(
+            crate::msg::m::W_CURRENCIES
+                .with("currencies", crate::msg::list(lang, &snap.currencies)),
+        );
     }
     if let Some((metric, group)) = explain {
         return explain_out(
@@ -595,15 +595,20 @@ fn explain_out(
             config
                 .stage_key(g)
                 .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "--explain {metric}:{g}: `{g}` is not a stage; use one of: {}",
-                        config
-                            .stages
-                            .iter()
-                            .map(|s| s.key.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
+                    Error::Text(
+                        crate::msg::m::E_EXPLAIN_STAGE
+                            .with("metric", metric)
+                            .with("group", g)
+                            .with(
+                                "stages",
+                                config
+                                    .stages
+                                    .iter()
+                                    .map(|s| s.key.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            ),
+                    )
                 })?
                 .to_string(),
         ),

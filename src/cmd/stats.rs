@@ -48,7 +48,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         CliPeriod::All => Period::All,
     };
     for w in config.role_warnings() {
-        store.warn(w);
+        store.warn_text(w);
     }
     let all = store.load_lean()?;
     warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all), lang);

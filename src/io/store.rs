@@ -35,6 +35,8 @@ pub struct Store {
     pub config: Config,
     /// Summaries from full records instead of the lean scan (see `Ctx::full_parse`).
     pub full_parse: bool,
+    /// The language warnings are written in (followup.toml's, or `--lang`).
+    pub lang: crate::model::config::Lang,
     warnings: Warnings,
     /// What a read cache must have been made with (this build, this followup.toml).
     cache_key: String,
@@ -179,18 +181,25 @@ impl Store {
         let store = Store {
             root,
             real_root,
-            config,
             full_parse: false,
+            lang: config.lang,
+            config,
             warnings,
             cache_key: cache::key(&text),
         };
         for key in Config::unknown_keys(&text) {
-            store.warn(format!(
-                "{}: unknown key `{key}` is ignored",
-                path.display()
-            ));
+            store.warn_text(
+                m::W_UNKNOWN_SETTING
+                    .with("file", path.display())
+                    .with("key", key),
+            );
         }
         Ok(store)
+    }
+
+    /// Records a warning from the catalogue, in the store's language.
+    pub fn warn_text(&self, message: Text) {
+        self.warn(message.render(self.lang));
     }
 
     /// Records a warning for the user (printed after the command).
@@ -209,12 +218,12 @@ impl Store {
                 Ok(t) => Some(t),
                 Err(u) => {
                     let d = u.first();
-                    self.warn(format!(
-                        "skipped {}:{}: {}; run `followup check` to see every problem",
-                        u.path.display(),
-                        d.line,
-                        d.message
-                    ));
+                    self.warn_text(
+                        m::W_SKIPPED
+                            .with("file", u.path.display())
+                            .with("line", d.line)
+                            .with_text("message", d.message.clone()),
+                    );
                     None
                 }
             })
@@ -503,11 +512,10 @@ impl Store {
             self.real_root.clone()
         };
         if !resolves_inside(&folder, &base) {
-            return Err(Error::Refused(format!(
-                "{} leads outside {}/ through a symbolic link; nothing was written",
-                dir.display(),
-                self.config.customers_dir
-            )));
+            return Err(m::E_LEADS_OUTSIDE
+                .with("dir", dir.display())
+                .with("customers", &self.config.customers_dir)
+                .into());
         }
         std::fs::create_dir_all(&folder).map_err(|e| Error::io(dir, &e))?;
         let _lock = self.lock(&[customers.as_path(), folder.as_path()])?;
@@ -533,10 +541,9 @@ impl Store {
             }
             None if private.is_empty() => None,
             None => {
-                return Err(Error::Refused(format!(
-                    "{} disappeared while the customer was being created; nothing was written",
-                    self.config.private_file
-                )));
+                return Err(m::E_PRIVATE_GONE
+                    .with("file", &self.config.private_file)
+                    .into());
             }
         };
         files::write_atomic(&path, bytes, 0o666).map_err(|e| Error::io(&rel, &e))?;
@@ -628,11 +635,7 @@ impl Store {
             }
         };
         if crate::io::git::is_tracked(&self.root, shown) {
-            return Err(Error::Refused(format!(
-                "{} is tracked by git, so the confidential values in it are shared; run `git rm --cached {}` and add it to .gitignore",
-                shown.display(),
-                shown.display()
-            )));
+            return Err(m::E_PRIVATE_TRACKED.with("file", shown.display()).into());
         }
         let text = String::from_utf8(bytes).map_err(|_| Error::Parse {
             path: shown.to_path_buf(),
@@ -677,11 +680,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
     }
     if path.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} is a folder; give --out a file name such as {}/calendar.ics",
-            path.display(),
-            path.display()
-        )));
+        return Err(m::E_OUT_IS_FOLDER.with("dir", path.display()).into());
     }
     let _lock = files::lock_dir(parent_of(path)).map_err(|e| Error::io(parent_of(path), &e))?;
     files::write_atomic(path, bytes, 0o666).map_err(|e| Error::io(path, &e))

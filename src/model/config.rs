@@ -502,18 +502,15 @@ impl Config {
 
     /// What a team should know about its stage roles: stats cannot count wins without a won
     /// stage, and the conversion rate falls back to the second stage without a converted one.
-    pub fn role_warnings(&self) -> Vec<String> {
+    pub fn role_warnings(&self) -> Vec<crate::msg::Text> {
+        use crate::msg::m;
         let mut out = Vec::new();
         if self.won_stage().is_none() {
-            out.push(
-                "followup.toml: no stage is marked `won = true` and none is named `won`, so wins are counted only from `status: won`; add `won = true` to the stage that means a signed deal".to_string(),
-            );
+            out.push(m::W_NO_WON_STAGE.into());
         }
         if !self.stages.iter().any(|s| s.converted) {
             let second = &self.stages[self.converted_rank()].key;
-            out.push(format!(
-                "followup.toml: no stage is marked `converted = true` and none is named `intent`, so the conversion rate counts `{second}` and later; add `converted = true` to the stage that counts"
-            ));
+            out.push(m::W_NO_CONVERTED_STAGE.with("stage", second));
         }
         out
     }

@@ -462,4 +462,26 @@ catalogue! {
     E_NOT_A_FOLDER: "{dir} is not a folder; pass -C with the sales folder" => "{dir} 不是目录；请用 -C 指定销售目录";
     E_OUTSIDE_CUSTOMERS: "`{query}` points outside the customers folder; name a customer or a path inside {dir}/" => "`{query}` 指向客户目录之外；请写客户名称或 {dir}/ 中的路径";
     E_NAME_A_CUSTOMER: "name a customer (file name or name)" => "请指定一个客户（文件名或名称）";
+
+    // The folder, the settings, the program.
+    W_UNKNOWN_SETTING: "{file}: unknown key `{key}` is ignored" => "{file}：未知的设置项 `{key}`，已忽略";
+    W_SKIPPED: "skipped {file}:{line}: {message}; run `followup check` to see every problem" => "已跳过 {file}:{line}：{message}；运行 `followup check` 查看所有问题";
+    E_LEADS_OUTSIDE: "{dir} leads outside {customers}/ through a symbolic link; nothing was written" => "{dir} 通过符号链接指向 {customers}/ 之外；未写入任何内容";
+    E_PRIVATE_GONE: "{file} disappeared while the customer was being created; nothing was written" => "新建客户时 {file} 不见了；未写入任何内容";
+    E_PRIVATE_TRACKED: "{file} is tracked by git, so the confidential values in it are shared; run `git rm --cached {file}` and add it to .gitignore" => "{file} 被 git 跟踪，其中的保密信息会被共享；请运行 `git rm --cached {file}` 并把它加入 .gitignore";
+    E_OUT_IS_FOLDER: "{dir} is a folder; give --out a file name such as {dir}/calendar.ics" => "{dir} 是目录；请给 --out 一个文件名，例如 {dir}/calendar.ics";
+    E_WRITE_OUTPUT: "cannot write the output: {detail}" => "无法写出结果：{detail}";
+    E_NOW_MS: "FOLLOWUP_NOW_MS `{value}` is not a number of milliseconds since 1970" => "FOLLOWUP_NOW_MS `{value}` 不是自 1970 年起的毫秒数";
+    E_TODAY: "--today `{value}` is not a date; write it as YYYY-MM-DD" => "--today `{value}` 不是日期；请写成 YYYY-MM-DD";
+    E_LANG: "--lang `{value}` is unknown; use en or zh" => "--lang `{value}` 无法识别；请用 en 或 zh";
+    E_AGENDA_DAYS: "--days {days} is out of range; give 1 to 366 (1 is today only)" => "--days {days} 超出范围；请给 1 到 366（1 表示只看今天）";
+    E_ICS_DAYS: "--days {days} is out of range; give 0 to 366" => "--days {days} 超出范围；请给 0 到 366";
+    E_OWN_PATH: "cannot find this program's own path to register the merge driver: {detail}" => "找不到本程序的路径，无法注册合并驱动：{detail}";
+    E_DRIVER_NOT_SET: "git would not set merge.followup.driver in {dir}; run: git config merge.followup.driver {command}" => "git 无法在 {dir} 中设置 merge.followup.driver；请运行：git config merge.followup.driver {command}";
+    E_NOT_A_CLONE: "{dir} is not a git clone; run `git init` first, then `followup init --hooks`" => "{dir} 不是 git 仓库；请先运行 `git init`，再运行 `followup init --hooks`";
+    E_HOOK_EXISTS: "{file} already exists and is not followup's; add this line to it: git diff --cached --name-only -z -- '{dir}/*.md' | xargs -0 -r followup check" => "{file} 已经存在且不是 followup 写的；请在其中加上这一行：git diff --cached --name-only -z -- '{dir}/*.md' | xargs -0 -r followup check";
+    W_CURRENCIES: "the amounts are in {currencies}, summed as plain numbers; write every deal.amount in one currency for a true total" => "金额的币种有 {currencies}，已按数字直接相加；要得到准确的合计，请把所有 deal.amount 写成同一币种";
+    E_EXPLAIN_STAGE: "--explain {metric}:{group}: `{group}` is not a stage; use one of: {stages}" => "--explain {metric}:{group}：`{group}` 不是阶段；请使用其中之一：{stages}";
+    W_NO_WON_STAGE: "followup.toml: no stage is marked `won = true` and none is named `won`, so wins are counted only from `status: won`; add `won = true` to the stage that means a signed deal" => "followup.toml：没有阶段标记为 `won = true`，也没有名为 `won` 的阶段，因此只按 `status: won` 统计成交；请给代表签约的阶段加上 `won = true`";
+    W_NO_CONVERTED_STAGE: "followup.toml: no stage is marked `converted = true` and none is named `intent`, so the conversion rate counts `{stage}` and later; add `converted = true` to the stage that counts" => "followup.toml：没有阶段标记为 `converted = true`，也没有名为 `intent` 的阶段，因此转化率按 `{stage}` 及之后的阶段计算；请给计入转化的阶段加上 `converted = true`";
 }
