@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::dates::parse_date_arg;
 use crate::model::record::Record;
+use crate::msg::m;
 use crate::present::i18n::t;
 use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask, paint};
 use crate::{Ctx, Output};
@@ -170,16 +171,11 @@ fn table(
     ctx: &Ctx,
 ) -> String {
     let color = ctx.color;
-    let zh = lang == Lang::Zh;
     let snap = &data.snapshot;
     let hide = config.hides("deal.amount") && !ctx.reveal;
     let format_money = move |a: f64| money(a, hide, lang);
     let mut out = paint(
-        &if zh {
-            format!("销售管道 {}（推进中的客户）", data.today)
-        } else {
-            format!("Pipeline on {} (active customers)", data.today)
-        },
+        &m::PIPELINE_HEAD.with("today", &data.today).render(lang),
         Tone::Header,
         color,
     );
@@ -225,11 +221,8 @@ fn table(
     out.push_str(&stages.render(color));
     let without: usize = snap.stages.iter().map(|s| s.without_amount).sum();
     if without > 0 {
-        out.push_str(&if zh {
-            format!("（其中 {without} 个客户未填 deal.amount，按 0 计）\n")
-        } else {
-            format!("({without} of them without a deal.amount, counted as 0)\n")
-        });
+        out.push_str(&m::PIPELINE_WITHOUT_AMOUNT.with("n", without).render(lang));
+        out.push('\n');
     }
 
     if let Some(owners) = &data.owners {
@@ -257,7 +250,7 @@ fn table(
             table.row(
                 vec![
                     if o.owner.is_empty() {
-                        "-".to_string()
+                        m::NO_OWNER.get(lang)
                     } else {
                         o.owner.clone()
                     },
@@ -273,24 +266,12 @@ fn table(
         out.push_str(&indent(&table.render(color)));
     }
 
-    heading(
-        &mut out,
-        if zh {
-            "预计成交（未成交的商机，按预计成交月份）"
-        } else {
-            "Forecast: open deals by expected close"
-        },
-        color,
-    );
+    heading(&mut out, &m::PIPELINE_FORECAST.get(lang), color);
     let open = snap.past_due.sum.customers
         + snap.no_close.sum.customers
         + snap.by_month.iter().map(|m| m.sum.customers).sum::<usize>();
     if open == 0 {
-        out.push_str(if zh {
-            "  没有未成交的商机。\n"
-        } else {
-            "  No open deal.\n"
-        });
+        out.push_str(&format!("  {}\n", m::PIPELINE_NO_OPEN.get(lang)));
     } else {
         out.push_str(&indent(&forecast(snap, by, config, lang, color, hide)));
     }
@@ -322,14 +303,10 @@ fn table(
                 vec![
                     d.customer.clone(),
                     stage_name(&d.stage, config, lang),
-                    format!(
-                        "{close} ({})",
-                        if zh {
-                            format!("已过 {ago} 天")
-                        } else {
-                            format!("{ago} days ago")
-                        }
-                    ),
+                    m::PAREN
+                        .with("a", &close)
+                        .with("b", m::DAYS_AGO.with("n", ago).render(lang))
+                        .render(lang),
                     d.amount.map_or_else(|| "-".to_string(), format_money),
                     d.file.clone(),
                 ],
@@ -346,11 +323,10 @@ fn table(
 
     heading(
         &mut out,
-        &if zh {
-            format!("漏斗 {} … {}", data.since, data.until)
-        } else {
-            format!("Funnel {} … {}", data.since, data.until)
-        },
+        &m::PIPELINE_FUNNEL
+            .with("since", &data.since)
+            .with("until", &data.until)
+            .render(lang),
         color,
     );
     let mut funnel = Table::new(
@@ -387,27 +363,24 @@ fn table(
     out.push_str(&indent(&funnel.render(color)));
     let x = &snap.excluded;
     let mut apart = Vec::new();
-    for (n, en, zh_word) in [
-        (x.paused, "paused", "暂缓"),
-        (x.won, "won", "已成交"),
-        (x.lost, "lost", "丢单"),
-        (x.no_stage, "without a known stage", "阶段未知"),
+    for (n, what) in [
+        (x.paused, m::APART_PAUSED),
+        (x.won, m::APART_WON),
+        (x.lost, m::APART_LOST),
+        (x.no_stage, m::APART_NO_STAGE),
     ] {
         if n > 0 {
-            apart.push(if zh {
-                format!("{zh_word} {n} 个")
-            } else {
-                format!("{n} {en}")
-            });
+            apart.push(what.with("n", n).render(lang));
         }
     }
     if !apart.is_empty() {
         out.push('\n');
-        out.push_str(&if zh {
-            format!("不在管道中：{}。\n", apart.join("，"))
-        } else {
-            format!("Not in the pipeline: {}.\n", apart.join(", "))
-        });
+        out.push_str(
+            &m::PIPELINE_APART
+                .with("list", apart.join(m::COMMA.template(lang)))
+                .render(lang),
+        );
+        out.push('\n');
     }
     out
 }
@@ -585,7 +558,6 @@ fn explain_out(
     ctx: &Ctx,
     (since, until): (chrono::NaiveDate, chrono::NaiveDate),
 ) -> Result<Output> {
-    let zh = lang == Lang::Zh;
     let is_month = matches!(metric, "by_month");
     // A stage is named by its key, label or alias; a month as YYYY-MM.
     let group = match group {
@@ -621,22 +593,11 @@ fn explain_out(
     let hide = config.hides("deal.amount") && !ctx.reveal;
     let money = |a: f64| money(a, hide, lang);
     let sum_text = |s: &Sum| {
-        if zh {
-            format!(
-                "{} 个客户，金额 {}，加权 {}",
-                s.customers,
-                money(s.amount),
-                money(s.weighted)
-            )
-        } else {
-            format!(
-                "{} customer{}, amount {}, weighted {}",
-                s.customers,
-                if s.customers == 1 { "" } else { "s" },
-                money(s.amount),
-                money(s.weighted)
-            )
-        }
+        m::PIPELINE_SUM
+            .with("n", s.customers)
+            .with("amount", money(s.amount))
+            .with("weighted", money(s.weighted))
+            .render(lang)
     };
     // The number as the headline shows it, and as JSON (amounts unmasked there, like the
     // pipeline's own JSON).
@@ -722,34 +683,23 @@ fn explain_out(
         Some(g) => format!("{metric}:{g}"),
         None => metric.to_string(),
     };
-    let snapshot_words = if zh {
-        format!("{} 推进中的客户", ctx.today)
-    } else {
-        format!("active customers on {}", ctx.today)
-    };
-    let window = format!("{since} … {until}");
-    let about = match (metric, zh) {
-        ("customers", false) => format!("Customers at each stage: {snapshot_words}; the line is their `stage`."),
-        ("customers", true) => format!("各阶段的客户：{snapshot_words}；行号指向 `stage`。"),
-        ("amount", false) => format!("The sum of deal.amount: {snapshot_words}."),
-        ("amount", true) => format!("deal.amount 之和：{snapshot_words}。"),
-        ("weighted", false) => format!("deal.amount × the stage's probability: {snapshot_words}."),
-        ("weighted", true) => format!("deal.amount × 阶段赢率：{snapshot_words}。"),
-        ("by_month", false) => "Open deals (before the won stage) by the month of deal.expected_close, from this month on.".to_string(),
-        ("by_month", true) => "未成交的商机（成交阶段之前），按 deal.expected_close 所在月份，从本月起。".to_string(),
-        ("past_due", false) => "Open deals whose deal.expected_close is before today.".to_string(),
-        ("past_due", true) => "deal.expected_close 早于今天的未成交商机。".to_string(),
-        ("no_close", false) => "Open deals without a deal.expected_close.".to_string(),
-        ("no_close", true) => "未填 deal.expected_close 的未成交商机。".to_string(),
-        ("entered", false) => format!("Customers that entered each stage in {window}: created at it, or moved to it by a `stage:` field."),
-        ("entered", true) => format!("{window} 期间进入各阶段的客户：新建于该阶段，或由 `stage:` 字段转入。"),
-        ("advanced", false) => format!("Of those that entered a stage in {window}, the ones that moved on to a later stage by {until}."),
-        ("advanced", true) => format!("{window} 期间进入某阶段、并在 {until} 前推进到更后阶段的客户。"),
-        ("conversion", false) => format!("advanced / entered, per stage, over {window}: ✓ moved on, ✗ not (yet)."),
-        ("conversion", true) => format!("推进数 / 进入数，按阶段，{window}：✓ 已推进，✗ 尚未推进。"),
-        (_, false) => format!("Days from entering a stage in {window} to leaving it; the median per stage."),
-        (_, true) => format!("{window} 期间进入某阶段到离开该阶段的天数；按阶段取中位数。"),
-    };
+    let snapshot = m::ACTIVE_ON.with("today", ctx.today);
+    let window = m::RANGE.with("since", since).with("until", until);
+    let about = match metric {
+        "customers" => m::EXPLAIN_CUSTOMERS.with_text("snapshot", snapshot),
+        "amount" => m::EXPLAIN_AMOUNT.with_text("snapshot", snapshot),
+        "weighted" => m::EXPLAIN_WEIGHTED.with_text("snapshot", snapshot),
+        "by_month" => m::EXPLAIN_BY_MONTH.into(),
+        "past_due" => m::EXPLAIN_PAST_DUE.into(),
+        "no_close" => m::EXPLAIN_NO_CLOSE.into(),
+        "entered" => m::EXPLAIN_ENTERED.with_text("window", window),
+        "advanced" => m::EXPLAIN_ADVANCED
+            .with_text("window", window)
+            .with("until", until),
+        "conversion" => m::EXPLAIN_CONVERSION.with_text("window", window),
+        _ => m::EXPLAIN_MEDIAN_DAYS.with_text("window", window),
+    }
+    .render(lang);
     let mut value_json = value_json;
     if hide
         && matches!(

@@ -484,4 +484,29 @@ catalogue! {
     E_EXPLAIN_STAGE: "--explain {metric}:{group}: `{group}` is not a stage; use one of: {stages}" => "--explain {metric}:{group}：`{group}` 不是阶段；请使用其中之一：{stages}";
     W_NO_WON_STAGE: "followup.toml: no stage is marked `won = true` and none is named `won`, so wins are counted only from `status: won`; add `won = true` to the stage that means a signed deal" => "followup.toml：没有阶段标记为 `won = true`，也没有名为 `won` 的阶段，因此只按 `status: won` 统计成交；请给代表签约的阶段加上 `won = true`";
     W_NO_CONVERTED_STAGE: "followup.toml: no stage is marked `converted = true` and none is named `intent`, so the conversion rate counts `{stage}` and later; add `converted = true` to the stage that counts" => "followup.toml：没有阶段标记为 `converted = true`，也没有名为 `intent` 的阶段，因此转化率按 `{stage}` 及之后的阶段计算；请给计入转化的阶段加上 `converted = true`";
+
+    // pipeline.
+    PIPELINE_HEAD: "Pipeline on {today} (active customers)" => "销售管道 {today}（推进中的客户）";
+    PIPELINE_WITHOUT_AMOUNT: "({n} of them without a deal.amount, counted as 0)" => "（其中 {n} 个客户未填 deal.amount，按 0 计）";
+    PIPELINE_FORECAST: "Forecast: open deals by expected close" => "预计成交（未成交的商机，按预计成交月份）";
+    PIPELINE_NO_OPEN: "No open deal." => "没有未成交的商机。";
+    APART_PAUSED: "{n} paused" => "暂缓 {n} 个";
+    APART_WON: "{n} won" => "已成交 {n} 个";
+    APART_LOST: "{n} lost" => "丢单 {n} 个";
+    APART_NO_STAGE: "{n} without a known stage" => "阶段未知 {n} 个";
+    COMMA: ", " => "，";
+    PIPELINE_APART: "Not in the pipeline: {list}." => "不在管道中：{list}。";
+    PIPELINE_FUNNEL: "Funnel {since} … {until}" => "漏斗 {since} … {until}";
+    PIPELINE_SUM: "{n} {n|customer|customers}, amount {amount}, weighted {weighted}" => "{n} 个客户，金额 {amount}，加权 {weighted}";
+    ACTIVE_ON: "active customers on {today}" => "{today} 推进中的客户";
+    EXPLAIN_CUSTOMERS: "Customers at each stage: {snapshot}; the line is their `stage`." => "各阶段的客户：{snapshot}；行号指向 `stage`。";
+    EXPLAIN_AMOUNT: "The sum of deal.amount: {snapshot}." => "deal.amount 之和：{snapshot}。";
+    EXPLAIN_WEIGHTED: "deal.amount × the stage's probability: {snapshot}." => "deal.amount × 阶段赢率：{snapshot}。";
+    EXPLAIN_BY_MONTH: "Open deals (before the won stage) by the month of deal.expected_close, from this month on." => "未成交的商机（成交阶段之前），按 deal.expected_close 所在月份，从本月起。";
+    EXPLAIN_PAST_DUE: "Open deals whose deal.expected_close is before today." => "deal.expected_close 早于今天的未成交商机。";
+    EXPLAIN_NO_CLOSE: "Open deals without a deal.expected_close." => "未填 deal.expected_close 的未成交商机。";
+    EXPLAIN_ENTERED: "Customers that entered each stage in {window}: created at it, or moved to it by a `stage:` field." => "{window} 期间进入各阶段的客户：新建于该阶段，或由 `stage:` 字段转入。";
+    EXPLAIN_ADVANCED: "Of those that entered a stage in {window}, the ones that moved on to a later stage by {until}." => "{window} 期间进入某阶段、并在 {until} 前推进到更后阶段的客户。";
+    EXPLAIN_CONVERSION: "advanced / entered, per stage, over {window}: ✓ moved on, ✗ not (yet)." => "推进数 / 进入数，按阶段，{window}：✓ 已推进，✗ 尚未推进。";
+    EXPLAIN_MEDIAN_DAYS: "Days from entering a stage in {window} to leaving it; the median per stage." => "{window} 期间进入某阶段到离开该阶段的天数；按阶段取中位数。";
 }
