@@ -12,8 +12,9 @@ pub enum Error {
     /// A bad command-line value or a refused command: one sentence from the catalogue.
     Text(Text),
 
-    /// Kept for code written before the catalogue: the sentence as it is, untranslated. New
-    /// code builds an [`Error::Text`].
+    /// Kept for code written before the catalogue (branches in flight): the sentence as it
+    /// is, untranslated. New code builds an [`Error::Text`].
+    #[allow(dead_code)]
     Usage(String),
     /// As [`Error::Usage`].
     Refused(String),

@@ -366,7 +366,7 @@ fn ics_reads_back_with_an_independent_parser() {
     );
     assert_eq!(
         unescape(prop(event_of(&zh, "cadence", "Acme"), "SUMMARY")),
-        "Acme · 该联系了（节奏 7d）"
+        "Acme · 该联系了（节奏 7 天）"
     );
 }
 

@@ -10,6 +10,7 @@ use crate::model::dates::add_days;
 use crate::model::record::parse_document;
 use crate::model::summary::{Summary, customer_key};
 use crate::model::toml_path;
+use crate::msg::m;
 use crate::present::ics::{CalendarItem, calendar};
 use crate::present::mask::Masker;
 use crate::{Ctx, Output};
@@ -46,20 +47,21 @@ fn ics(args: &IcsArgs, ctx: &Ctx) -> Result<Output> {
             item,
         })
         .collect();
-    let name = match (lang, args.owner.as_deref()) {
-        (Lang::En, Some(o)) => format!("followup · {o}"),
-        (Lang::En, None) => "followup".to_string(),
-        (Lang::Zh, Some(o)) => format!("跟进日程 · {o}"),
-        (Lang::Zh, None) => "跟进日程".to_string(),
+    let name = match args.owner.as_deref() {
+        Some(o) => m::CALENDAR_OWNER.with("owner", o).render(lang),
+        None => m::CALENDAR.get(lang),
     };
     let text = calendar(&events, config, lang, ctx.today, &name);
     match &args.out {
         Some(path) => {
             crate::io::store::write_file(path, text.as_bytes())?;
-            Ok(Output::text(match lang {
-                Lang::En => format!("wrote {} events to {}\n", events.len(), path.display()),
-                Lang::Zh => format!("已写入 {} 个日程到 {}\n", events.len(), path.display()),
-            }))
+            Ok(Output::text(
+                m::WROTE_EVENTS
+                    .with("n", events.len())
+                    .with("file", path.display())
+                    .render(lang)
+                    + "\n",
+            ))
         }
         // Data, byte for byte: the calendar has CRLF line ends (RFC 5545).
         None => Ok(Output::data(text)),
@@ -112,18 +114,14 @@ fn contact_line(
             .find(|(k, _)| k == key)
             .map(|(_, v)| masker.text(key, v))
     };
-    let label = |key: &str| match (key, lang) {
-        ("contact.phone", Lang::En) => "phone",
-        ("contact.email", Lang::En) => "email",
-        ("contact.wechat", Lang::En) => "WeChat",
-        ("contact.phone", Lang::Zh) => "电话",
-        ("contact.email", Lang::Zh) => "邮箱",
-        (_, _) => "微信",
+    let label = |key: &str| match key {
+        "contact.phone" => m::ICS_PHONE.get(lang),
+        "contact.email" => m::ICS_EMAIL.get(lang),
+        _ => m::ICS_WECHAT.get(lang),
     };
     let mut parts: Vec<String> = Vec::new();
     match (get("contact.name"), get("contact.title")) {
-        (Some(n), Some(t)) if lang == Lang::Zh => parts.push(format!("{n}（{t}）")),
-        (Some(n), Some(t)) => parts.push(format!("{n} ({t})")),
+        (Some(n), Some(t)) => parts.push(m::PAREN.with("a", n).with("b", t).render(lang)),
         (Some(n), None) => parts.push(n),
         (None, _) => {}
     }
@@ -132,6 +130,6 @@ fn contact_line(
             parts.push(format!("{} {v}", label(key)));
         }
     }
-    let sep = if lang == Lang::Zh { "，" } else { ", " };
+    let sep = m::COMMA.template(lang);
     Ok((!parts.is_empty()).then(|| parts.join(sep)))
 }

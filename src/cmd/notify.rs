@@ -5,9 +5,10 @@
 
 use crate::cli::{ChatFormat, NotifyArgs};
 use crate::engine::agenda::{by_owner, items};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::http::{self, redact};
 use crate::model::config::{Lang, Platform};
+use crate::msg::m;
 use crate::present::chat::{DigestContext, Message, message, rejection};
 use crate::{Ctx, Output};
 
@@ -22,16 +23,12 @@ pub fn run(args: &NotifyArgs, ctx: &Ctx) -> Result<Output> {
     let lang = ctx.lang(&store);
     let url = webhook(args)?;
     if url.is_none() && !args.dry_run {
-        return Err(Error::Usage(format!(
-            "no webhook URL: pass --to URL, --to-env VAR or set {URL_VAR} (or use --dry-run to see the messages)"
-        )));
+        return Err(m::E_NO_WEBHOOK.with("var", URL_VAR).into());
     }
     if let Some(u) = &url
         && !(u.starts_with("https://") || u.starts_with("http://"))
     {
-        return Err(Error::Usage(
-            "the webhook URL must start with https:// (or http://)".into(),
-        ));
+        return Err(m::E_WEBHOOK_SCHEME.into());
     }
     let platform = args
         .format
@@ -84,81 +81,74 @@ pub fn run(args: &NotifyArgs, ctx: &Ctx) -> Result<Output> {
         return Ok(Output::default());
     };
     if messages.is_empty() {
-        return Ok(Output::text(match lang {
-            Lang::En => "Nothing is due; no message was sent.\n".into(),
-            Lang::Zh => "今天没有到期的事项，未发送消息。\n".into(),
-        }));
+        return Ok(Output::text(m::NOTIFY_NOTHING.get(lang) + "\n"));
     }
     if url.starts_with("http://") && !is_loopback(&url) {
-        eprintln!(
-            "warning: {} is plain http; the robot's token travels unencrypted",
-            redact(&url)
+        crate::present::render::warn(
+            &m::W_PLAIN_HTTP.with("url", redact(&url)).render(lang),
+            lang,
         );
     }
     let mut out = String::new();
-    for (sent, m) in messages.iter().enumerate() {
-        let target = with_query(&url, &m.query);
-        let failure = match http::post(&target, m.content_type, m.body.as_bytes()) {
-            Err(f) => Some(format!("{} ({})", f.reason, attempts(f.attempts, lang))),
+    for (sent, msg) in messages.iter().enumerate() {
+        let target = with_query(&url, &msg.query);
+        let failure = match http::post(&target, msg.content_type, msg.body.as_bytes()) {
+            Err(f) => Some(
+                m::PAREN
+                    .with("a", &f.reason)
+                    .with("b", attempts(f.attempts, lang))
+                    .render(lang),
+            ),
             Ok(r) if !(200..300).contains(&r.status) => {
                 let detail = rejection(platform, &r.body)
                     .map(|e| format!(", {e}"))
                     .unwrap_or_default();
                 Some(format!(
-                    "HTTP {}{detail} ({})",
+                    "HTTP {}{detail}{}",
                     r.status,
-                    attempts(r.attempts, lang)
+                    m::PAREN_ONLY
+                        .with("b", attempts(r.attempts, lang))
+                        .render(lang)
                 ))
             }
-            Ok(r) => rejection(platform, &r.body).map(|e| format!("HTTP {} but {e}", r.status)),
+            Ok(r) => rejection(platform, &r.body).map(|e| {
+                m::HTTP_BUT
+                    .with("status", r.status)
+                    .with("error", e)
+                    .render(lang)
+            }),
         };
         if let Some(why) = failure {
-            let done = match (sent, lang) {
-                (0, Lang::En) => "nothing was sent".to_string(),
-                (n, Lang::En) => format!("{n} of {} digests were sent before it", messages.len()),
-                (0, Lang::Zh) => "未发送任何消息".to_string(),
-                (n, Lang::Zh) => format!("此前已发送 {n}/{} 条", messages.len()),
+            let done = match sent {
+                0 => m::NOTHING_SENT.into(),
+                n => m::SENT_BEFORE.with("n", n).with("total", messages.len()),
             };
             // The redacted URL only: the token never reaches the terminal or a CI log.
-            return Err(Error::Refused(match lang {
-                Lang::En => format!(
-                    "{} refused {}'s digest: {why}; {done}; check the webhook URL, the format ({}) and the robot's security settings",
-                    redact(&url),
-                    m.owner,
-                    platform.key()
-                ),
-                Lang::Zh => format!(
-                    "{} 拒绝了 {} 的提醒：{why}；{done}；请检查 webhook 地址、格式（{}）和机器人的安全设置",
-                    redact(&url),
-                    m.owner,
-                    platform.key()
-                ),
-            }));
+            return Err(m::E_REFUSED_DIGEST
+                .with("url", redact(&url))
+                .with("owner", &msg.owner)
+                .with("why", why)
+                .with_text("done", done)
+                .with("format", platform.key())
+                .into());
         }
-        out.push_str(&match lang {
-            Lang::En => format!("sent {}'s digest ({})\n", m.owner, count(m.items, "item")),
-            Lang::Zh => format!("已发送 {} 的提醒（{} 项）\n", m.owner, m.items),
-        });
+        out.push_str(
+            &m::SENT_DIGEST
+                .with("owner", &msg.owner)
+                .with("n", msg.items)
+                .render(lang),
+        );
+        out.push('\n');
     }
     Ok(Output::text(out))
 }
 
-/// "1 item", "3 items".
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 fn attempts(n: u32, lang: Lang) -> String {
-    match (n, lang) {
-        (1, Lang::En) => "no retry".into(),
-        (_, Lang::En) => "after one retry".into(),
-        (1, Lang::Zh) => "未重试".into(),
-        (_, Lang::Zh) => "已重试一次".into(),
+    match n {
+        1 => m::NO_RETRY,
+        _ => m::ONE_RETRY,
     }
+    .get(lang)
 }
 
 fn platform_of(f: ChatFormat) -> Platform {
@@ -199,9 +189,7 @@ fn webhook(args: &NotifyArgs) -> Result<Option<String>> {
     if let Some(var) = &args.to_env {
         return match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Ok(Some(v.trim().to_string())),
-            _ => Err(Error::Usage(format!(
-                "--to-env {var}: the environment variable {var} is not set; set it to the robot's webhook URL"
-            ))),
+            _ => Err(m::E_TO_ENV.with("var", var).into()),
         };
     }
     Ok(std::env::var(URL_VAR)
@@ -217,9 +205,7 @@ fn signing_secret(args: &NotifyArgs) -> Result<Option<String>> {
     };
     match std::env::var(var) {
         Ok(v) if !v.trim().is_empty() => Ok(Some(v.trim().to_string())),
-        _ if named => Err(Error::Usage(format!(
-            "--secret-env {var}: the environment variable {var} is not set; set it to the robot's signing secret"
-        ))),
+        _ if named => Err(m::E_SECRET_ENV.with("var", var).into()),
         _ => Ok(None),
     }
 }
@@ -237,21 +223,15 @@ fn with_query(url: &str, query: &[(&'static str, String)]) -> String {
 /// the signing parameters; never the URL beyond its host.
 fn dry_run(messages: &[Message], platform: Platform, url: Option<&str>, lang: Lang) -> String {
     if messages.is_empty() {
-        return match lang {
-            Lang::En => "Nothing is due; no message would be sent.\n".into(),
-            Lang::Zh => "今天没有到期的事项，不会发送消息。\n".into(),
-        };
+        return m::DRY_NOTHING.get(lang) + "\n";
     }
     let mut out = String::new();
     for m in messages {
-        let to = url.map(redact).unwrap_or_else(|| "(no URL)".into());
+        let to = url.map(redact).unwrap_or_else(|| m::NO_URL.get(lang));
         out.push_str(&format!(
             "--- {} · {} · {} · POST {to} · {}\n",
             m.owner,
-            match lang {
-                Lang::En => count(m.items, "item"),
-                Lang::Zh => format!("{} 项", m.items),
-            },
+            m::N_ITEMS.with("n", m.items).render(lang),
             platform.key(),
             m.content_type
         ));
@@ -266,12 +246,7 @@ fn dry_run(messages: &[Message], platform: Platform, url: Option<&str>, lang: La
         out.push_str(body.trim_end());
         out.push('\n');
     }
-    out.push_str(&match lang {
-        Lang::En => format!(
-            "(dry run: {}, nothing sent)\n",
-            count(messages.len(), "message")
-        ),
-        Lang::Zh => format!("（演练：{} 条消息，未发送）\n", messages.len()),
-    });
+    out.push_str(&m::DRY_RUN_END.with("n", messages.len()).render(lang));
+    out.push('\n');
     out
 }

@@ -509,4 +509,39 @@ catalogue! {
     EXPLAIN_ADVANCED: "Of those that entered a stage in {window}, the ones that moved on to a later stage by {until}." => "{window} 期间进入某阶段、并在 {until} 前推进到更后阶段的客户。";
     EXPLAIN_CONVERSION: "advanced / entered, per stage, over {window}: ✓ moved on, ✗ not (yet)." => "推进数 / 进入数，按阶段，{window}：✓ 已推进，✗ 尚未推进。";
     EXPLAIN_MEDIAN_DAYS: "Days from entering a stage in {window} to leaving it; the median per stage." => "{window} 期间进入某阶段到离开该阶段的天数；按阶段取中位数。";
+    DIGEST_NO_OWNER: "(no owner)" => "（未分配负责人）";
+    DIGEST_HEADLINE: "{n} due, {overdue} overdue" => "共 {n} 项，逾期 {overdue} 项";
+    DIGEST_TITLE: "followup · {who} · {today}" => "跟进提醒 followup · {who} · {today}";
+    COLON: ": " => "：";
+    DIGEST_MORE: "… and {n} more: run `followup agenda --owner {who}`" => "……还有 {n} 项：运行 `followup agenda --owner {who}` 查看";
+    ICS_GET_IN_TOUCH: "{name} · get in touch (every {cadence})" => "{name} · 该联系了（节奏 {cadence}）";
+    ICS_FIRST_CONTACT: "{name} · first contact" => "{name} · 首次联系";
+    ICS_CUSTOMER: "{name} ({stage}, priority {priority})" => "{name}（{stage}，优先级 {priority}）";
+    ICS_WHAT: "What" => "事项";
+    CALENDAR: "followup" => "跟进日程";
+    CALENDAR_OWNER: "followup · {owner}" => "跟进日程 · {owner}";
+    WROTE_EVENTS: "wrote {n} {n|event|events} to {file}" => "已写入 {n} 个日程到 {file}";
+    ICS_PHONE: "phone" => "电话";
+    ICS_EMAIL: "email" => "邮箱";
+    ICS_WECHAT: "WeChat" => "微信";
+
+    // notify.
+    E_NO_WEBHOOK: "no webhook URL: pass --to URL, --to-env VAR or set {var} (or use --dry-run to see the messages)" => "没有 webhook 地址：请用 --to URL、--to-env VAR 或设置 {var}（或用 --dry-run 查看消息）";
+    E_WEBHOOK_SCHEME: "the webhook URL must start with https:// (or http://)" => "webhook 地址必须以 https://（或 http://）开头";
+    NOTIFY_NOTHING: "Nothing is due; no message was sent." => "今天没有到期的事项，未发送消息。";
+    W_PLAIN_HTTP: "{url} is plain http; the robot's token travels unencrypted" => "{url} 是未加密的 http；机器人的令牌会以明文传输";
+    PAREN_ONLY: " ({b})" => "（{b}）";
+    HTTP_BUT: "HTTP {status} but {error}" => "HTTP {status}，但 {error}";
+    NOTHING_SENT: "nothing was sent" => "未发送任何消息";
+    SENT_BEFORE: "{n} of {total} digests were sent before it" => "此前已发送 {n}/{total} 条";
+    E_REFUSED_DIGEST: "{url} refused {owner}'s digest: {why}; {done}; check the webhook URL, the format ({format}) and the robot's security settings" => "{url} 拒绝了 {owner} 的提醒：{why}；{done}；请检查 webhook 地址、格式（{format}）和机器人的安全设置";
+    SENT_DIGEST: "sent {owner}'s digest ({n} {n|item|items})" => "已发送 {owner} 的提醒（{n} 项）";
+    NO_RETRY: "no retry" => "未重试";
+    ONE_RETRY: "after one retry" => "已重试一次";
+    E_TO_ENV: "--to-env {var}: the environment variable {var} is not set; set it to the robot's webhook URL" => "--to-env {var}：环境变量 {var} 没有设置；请把它设为机器人的 webhook 地址";
+    E_SECRET_ENV: "--secret-env {var}: the environment variable {var} is not set; set it to the robot's signing secret" => "--secret-env {var}：环境变量 {var} 没有设置；请把它设为机器人的签名密钥";
+    DRY_NOTHING: "Nothing is due; no message would be sent." => "今天没有到期的事项，不会发送消息。";
+    NO_URL: "(no URL)" => "（无地址）";
+    N_ITEMS: "{n} {n|item|items}" => "{n} 项";
+    DRY_RUN_END: "(dry run: {n} {n|message|messages}, nothing sent)" => "（演练：{n} 条消息，未发送）";
 }

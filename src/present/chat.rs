@@ -21,6 +21,7 @@
 
 use crate::engine::agenda::AgendaItem;
 use crate::model::config::{Lang, Platform};
+use crate::msg::m;
 use crate::present::reach::{KINDS, kind_heading, lateness, one_line, words};
 use base64::Engine;
 use chrono::NaiveDate;
@@ -54,10 +55,9 @@ pub struct DigestContext<'a> {
 
 /// The owner as shown in a digest.
 pub fn owner_label(owner: Option<&str>, lang: Lang) -> String {
-    match (owner, lang) {
-        (Some(o), _) => one_line(o),
-        (None, Lang::En) => "(no owner)".into(),
-        (None, Lang::Zh) => "（未分配负责人）".into(),
+    match owner {
+        Some(o) => one_line(o),
+        None => m::DIGEST_NO_OWNER.get(lang),
     }
 }
 
@@ -260,10 +260,10 @@ fn mentionable(platform: Platform, id: &str) -> bool {
 /// "9 due, 6 overdue" / "共 9 项，逾期 6 项".
 fn headline(items: &[AgendaItem<'_>], lang: Lang) -> String {
     let overdue = items.iter().filter(|i| i.overdue_days > 0).count();
-    match lang {
-        Lang::En => format!("{} due, {overdue} overdue", items.len()),
-        Lang::Zh => format!("共 {} 项，逾期 {overdue} 项", items.len()),
-    }
+    m::DIGEST_HEADLINE
+        .with("n", items.len())
+        .with("overdue", overdue)
+        .render(lang)
 }
 
 /// The title and the text of a digest showing the first `shown` items.
@@ -276,10 +276,10 @@ fn digest(
     mention: Option<&str>,
 ) -> (String, String) {
     let lang = cx.lang;
-    let title = match lang {
-        Lang::En => format!("followup · {who} · {}", cx.today),
-        Lang::Zh => format!("跟进提醒 followup · {who} · {}", cx.today),
-    };
+    let title = m::DIGEST_TITLE
+        .with("who", who)
+        .with("today", cx.today)
+        .render(lang);
     let mut text = String::new();
     if !style.heading.is_empty() {
         text.push_str(&format!("{}{}\n\n", style.heading, style.text(&title)));
@@ -305,7 +305,7 @@ fn digest(
         group.sort_by_key(|i| i.date());
         for item in group {
             let words = words(item, lang);
-            let sep = if lang == Lang::Zh { "：" } else { ": " };
+            let sep = m::COLON.template(lang);
             text.push_str(&format!(
                 "- {}{sep}{} · {}\n",
                 style.b(&style.text(&item.summary.customer.name)),
@@ -317,10 +317,13 @@ fn digest(
     }
     let hidden = items.len() - visible.len();
     if hidden > 0 {
-        text.push_str(&match lang {
-            Lang::En => format!("… and {hidden} more: run `followup agenda --owner {who}`\n"),
-            Lang::Zh => format!("……还有 {hidden} 项：运行 `followup agenda --owner {who}` 查看\n"),
-        });
+        text.push_str(
+            &m::DIGEST_MORE
+                .with("n", hidden)
+                .with("who", who)
+                .render(lang),
+        );
+        text.push('\n');
     }
     (title, text.trim_end().to_string() + "\n")
 }

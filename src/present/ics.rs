@@ -12,6 +12,7 @@
 use crate::engine::agenda::AgendaItem;
 use crate::engine::due::Reason;
 use crate::model::config::{Config, Lang};
+use crate::msg::m;
 use crate::present::i18n::{stage_label, t};
 use crate::present::reach::what;
 use chrono::NaiveDate;
@@ -88,16 +89,13 @@ pub fn calendar(
 /// The event's title: the customer first, then what is to be done.
 fn summary(item: &AgendaItem<'_>, lang: Lang) -> String {
     let name = &item.summary.customer.name;
-    match (&item.reason, lang) {
-        (Reason::Cadence { cadence, .. }, Lang::En) => {
-            format!("{name} · get in touch (cadence {cadence})")
-        }
-        (Reason::Cadence { cadence, .. }, Lang::Zh) => {
-            format!("{name} · 该联系了（节奏 {cadence}）")
-        }
-        (Reason::NeverContacted { .. }, Lang::En) => format!("{name} · first contact"),
-        (Reason::NeverContacted { .. }, Lang::Zh) => format!("{name} · 首次联系"),
-        (_, _) => format!("{name} · {}", what(item, lang)),
+    match &item.reason {
+        Reason::Cadence { cadence, .. } => m::ICS_GET_IN_TOUCH
+            .with("name", name)
+            .with("cadence", crate::present::i18n::duration(lang, *cadence))
+            .render(lang),
+        Reason::NeverContacted { .. } => m::ICS_FIRST_CONTACT.with("name", name).render(lang),
+        _ => format!("{name} · {}", what(item, lang)),
     }
 }
 
@@ -106,26 +104,20 @@ fn summary(item: &AgendaItem<'_>, lang: Lang) -> String {
 fn description(ci: &CalendarItem<'_>, config: &Config, lang: Lang, today: NaiveDate) -> String {
     let item = &ci.item;
     let c = &item.summary.customer;
-    let zh = lang == Lang::Zh;
-    let sep = if zh { "：" } else { ": " };
-    let (open, comma, close) = if zh {
-        ("（", "，", "）")
-    } else {
-        (" (", ", ", ")")
-    };
-    let mut lines = vec![format!(
-        "{}{sep}{}{open}{}{comma}{} {}{close}",
-        t(lang, "Customer"),
-        c.name,
-        stage_label(c.stage.as_deref(), config, lang),
-        if zh { "优先级" } else { "priority" },
-        t(lang, c.priority().key()),
+    let sep = m::COLON.template(lang);
+    let line = |label: crate::msg::Msg, value: String| format!("{}{sep}{value}", label.get(lang));
+    let mut lines = vec![line(
+        m::CUSTOMER,
+        m::ICS_CUSTOMER
+            .with("name", &c.name)
+            .with("stage", stage_label(c.stage.as_deref(), config, lang))
+            .with(
+                "priority",
+                crate::present::i18n::priority(lang, c.priority().key()),
+            )
+            .render(lang),
     )];
-    lines.push(format!(
-        "{}{sep}{}",
-        if zh { "事项" } else { "What" },
-        what(item, lang)
-    ));
+    lines.push(line(m::ICS_WHAT, what(item, lang)));
     lines.push(format!("{}{sep}{}", t(lang, "Due"), item.date()));
     if let Some(owner) = &c.owner {
         lines.push(format!("{}{sep}{owner}", t(lang, "Owner")));
@@ -136,11 +128,11 @@ fn description(ci: &CalendarItem<'_>, config: &Config, lang: Lang, today: NaiveD
     if !matches!(item.reason, Reason::NextAction { .. })
         && let Some(next) = &c.next_action
     {
-        let due = c
-            .next_due
-            .map(|d| format!("{open}{d}{close}"))
-            .unwrap_or_default();
-        lines.push(format!("{}{sep}{next}{due}", t(lang, "Next action")));
+        let next = match c.next_due {
+            Some(d) => m::PAREN.with("a", next).with("b", d).render(lang),
+            None => next.clone(),
+        };
+        lines.push(format!("{}{sep}{next}", t(lang, "Next action")));
     }
     if let Some(last) = item.summary.last_contact(today) {
         lines.push(format!("{}{sep}{last}", t(lang, "Last contact")));
