@@ -10,6 +10,7 @@ use crate::model::config::{Lang, template};
 use crate::model::edit::{Change, apply};
 use crate::model::record::parse_document;
 use crate::model::toml_path;
+use crate::msg::{Text, m};
 use crate::{Ctx, Output};
 use std::fs;
 use std::path::Path;
@@ -28,20 +29,20 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
     let config = dir.join(CONFIG_FILE);
     if crate::io::store::read_config_text(&dir)?.is_some() {
-        done.push(format!("kept      {CONFIG_FILE}"));
+        done.push(m::INIT_KEPT.with("file", CONFIG_FILE));
     } else {
         write_new(&config, &template(lang))?;
-        done.push(format!("created   {CONFIG_FILE}"));
+        done.push(m::INIT_CREATED.with("file", CONFIG_FILE));
     }
     // Opening the folder checks that the customers folder and the private file stay inside it.
     let store = crate::io::store::Store::open(dir.clone(), ctx.warnings.clone())?;
     let customers_dir = store.config.customers_dir.clone();
     let customers = store.customers_dir();
     if customers.is_dir() {
-        done.push(format!("kept      {customers_dir}/"));
+        done.push(m::INIT_KEPT.with("file", format!("{customers_dir}/")));
     } else {
         fs::create_dir_all(&customers).map_err(|e| Error::io(&customers, &e))?;
-        done.push(format!("created   {customers_dir}/"));
+        done.push(m::INIT_CREATED.with("file", format!("{customers_dir}/")));
     }
     let line = ATTRIBUTES_LINE.replacen("customers", &customers_dir, 1);
     done.push(ensure_line(
@@ -58,7 +59,7 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     if git::is_work_tree(&dir) {
         done.push(register_driver(&dir)?);
     } else {
-        done.push("note      not a git clone yet; after `git init`, run `followup init` again to register the merge driver".to_string());
+        done.push(m::INIT_NOT_A_CLONE.into());
     }
     if args.hooks {
         done.push(install_hook(&dir, &customers_dir)?);
@@ -66,28 +67,28 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     if args.private {
         done.extend(make_private(&store, ctx)?);
     }
-    let mut out = format!("Sales folder ready in {}\n", dir.display());
+    let lang = ctx.lang_override.unwrap_or(store.config.lang);
+    let mut out = m::INIT_READY.with("dir", dir.display()).render(lang);
+    out.push('\n');
     for d in done {
         out.push_str("  ");
-        out.push_str(&d);
+        out.push_str(&d.render(lang));
         out.push('\n');
     }
-    out.push_str("Next: followup new \"Customer name\" --owner you --contact \"Their name\"\n");
+    out.push_str(&m::INIT_NEXT.get(lang));
+    out.push('\n');
     Ok(Output::text(out))
 }
 
 /// Registers the merge driver in the clone by this program's absolute path (so git runs it
 /// without `followup` on PATH), with git's line merge behind it; re-running `init` after moving
 /// the program points the clone at the new place.
-fn register_driver(dir: &Path) -> Result<String> {
+fn register_driver(dir: &Path) -> Result<Text> {
     let exe = std::env::current_exe()
         .and_then(std::path::absolute)
         .map_err(|e| Error::Text(crate::msg::m::E_OWN_PATH.with("detail", e)))?;
     if git::register_driver(dir, &exe) {
-        Ok(format!(
-            "set       git config merge.followup.driver (this clone): {}",
-            exe.display()
-        ))
+        Ok(m::INIT_DRIVER_SET.with("exe", exe.display()))
     } else {
         Err(crate::msg::m::E_DRIVER_NOT_SET
             .with("dir", dir.display())
@@ -108,16 +109,16 @@ fn read_text(path: &Path) -> Result<Option<String>> {
 
 /// Creates the git-ignored overlay and moves every confidential value of the shared customer
 /// files into it: the overlay is written first, then each file loses only those keys.
-fn make_private(store: &crate::io::store::Store, ctx: &Ctx) -> Result<Vec<String>> {
+fn make_private(store: &crate::io::store::Store, ctx: &Ctx) -> Result<Vec<Text>> {
     let dir = &store.root;
     let file = store.config.private_file.clone();
     let mut done = Vec::new();
     if store.load_overlay()?.is_some() {
-        done.push(format!("kept      {file}"));
+        done.push(m::INIT_KEPT.with("file", &file));
     } else {
         // Created readable by its owner only.
         store.update_overlay(|_| Ok(()))?;
-        done.push(format!("created   {file}"));
+        done.push(m::INIT_CREATED.with("file", &file));
     }
     done.push(ensure_line(
         &dir.join(".gitignore"),
@@ -184,10 +185,12 @@ fn make_private(store: &crate::io::store::Store, ctx: &Ctx) -> Result<Vec<String
             Ok((checked.bytes, ()))
         })?;
     }
-    done.push(format!(
-        "moved     {count} confidential values from {} files into {file}",
-        moved.len()
-    ));
+    done.push(
+        m::INIT_MOVED
+            .with("count", count)
+            .with("files", moved.len())
+            .with("file", &file),
+    );
     Ok(done)
 }
 
@@ -201,7 +204,7 @@ git -c core.quotepath=false diff --cached --name-only --diff-filter=ACMR -z -- '
     )
 }
 
-fn install_hook(dir: &Path, customers_dir: &str) -> Result<String> {
+fn install_hook(dir: &Path, customers_dir: &str) -> Result<Text> {
     let Some(hooks) = git::hooks_dir(dir) else {
         return Err(crate::msg::m::E_NOT_A_CLONE
             .with("dir", dir.display())
@@ -210,7 +213,7 @@ fn install_hook(dir: &Path, customers_dir: &str) -> Result<String> {
     let path = hooks.join("pre-commit");
     let script = hook_script(customers_dir);
     match read_text(&path)? {
-        Some(text) if text.contains(HOOK_MARK) => Ok("kept      pre-commit hook".into()),
+        Some(text) if text.contains(HOOK_MARK) => Ok(m::INIT_KEPT.with_text("file", m::INIT_HOOK)),
         Some(_) => Err(crate::msg::m::E_HOOK_EXISTS
             .with("file", path.display())
             .with("dir", customers_dir)
@@ -224,15 +227,17 @@ fn install_hook(dir: &Path, customers_dir: &str) -> Result<String> {
                 fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
                     .map_err(|e| Error::io(&path, &e))?;
             }
-            Ok("installed pre-commit hook (followup check on staged customer files)".into())
+            Ok(m::INIT_HOOK_INSTALLED.into())
         }
     }
 }
 
 /// Adds a line to a text file unless it is there.
-fn ensure_line(path: &Path, line: &str, shown: &str) -> Result<String> {
+fn ensure_line(path: &Path, line: &str, shown: &str) -> Result<Text> {
     match read_text(path)? {
-        Some(text) if text.lines().any(|l| l.trim() == line) => Ok(format!("kept      {shown}")),
+        Some(text) if text.lines().any(|l| l.trim() == line) => {
+            Ok(m::INIT_KEPT.with("file", shown))
+        }
         Some(text) => {
             let sep = if text.is_empty() || text.ends_with('\n') {
                 ""
@@ -240,11 +245,11 @@ fn ensure_line(path: &Path, line: &str, shown: &str) -> Result<String> {
                 "\n"
             };
             write_new(path, &format!("{text}{sep}{line}\n"))?;
-            Ok(format!("updated   {shown}"))
+            Ok(m::INIT_UPDATED.with("file", shown))
         }
         None => {
             write_new(path, &format!("{line}\n"))?;
-            Ok(format!("created   {shown}"))
+            Ok(m::INIT_CREATED.with("file", shown))
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::io::store::{CONFIG_FILE, Store};
 use crate::model::config::Lang;
 use crate::model::diagnostic::Severity;
 use crate::model::document::conflict_marker_lines;
+use crate::msg::{Text, m};
 use crate::{Ctx, Output};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -43,7 +44,7 @@ struct Sync<'a> {
     store: &'a Store,
     repo: Repo,
     ctx: &'a Ctx,
-    zh: bool,
+    lang: Lang,
     report: Report,
 }
 
@@ -51,13 +52,10 @@ pub fn run(args: &SyncArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
     let root = std::path::absolute(&store.root).map_err(|e| Error::io(&store.root, &e))?;
     if !git::is_work_tree(&root) {
-        return Err(Error::Refused(format!(
-            "{} is not in a git clone, so there is nothing to sync with; clone the team's repository (or run `git init` and `git remote add origin URL`), then `followup init` and `followup sync`",
-            root.display()
-        )));
+        return Err(m::E_SYNC_NOT_CLONE.with("dir", root.display()).into());
     }
     let mut sync = Sync {
-        zh: ctx.lang(&store) == Lang::Zh,
+        lang: ctx.lang(&store),
         store: &store,
         repo: Repo {
             dir: root,
@@ -71,12 +69,12 @@ pub fn run(args: &SyncArgs, ctx: &Ctx) -> Result<Output> {
 }
 
 impl Sync<'_> {
-    fn say(&self, en: &str, zh: &str) {
-        eprintln!("{}", if self.zh { zh } else { en });
+    fn say(&self, text: impl Into<Text>) {
+        eprintln!("{}", text.into().render(self.lang));
     }
 
-    fn refuse(&self, en: String, zh: String) -> Error {
-        Error::Refused(if self.zh { zh } else { en })
+    fn refuse(&self, text: Text) -> Error {
+        Error::Text(text)
     }
 
     /// The folder's own files as pathspecs, those that exist.
@@ -127,16 +125,10 @@ impl Sync<'_> {
     fn go(&mut self, args: &SyncArgs) -> Result<()> {
         let repo = &self.repo;
         if repo.rebasing() {
-            return Err(self.refuse(
-                "a rebase is in progress in this clone; finish it (`git rebase --continue`) or undo it (`git rebase --abort`), then run `followup sync` again".into(),
-                "这个仓库正在进行 rebase；请先完成（git rebase --continue）或撤销（git rebase --abort），再运行 followup sync".into(),
-            ));
+            return Err(self.refuse(m::E_SYNC_REBASING.into()));
         }
         let Some(branch) = repo.branch() else {
-            return Err(self.refuse(
-                "this clone is not on a branch (detached HEAD); switch to the team's branch (`git switch main`), then run `followup sync` again".into(),
-                "当前不在任何分支上（detached HEAD）；请切换到团队的分支（git switch main），再运行 followup sync".into(),
-            ));
+            return Err(self.refuse(m::E_SYNC_DETACHED.into()));
         };
         self.ensure_driver();
         if self.repo.merging() {
@@ -150,11 +142,7 @@ impl Sync<'_> {
             return Ok(());
         }
         let Some((remote, remote_branch)) = self.repo.upstream(&branch) else {
-            self.report.pending = Some(if self.zh {
-                "这个仓库没有设置远程仓库（git remote add origin 地址）".into()
-            } else {
-                "this clone has no remote (add one with `git remote add origin URL`)".into()
-            });
+            self.report.pending = Some(m::SYNC_NO_REMOTE.get(self.lang));
             return Ok(());
         };
         let upstream_set = self
@@ -184,8 +172,9 @@ impl Sync<'_> {
                 return Ok(());
             }
             self.say(
-                &format!("Pushing {ahead} commit(s) to {remote}/{remote_branch}…"),
-                &format!("正在推送 {ahead} 个提交到 {remote}/{remote_branch}…"),
+                m::SYNC_PUSHING
+                    .with("n", ahead)
+                    .with("to", format!("{remote}/{remote_branch}")),
             );
             let pushed = self.repo.push(&remote, &remote_branch, !upstream_set);
             if pushed.ok {
@@ -198,18 +187,17 @@ impl Sync<'_> {
                 || said.contains("non-fast-forward")
             {
                 // A teammate pushed in between: pull that too, then push again.
-                self.say(
-                    "The remote moved on while syncing; pulling again…",
-                    "同步期间远程仓库有新的提交；再拉取一次…",
-                );
+                self.say(m::SYNC_MOVED_ON);
                 continue;
             }
             self.report.pending = Some(format!("{remote}: {}", pushed.reason()));
             return Ok(());
         }
-        self.report.pending = Some(format!(
-            "{remote}/{remote_branch} kept moving while syncing; run `followup sync` again"
-        ));
+        self.report.pending = Some(
+            m::SYNC_KEPT_MOVING
+                .with("to", format!("{remote}/{remote_branch}"))
+                .render(self.lang),
+        );
         Ok(())
     }
 
@@ -219,24 +207,17 @@ impl Sync<'_> {
         let problem = git::driver_problem(&self.repo.dir, &self.store.config.customers_dir);
         match problem {
             None => {}
-            Some(DriverProblem::NotRouted) => self.say(
-                "warning: .gitattributes does not send customer files to the merge driver; run `followup init` and commit .gitattributes",
-                "警告：.gitattributes 没有为客户文件指定合并驱动；请运行 followup init 并提交 .gitattributes",
-            ),
+            Some(DriverProblem::NotRouted) => {
+                self.say(m::WARNING_LINE.with_text("message", m::SYNC_NOT_ROUTED))
+            }
             Some(_) => {
                 let registered = std::env::current_exe()
                     .and_then(std::path::absolute)
                     .is_ok_and(|exe| git::register_driver(&self.repo.dir, &exe));
                 if registered {
-                    self.say(
-                        "Registered the merge driver in this clone (as `followup init` does).",
-                        "已在这个仓库登记合并驱动（与 followup init 相同）。",
-                    );
+                    self.say(m::SYNC_REGISTERED);
                 } else {
-                    self.say(
-                        "warning: could not register the merge driver; run `followup init`",
-                        "警告：无法登记合并驱动；请运行 followup init",
-                    );
+                    self.say(m::WARNING_LINE.with_text("message", m::SYNC_NOT_REGISTERED));
                 }
             }
         }
@@ -276,19 +257,11 @@ impl Sync<'_> {
             return Ok(());
         }
         self.stage().map_err(Error::Refused)?;
-        let sha = self.repo.commit_merge(&unmerged).map_err(|e| {
-            self.refuse(
-                format!("git could not finish the merge: {e}; see `git status`"),
-                format!("git 无法完成合并：{e}；请查看 git status"),
-            )
-        })?;
-        self.say(
-            &format!(
-                "Finished the merge you settled ({}).",
-                &sha[..sha.len().min(10)]
-            ),
-            &format!("已完成你解决好的合并（{}）。", &sha[..sha.len().min(10)]),
-        );
+        let sha = self
+            .repo
+            .commit_merge(&unmerged)
+            .map_err(|e| self.refuse(m::E_SYNC_FINISH.with("detail", e)))?;
+        self.say(m::SYNC_FINISHED.with("sha", &sha[..sha.len().min(10)]));
         self.report.finished_merge = Some(sha);
         self.check(&unmerged);
         Ok(())
@@ -297,15 +270,11 @@ impl Sync<'_> {
     /// Commits the folder's own changed files with a message that says what changed.
     fn commit(&mut self, message: Option<&str>) -> Result<()> {
         let specs = self.specs_without_private();
-        self.stage().map_err(|e| {
-            self.refuse(
-                format!("git could not stage the folder's changes: {e}"),
-                format!("git 无法暂存文件夹的改动：{e}"),
-            )
-        })?;
+        self.stage()
+            .map_err(|e| self.refuse(m::E_SYNC_STAGE.with("detail", e)))?;
         let staged = self.repo.staged(&specs).map_err(Error::Refused)?;
         if staged.is_empty() {
-            self.say("Nothing new to commit.", "没有新的改动需要提交。");
+            self.say(m::SYNC_NOTHING_NEW);
             return Ok(());
         }
         let paths: Vec<String> = staged.iter().map(|(_, p)| p.clone()).collect();
@@ -352,15 +321,14 @@ impl Sync<'_> {
                 commit_message(&changes)
             }
         };
-        let sha = self.repo.commit_only(&message, &paths).map_err(|e| {
-            self.refuse(
-                format!("git could not commit: {e}; nothing was pushed"),
-                format!("git 无法提交：{e}；没有推送任何内容"),
-            )
-        })?;
+        let sha = self
+            .repo
+            .commit_only(&message, &paths)
+            .map_err(|e| self.refuse(m::E_SYNC_COMMIT.with("detail", e)))?;
         self.say(
-            &format!("Committed {} file(s): {message}", paths.len()),
-            &format!("已提交 {} 个文件：{message}", paths.len()),
+            m::SYNC_COMMITTED
+                .with("n", paths.len())
+                .with("message", &message),
         );
         self.report.committed = Some((sha, message, paths));
         Ok(())
@@ -369,17 +337,19 @@ impl Sync<'_> {
     /// Fetches and merges the remote branch; false when the sync stops here (a conflict, or
     /// the remote cannot be reached: the push is then pending).
     fn pull(&mut self, remote: &str, branch: &str) -> Result<bool> {
-        self.say(
-            &format!("Pulling from {remote}/{branch}…"),
-            &format!("正在从 {remote}/{branch} 拉取…"),
-        );
+        self.say(m::SYNC_PULLING.with("from", format!("{remote}/{branch}")));
         let fetched = self.repo.fetch(remote, branch);
         if !fetched.ok {
             let reason = fetched.reason();
             if reason.contains("couldn't find remote ref") {
                 return Ok(true); // an empty remote: nothing to pull, the push creates the branch
             }
-            self.report.pending = Some(format!("cannot reach {remote}: {reason}"));
+            self.report.pending = Some(
+                m::SYNC_CANNOT_REACH
+                    .with("remote", remote)
+                    .with("reason", reason)
+                    .render(self.lang),
+            );
             return Ok(false);
         }
         let remote_ref = format!("refs/remotes/{remote}/{branch}");
@@ -396,8 +366,9 @@ impl Sync<'_> {
         let message = format!("Merge {remote}/{branch} (followup sync)");
         let merged = self.repo.merge(&remote_ref, &message).map_err(|e| {
             self.refuse(
-                format!("git could not merge {remote}/{branch}: {e}; nothing was pushed"),
-                format!("git 无法合并 {remote}/{branch}：{e}；没有推送任何内容"),
+                m::E_SYNC_MERGE
+                    .with("from", format!("{remote}/{branch}"))
+                    .with("detail", e),
             )
         })?;
         if !merged {
@@ -405,7 +376,7 @@ impl Sync<'_> {
             let mut conflicts = self.marked(&unmerged);
             for p in &unmerged {
                 if !conflicts.iter().any(|(f, _)| f == p) {
-                    conflicts.push((p.clone(), vec!["changed on both sides".to_string()]));
+                    conflicts.push((p.clone(), vec![m::SYNC_BOTH_SIDES.get(self.lang)]));
                 }
             }
             self.report.conflicts = conflicts;
@@ -417,10 +388,7 @@ impl Sync<'_> {
             .repo
             .changed(&from, &after, &self.specs_without_private())
             .map_err(Error::Refused)?;
-        self.say(
-            &format!("Pulled {} changed file(s).", changed.len()),
-            &format!("已拉取 {} 个有改动的文件。", changed.len()),
-        );
+        self.say(m::SYNC_PULLED.with("n", changed.len()));
         self.check(&changed);
         self.report.pulled.extend(changed);
         Ok(true)
@@ -439,7 +407,10 @@ impl Sync<'_> {
                 };
                 eprintln!(
                     "{p}:{}:{}: {label}[{}]: {}",
-                    d.line, d.column, d.code, d.message
+                    d.line,
+                    d.column,
+                    d.code,
+                    d.message.render(self.lang)
                 );
                 self.report.diagnostics.push((p.clone(), d));
             }
@@ -486,19 +457,13 @@ impl Sync<'_> {
         }
         let mut out = String::new();
         if !r.conflicts.is_empty() {
-            out.push_str(if self.zh {
-                "同步已停止：你和同事把同一处改成了不同的内容。没有推送任何内容。\n需要解决的地方：\n"
-            } else {
-                "Sync stopped: you and a teammate changed the same thing differently. Nothing was pushed.\nTo settle:\n"
-            });
+            out.push_str(&m::SYNC_STOPPED.get(self.lang));
+            out.push('\n');
             for (file, what) in &r.conflicts {
                 out.push_str(&format!("  {file}: {}\n", what.join("; ")));
             }
-            out.push_str(if self.zh {
-                "解决方法：打开上面的文件，在 <<<<<<< 和 >>>>>>> 之间保留正确的内容，删掉不要的那一边和这三行标记（<<<<<<<、=======、>>>>>>>），保存后再运行 followup sync。\n`git status` 会列出这些文件；想放弃这次拉取，运行 `git merge --abort`。\n"
-            } else {
-                "Open each file, keep the right lines between <<<<<<< and >>>>>>> (delete the other side and the three marker lines), save, then run `followup sync` again.\n`git status` lists the files; `git merge --abort` goes back to before the pull.\n"
-            });
+            out.push_str(&m::SYNC_HOW_TO_SETTLE.get(self.lang));
+            out.push('\n');
             return Output {
                 stdout: out,
                 code,
@@ -507,62 +472,48 @@ impl Sync<'_> {
         }
         let mut parts: Vec<String> = Vec::new();
         if let Some((_, message, files)) = &r.committed {
-            parts.push(if self.zh {
-                format!("提交了 {} 个文件（{message}）", files.len())
-            } else {
-                format!("committed {} file(s) ({message})", files.len())
-            });
+            parts.push(
+                m::SYNC_PART_COMMITTED
+                    .with("n", files.len())
+                    .with("message", message)
+                    .render(self.lang),
+            );
         }
         if r.finished_merge.is_some() {
-            parts.push(if self.zh {
-                "完成了合并".into()
-            } else {
-                "finished the merge".into()
-            });
+            parts.push(m::SYNC_PART_FINISHED.get(self.lang));
         }
         if !r.pulled.is_empty() {
-            parts.push(if self.zh {
-                format!("拉取了 {} 个文件", r.pulled.len())
-            } else {
-                format!("pulled {} file(s)", r.pulled.len())
-            });
+            parts.push(
+                m::SYNC_PART_PULLED
+                    .with("n", r.pulled.len())
+                    .render(self.lang),
+            );
         }
         if !r.checked.is_empty() {
-            parts.push(match (self.zh, errors + warnings) {
-                (true, 0) => format!("检查了 {} 个文件，没有问题", r.checked.len()),
-                (true, _) => format!(
-                    "检查了 {} 个文件：{errors} 个错误，{warnings} 个警告（运行 followup check 查看）",
-                    r.checked.len()
-                ),
-                (false, 0) => format!("checked {} file(s): no problems", r.checked.len()),
-                (false, _) => format!(
-                    "checked {} file(s): {errors} error(s), {warnings} warning(s) (see `followup check`)",
-                    r.checked.len()
-                ),
-            });
+            parts.push(
+                match errors + warnings {
+                    0 => m::SYNC_PART_CHECKED_CLEAN.with("n", r.checked.len()),
+                    _ => m::SYNC_PART_CHECKED
+                        .with("n", r.checked.len())
+                        .with("errors", errors)
+                        .with("warnings", warnings),
+                }
+                .render(self.lang),
+            );
         }
         if let Some(n) = r.pushed {
-            parts.push(if self.zh {
-                format!("推送了 {n} 个提交")
-            } else {
-                format!("pushed {n} commit(s)")
-            });
+            parts.push(m::SYNC_PART_PUSHED.with("n", n).render(self.lang));
         }
         let target = r.from.clone().unwrap_or_default();
-        out.push_str(&match (&r.pending, parts.is_empty(), self.zh) {
-            (Some(why), _, false) => format!(
-                "{}The push is pending: {why}. Your work is committed in this clone; run `followup sync` again when the remote can be reached.\n",
-                if parts.is_empty() { String::new() } else { format!("Synced locally: {}. ", parts.join("; ")) }
-            ),
-            (Some(why), _, true) => format!(
-                "{}推送暂缓：{why}。你的改动已提交在本地仓库；能连上远程仓库时再运行 followup sync。\n",
-                if parts.is_empty() { String::new() } else { format!("已在本地同步：{}。", parts.join("；")) }
-            ),
-            (None, true, false) => format!("Already in sync with {target}.\n"),
-            (None, true, true) => format!("已经与 {target} 同步。\n"),
-            (None, false, false) => format!("Synced with {target}: {}.\n", parts.join("; ")),
-            (None, false, true) => format!("已与 {target} 同步：{}。\n", parts.join("；")),
-        });
+        let parts = parts.join(m::SEMICOLON.template(self.lang));
+        let text = match (&r.pending, parts.is_empty()) {
+            (Some(why), true) => m::SYNC_PENDING.with("why", why),
+            (Some(why), false) => m::SYNC_LOCAL_PENDING.with("parts", parts).with("why", why),
+            (None, true) => m::SYNC_ALREADY.with("target", target),
+            (None, false) => m::SYNC_DONE.with("target", target).with("parts", parts),
+        };
+        out.push_str(&text.render(self.lang));
+        out.push('\n');
         Output {
             stdout: out,
             code,

@@ -544,4 +544,51 @@ catalogue! {
     NO_URL: "(no URL)" => "（无地址）";
     N_ITEMS: "{n} {n|item|items}" => "{n} 项";
     DRY_RUN_END: "(dry run: {n} {n|message|messages}, nothing sent)" => "（演练：{n} 条消息，未发送）";
+
+    // sync.
+    E_SYNC_NOT_CLONE: "{dir} is not in a git clone, so there is nothing to sync with; clone the team's repository (or run `git init` and `git remote add origin URL`), then `followup init` and `followup sync`" => "{dir} 不在 git 仓库中，没有可以同步的对象；请克隆团队的仓库（或运行 `git init` 和 `git remote add origin 地址`），再运行 `followup init` 和 `followup sync`";
+    E_SYNC_REBASING: "a rebase is in progress in this clone; finish it (`git rebase --continue`) or undo it (`git rebase --abort`), then run `followup sync` again" => "这个仓库正在进行 rebase；请先完成（git rebase --continue）或撤销（git rebase --abort），再运行 followup sync";
+    E_SYNC_DETACHED: "this clone is not on a branch (detached HEAD); switch to the team's branch (`git switch main`), then run `followup sync` again" => "当前不在任何分支上（detached HEAD）；请切换到团队的分支（git switch main），再运行 followup sync";
+    SYNC_NO_REMOTE: "this clone has no remote (add one with `git remote add origin URL`)" => "这个仓库没有设置远程仓库（git remote add origin 地址）";
+    SYNC_PUSHING: "Pushing {n} commit(s) to {to}…" => "正在推送 {n} 个提交到 {to}…";
+    SYNC_MOVED_ON: "The remote moved on while syncing; pulling again…" => "同步期间远程仓库有新的提交；再拉取一次…";
+    SYNC_KEPT_MOVING: "{to} kept moving while syncing; run `followup sync` again" => "同步期间 {to} 一直有新的提交；请再运行一次 followup sync";
+    SYNC_NOT_ROUTED: ".gitattributes does not send customer files to the merge driver; run `followup init` and commit .gitattributes" => ".gitattributes 没有为客户文件指定合并驱动；请运行 followup init 并提交 .gitattributes";
+    SYNC_REGISTERED: "Registered the merge driver in this clone (as `followup init` does)." => "已在这个仓库登记合并驱动（与 followup init 相同）。";
+    SYNC_NOT_REGISTERED: "could not register the merge driver; run `followup init`" => "无法登记合并驱动；请运行 followup init";
+    E_SYNC_FINISH: "git could not finish the merge: {detail}; see `git status`" => "git 无法完成合并：{detail}；请查看 git status";
+    SYNC_FINISHED: "Finished the merge you settled ({sha})." => "已完成你解决好的合并（{sha}）。";
+    E_SYNC_STAGE: "git could not stage the folder's changes: {detail}" => "git 无法暂存文件夹的改动：{detail}";
+    SYNC_NOTHING_NEW: "Nothing new to commit." => "没有新的改动需要提交。";
+    E_SYNC_COMMIT: "git could not commit: {detail}; nothing was pushed" => "git 无法提交：{detail}；没有推送任何内容";
+    SYNC_COMMITTED: "Committed {n} file(s): {message}" => "已提交 {n} 个文件：{message}";
+    SYNC_PULLING: "Pulling from {from}…" => "正在从 {from} 拉取…";
+    SYNC_CANNOT_REACH: "cannot reach {remote}: {reason}" => "无法连接 {remote}：{reason}";
+    E_SYNC_MERGE: "git could not merge {from}: {detail}; nothing was pushed" => "git 无法合并 {from}：{detail}；没有推送任何内容";
+    SYNC_BOTH_SIDES: "changed on both sides" => "两边都改了";
+    SYNC_PULLED: "Pulled {n} changed file(s)." => "已拉取 {n} 个有改动的文件。";
+    SYNC_STOPPED: "Sync stopped: you and a teammate changed the same thing differently. Nothing was pushed.\nTo settle:" => "同步已停止：你和同事把同一处改成了不同的内容。没有推送任何内容。\n需要解决的地方：";
+    SYNC_HOW_TO_SETTLE: "Open each file, keep the right lines between <<<<<<< and >>>>>>> (delete the other side and the three marker lines), save, then run `followup sync` again.\n`git status` lists the files; `git merge --abort` goes back to before the pull." => "解决方法：打开上面的文件，在 <<<<<<< 和 >>>>>>> 之间保留正确的内容，删掉不要的那一边和这三行标记（<<<<<<<、=======、>>>>>>>），保存后再运行 followup sync。\n`git status` 会列出这些文件；想放弃这次拉取，运行 `git merge --abort`。";
+    SYNC_PART_COMMITTED: "committed {n} file(s) ({message})" => "提交了 {n} 个文件（{message}）";
+    SYNC_PART_FINISHED: "finished the merge" => "完成了合并";
+    SYNC_PART_PULLED: "pulled {n} file(s)" => "拉取了 {n} 个文件";
+    SYNC_PART_CHECKED_CLEAN: "checked {n} file(s): no problems" => "检查了 {n} 个文件，没有问题";
+    SYNC_PART_CHECKED: "checked {n} file(s): {errors} error(s), {warnings} warning(s) (see `followup check`)" => "检查了 {n} 个文件：{errors} 个错误，{warnings} 个警告（运行 followup check 查看）";
+    SYNC_PART_PUSHED: "pushed {n} commit(s)" => "推送了 {n} 个提交";
+    SYNC_PENDING: "The push is pending: {why}. Your work is committed in this clone; run `followup sync` again when the remote can be reached." => "推送暂缓：{why}。你的改动已提交在本地仓库；能连上远程仓库时再运行 followup sync。";
+    SYNC_LOCAL_PENDING: "Synced locally: {parts}. The push is pending: {why}. Your work is committed in this clone; run `followup sync` again when the remote can be reached." => "已在本地同步：{parts}。推送暂缓：{why}。你的改动已提交在本地仓库；能连上远程仓库时再运行 followup sync。";
+    SYNC_ALREADY: "Already in sync with {target}." => "已经与 {target} 同步。";
+    SYNC_DONE: "Synced with {target}: {parts}." => "已与 {target} 同步：{parts}。";
+
+    // init.
+    INIT_READY: "Sales folder ready in {dir}" => "销售目录已就绪：{dir}";
+    INIT_KEPT: "kept      {file}" => "保留      {file}";
+    INIT_CREATED: "created   {file}" => "新建      {file}";
+    INIT_UPDATED: "updated   {file}" => "更新      {file}";
+    INIT_NOT_A_CLONE: "note      not a git clone yet; after `git init`, run `followup init` again to register the merge driver" => "说明      还不是 git 仓库；运行 `git init` 后再运行一次 `followup init` 以登记合并驱动";
+    INIT_DRIVER_SET: "set       git config merge.followup.driver (this clone): {exe}" => "设置      git config merge.followup.driver（本仓库）：{exe}";
+    INIT_HOOK: "pre-commit hook" => "pre-commit 钩子";
+    INIT_HOOK_INSTALLED: "installed pre-commit hook (followup check on staged customer files)" => "安装      pre-commit 钩子（对暂存的客户文件运行 followup check）";
+    INIT_NEXT: "Next: followup new \"Customer name\" --owner you --contact \"Their name\"" => "下一步：followup new \"客户名称\" --owner 你的名字 --contact \"联系人\"";
+    INIT_MOVED: "moved     {count} confidential values from {files} files into {file}" => "移动      {count} 个保密字段：从 {files} 个文件移到 {file}";
 }
