@@ -27,7 +27,7 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
     let config = &store.config;
     let lang = ctx.lang(&store);
     for w in config.role_warnings() {
-        store.warn(w);
+        store.warn_text(w);
     }
     let (period, period_arg) = match args.period {
         ReportPeriod::Week => (Period::Week, "week"),

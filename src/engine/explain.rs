@@ -72,11 +72,16 @@ impl Tracer {
         (self.amount)(a)
     }
 
-    /// The English or the Chinese text.
-    pub fn tr(&self, en: impl Into<String>, zh: impl Into<String>) -> String {
+    /// A message of the catalogue in the tracer's language.
+    pub fn say(&self, text: impl Into<crate::msg::Text>) -> String {
+        text.into().render(self.lang)
+    }
+
+    /// A stage as the tracer's language shows it: its key, or its label in Chinese.
+    pub fn stage<'a>(&self, def: &'a crate::model::config::StageDef) -> &'a str {
         match self.lang {
-            Lang::En => en.into(),
-            Lang::Zh => zh.into(),
+            Lang::En => &def.key,
+            Lang::Zh => &def.label,
         }
     }
 }

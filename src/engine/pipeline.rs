@@ -11,6 +11,7 @@ use crate::model::config::Config;
 use crate::model::customer::Status;
 use crate::model::entry::parse_change;
 use crate::model::record::Record;
+use crate::msg::m;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -236,7 +237,7 @@ pub fn snapshot(
                 def.probability,
                 t.amount(weighted)
             ),
-            None => t.tr("no deal.amount", "未填金额"),
+            None => t.say(m::T_NO_AMOUNT),
         };
         tracer.add("customers", |t| {
             trace(
@@ -244,13 +245,13 @@ pub fn snapshot(
                 c.line_of("stage"),
                 name,
                 group,
-                t.tr(format!("stage {}", def.key), format!("阶段 {}", def.label)),
+                t.say(m::T_STAGE.with("stage", t.stage(def))),
             )
         });
         tracer.add("amount", |t| {
             let shown = c
                 .deal_amount
-                .map_or_else(|| t.tr("no deal.amount", "未填金额"), |a| t.amount(a));
+                .map_or_else(|| t.say(m::T_NO_AMOUNT), |a| t.amount(a));
             trace(file, amount_line, name, group, shown)
         });
         tracer.add("weighted", |t| {
@@ -281,9 +282,11 @@ pub fn snapshot(
                         c.line_of("deal.expected_close"),
                         name,
                         group,
-                        t.tr(
-                            format!("expected close {close}, {days} days ago; {}", product(t)),
-                            format!("预计成交 {close}，已过 {days} 天；{}", product(t)),
+                        t.say(
+                            m::T_CLOSE_PAST
+                                .with("close", close)
+                                .with("n", days)
+                                .with("product", product(t)),
                         ),
                     )
                 });
@@ -302,10 +305,7 @@ pub fn snapshot(
                         c.line_of("deal.expected_close"),
                         name,
                         Some(&month),
-                        t.tr(
-                            format!("expected close {close}; {}", product(t)),
-                            format!("预计成交 {close}；{}", product(t)),
-                        ),
+                        t.say(m::T_CLOSE.with("close", close).with("product", product(t))),
                     )
                 });
             }
@@ -318,10 +318,7 @@ pub fn snapshot(
                         c.line_of("stage"),
                         name,
                         group,
-                        t.tr(
-                            format!("no deal.expected_close; {}", product(t)),
-                            format!("未填预计成交日期；{}", product(t)),
-                        ),
+                        t.say(m::T_NO_CLOSE.with("product", product(t))),
                     )
                 });
             }
@@ -477,14 +474,16 @@ pub fn funnel(
             entered[rank] += 1;
             let how = |t: &Tracer| {
                 if stay.created {
-                    t.tr(
-                        format!("{} created at {}", stay.entered, def.key),
-                        format!("{} 新建于 {}", stay.entered, def.label),
+                    t.say(
+                        m::T_CREATED_AT
+                            .with("date", stay.entered)
+                            .with("stage", t.stage(def)),
                     )
                 } else {
-                    t.tr(
-                        format!("{} moved to {}", stay.entered, def.key),
-                        format!("{} 进入 {}", stay.entered, def.label),
+                    t.say(
+                        m::T_MOVED_TO
+                            .with("date", stay.entered)
+                            .with("stage", t.stage(def)),
                     )
                 }
             };
@@ -494,9 +493,10 @@ pub fn funnel(
                 advanced[rank] += 1;
                 let to = &config.stages[next.rank];
                 let moved = |t: &Tracer| {
-                    t.tr(
-                        format!("{} moved on to {}", next.entered, to.key),
-                        format!("{} 推进到 {}", next.entered, to.label),
+                    t.say(
+                        m::T_MOVED_ON
+                            .with("date", next.entered)
+                            .with("stage", t.stage(to)),
                     )
                 };
                 tracer.add("advanced", |t| {
@@ -506,20 +506,13 @@ pub fn funnel(
             if rank + 1 < n {
                 tracer.add("conversion", |t| {
                     let detail = match onward {
-                        Some(next) => t.tr(
-                            format!(
-                                "entered {}, moved on to {} on {}",
-                                stay.entered, config.stages[next.rank].key, next.entered
-                            ),
-                            format!(
-                                "{} 进入，{} 推进到 {}",
-                                stay.entered, next.entered, config.stages[next.rank].label
-                            ),
+                        Some(next) => t.say(
+                            m::T_ENTERED_MOVED_ON
+                                .with("entered", stay.entered)
+                                .with("stage", t.stage(&config.stages[next.rank]))
+                                .with("date", next.entered),
                         ),
-                        None => t.tr(
-                            format!("entered {}, has not moved on", stay.entered),
-                            format!("{} 进入，尚未推进", stay.entered),
-                        ),
+                        None => t.say(m::T_ENTERED_STAYED.with("entered", stay.entered)),
                     };
                     trace(file, stay.line, name, group, detail).counting(onward.is_some())
                 });
@@ -533,15 +526,13 @@ pub fn funnel(
                         line,
                         name,
                         group,
-                        t.tr(
-                            format!(
-                                "entered {} (line {}), left for {} on {left}: {d} days",
-                                stay.entered, stay.line, config.stages[to].key
-                            ),
-                            format!(
-                                "{} 进入（第 {} 行），{left} 转入 {}：{d} 天",
-                                stay.entered, stay.line, config.stages[to].label
-                            ),
+                        t.say(
+                            m::T_STAY
+                                .with("entered", stay.entered)
+                                .with("line", stay.line)
+                                .with("stage", t.stage(&config.stages[to]))
+                                .with("left", left)
+                                .with("n", d),
                         ),
                     )
                 });

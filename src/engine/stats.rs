@@ -15,6 +15,7 @@ use crate::model::entry::{
 };
 use crate::model::record::Record;
 use crate::model::summary::Summary;
+use crate::msg::m;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -490,10 +491,7 @@ pub fn metrics_traced(
                     first.line,
                     name,
                     None,
-                    t.tr(
-                        format!("{n} entr{} in the range", if n == 1 { "y" } else { "ies" }),
-                        format!("期间 {n} 条记录"),
-                    ),
+                    t.say(m::T_ENTRIES_IN_RANGE.with("n", n)),
                 )
             });
         }
@@ -517,10 +515,7 @@ pub fn metrics_traced(
                     line,
                     name,
                     None,
-                    t.tr(
-                        format!("stage on {end}: {stage}"),
-                        format!("{end} 的阶段：{stage}"),
-                    ),
+                    t.say(m::T_STAGE_ON.with("end", end).with("stage", &stage)),
                 )
                 .counting(counts)
             });
@@ -602,24 +597,25 @@ pub fn metrics_traced(
                         });
                     }
                     if tracer.wants(&["promises_due", "promises_kept", "promise_kept_rate"]) {
-                        let detail = match done {
-                            None => tracer.tr(
-                                format!("{text} — due {due}, still open"),
-                                format!("{text} — {due} 到期，仍未完成"),
-                            ),
-                            Some(None) => tracer.tr(
-                                format!("{text} — due {due}, ticked without a date (kept)"),
-                                format!("{text} — {due} 到期，已勾选但无完成日期（算兑现）"),
-                            ),
-                            Some(Some(d)) if d <= due => tracer.tr(
-                                format!("{text} — due {due}, done {d}"),
-                                format!("{text} — {due} 到期，{d} 完成"),
-                            ),
-                            Some(Some(d)) => tracer.tr(
-                                format!("{text} — due {due}, done {d}, late"),
-                                format!("{text} — {due} 到期，{d} 才完成（逾期）"),
-                            ),
-                        };
+                        let detail =
+                            match done {
+                                None => tracer
+                                    .say(m::T_PROMISE_OPEN.with("text", text).with("due", due)),
+                                Some(None) => tracer
+                                    .say(m::T_PROMISE_TICKED.with("text", text).with("due", due)),
+                                Some(Some(d)) if d <= due => tracer.say(
+                                    m::T_PROMISE_DONE
+                                        .with("text", text)
+                                        .with("due", due)
+                                        .with("done", d),
+                                ),
+                                Some(Some(d)) => tracer.say(
+                                    m::T_PROMISE_LATE
+                                        .with("text", text)
+                                        .with("due", due)
+                                        .with("done", d),
+                                ),
+                            };
                         let at = || trace(file, f.line, name, None, detail.clone());
                         tracer.add("promises_due", |_| at());
                         if kept {
@@ -649,9 +645,12 @@ pub fn metrics_traced(
                             f.line,
                             name,
                             None,
-                            t.tr(
-                                format!("{text} — due {due}, {days} days overdue on {as_of}"),
-                                format!("{text} — {due} 到期，截至 {as_of} 逾期 {days} 天"),
+                            t.say(
+                                m::T_ITEM_OVERDUE
+                                    .with("text", text)
+                                    .with("due", due)
+                                    .with("n", days)
+                                    .with("as_of", as_of),
                             ),
                         )
                     });
@@ -669,7 +668,7 @@ pub fn metrics_traced(
                     created_line(r),
                     name,
                     None,
-                    t.tr(format!("created {created}"), format!("{created} 新建")),
+                    t.say(m::T_CREATED.with("date", created)),
                 )
             });
         }
@@ -700,9 +699,11 @@ pub fn metrics_traced(
                     won.line,
                     name,
                     None,
-                    t.tr(
-                        format!("{} {change}; deal.amount {}", won.date, t.amount(amount)),
-                        format!("{} {change}；金额 {}", won.date, t.amount(amount)),
+                    t.say(
+                        m::T_WON_AMOUNT
+                            .with("date", won.date)
+                            .with("change", &change)
+                            .with("amount", t.amount(amount)),
                     ),
                 )
             });
@@ -715,9 +716,11 @@ pub fn metrics_traced(
                             won.line,
                             name,
                             None,
-                            t.tr(
-                                format!("first contact {first}, won {}: {days} days", won.date),
-                                format!("首次联系 {first}，{} 成交：{days} 天", won.date),
+                            t.say(
+                                m::T_CYCLE
+                                    .with("first", first)
+                                    .with("won", won.date)
+                                    .with("n", days),
                             ),
                         )
                     });
@@ -740,8 +743,8 @@ pub fn metrics_traced(
                 .field("status")
                 .map_or_else(String::new, |f| f.value.clone());
             let because = reason.as_deref().map_or_else(
-                || tracer.tr("no reason given", "未填写原因"),
-                |r| tracer.tr(format!("reason: {r}"), format!("原因：{r}")),
+                || tracer.say(m::T_NO_REASON),
+                |r| tracer.say(m::T_REASON.with("reason", r)),
             );
             let detail = format!("{} status: {status}; {because}", lost.date);
             tracer.add("lost", |_| {
@@ -773,10 +776,7 @@ pub fn metrics_traced(
                     first.0,
                     name,
                     None,
-                    t.tr(
-                        format!("{streak} unanswered in a row since {}", first.1),
-                        format!("自 {} 起连续 {streak} 次未接通", first.1),
-                    ),
+                    t.say(m::T_STREAK.with("n", streak).with("since", first.1)),
                 )
             });
         }
@@ -788,14 +788,13 @@ pub fn metrics_traced(
                     .and_then(|d| r.contacts().filter(|e| e.date == d).map(|e| e.line).last())
                     .unwrap_or_else(|| r.customer.line_of("created"));
                 let detail = match last {
-                    Some(d) => t.tr(
-                        format!("last contact {d}: {n} days before {as_of}"),
-                        format!("上次联系 {d}：截至 {as_of} 已 {n} 天"),
+                    Some(d) => t.say(
+                        m::T_LAST_CONTACT
+                            .with("date", d)
+                            .with("n", n)
+                            .with("as_of", as_of),
                     ),
-                    None => t.tr(
-                        format!("never contacted; created {n} days before {as_of}"),
-                        format!("从未联系；新建已 {n} 天"),
-                    ),
+                    None => t.say(m::T_NEVER_CONTACTED.with("n", n).with("as_of", as_of)),
                 };
                 trace(file, line, name, None, detail)
             });

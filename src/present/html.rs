@@ -172,7 +172,7 @@ pub struct OwnerRow {
 pub struct Card {
     pub who: Who,
     pub owner: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub kind_class: &'static str,
     pub words: String,
     /// How late, for an overdue item, with the words around the number.
@@ -522,7 +522,7 @@ fn headline(input: &Input<'_>, cur_path: &str) -> Vec<Headline> {
     let prev = input.periods.previous.as_ref().map(|p| &p.metrics);
     HEADLINES
         .iter()
-        .map(|(key, en, zh, kind, get)| {
+        .map(|(key, label, kind, get)| {
             let hidden = matches!(kind, Kind::Money) && input.amounts_hidden();
             let num = |src: &str, path: &str, m: &Metrics| {
                 if hidden {
@@ -567,10 +567,7 @@ fn headline(input: &Input<'_>, cur_path: &str) -> Vec<Headline> {
             });
             Headline {
                 key,
-                label: match lang {
-                    Lang::En => en,
-                    Lang::Zh => zh,
-                },
+                label: label.template(lang),
                 now,
                 before,
                 change,

@@ -7,6 +7,7 @@
 use crate::engine::pipeline::FunnelRow;
 use crate::engine::stats::{Metrics, Named};
 use crate::model::config::{Config, Lang};
+use crate::msg::m;
 use crate::present::i18n::stage_label;
 use crate::present::render::{format_money, mask};
 
@@ -66,13 +67,6 @@ fn table(headers: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
         out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out
-}
-
-fn tr(lang: Lang, en: &str, zh: &str) -> String {
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Zh => zh.to_string(),
-    }
 }
 
 /// How a headline number reads, and how its change is written.
@@ -135,11 +129,11 @@ pub(crate) fn change(
         return "-".to_string();
     };
     let unit = match kind {
-        Kind::Rate(_) => tr(lang, " pts", " 个百分点"),
+        Kind::Rate(_) => m::R_PTS.get(lang),
         _ => String::new(),
     };
     if delta == 0.0 {
-        return tr(lang, "–", "持平");
+        return m::R_NO_CHANGE.get(lang);
     }
     let arrow = if delta > 0.0 { "▲" } else { "▼" };
     let size = match kind {
@@ -150,140 +144,120 @@ pub(crate) fn change(
     format!("{arrow} {size}{unit}")
 }
 
-/// A headline figure: its key in `stats --json`, its English and Chinese label, how it reads,
+/// A headline figure: its key in `stats --json`, its label (the catalogue's), how it reads,
 /// and where it is in the metrics.
 pub(crate) type Headline = (
     &'static str,
-    &'static str,
-    &'static str,
+    crate::msg::Msg,
     Kind,
     fn(&Metrics) -> Option<f64>,
 );
 
 pub(crate) const HEADLINES: [Headline; 16] = [
-    ("entries", "Entries", "跟进记录", Kind::Count, |m| {
+    ("entries", m::R_HL_ENTRIES, Kind::Count, |m| {
         Some(m.entries as f64)
     }),
     (
         "customers_touched",
-        "Customers touched",
-        "跟进客户",
+        m::R_HL_CUSTOMERS_TOUCHED,
         Kind::Count,
         |m| Some(m.customers_touched as f64),
     ),
     (
         "new_customers",
-        "New customers",
-        "新客户",
+        m::R_HL_NEW_CUSTOMERS,
         Kind::Count,
         |m| Some(m.new_customers as f64),
     ),
     (
         "reach_rate",
-        "Reach rate",
-        "接通率",
+        m::R_HL_REACH_RATE,
         Kind::Rate(|m| m.entries > 0),
         |m| Some(m.reach_rate),
     ),
     (
         "conversion_rate",
-        "Conversion",
-        "转化率",
+        m::R_HL_CONVERSION,
         Kind::Rate(|m| m.customers_touched > 0),
         |m| Some(m.conversion_rate),
     ),
-    ("won", "Won", "成交客户", Kind::Count, |m| {
+    ("won", m::R_HL_WON, Kind::Count, |m| {
         Some(m.won as f64)
     }),
     (
         "won_amount",
-        "Won amount",
-        "成交金额",
+        m::R_HL_WON_AMOUNT,
         Kind::Money,
         |m| Some(m.won_amount),
     ),
-    ("lost", "Lost", "丢单", Kind::Count, |m| {
+    ("lost", m::R_HL_LOST, Kind::Count, |m| {
         Some(m.lost as f64)
     }),
     (
         "win_rate",
-        "Win rate",
-        "赢单率",
+        m::R_HL_WIN_RATE,
         Kind::Rate(|m| m.won + m.lost > 0),
         |m| Some(m.win_rate),
     ),
     (
         "median_cycle_days",
-        "Median cycle (days)",
-        "成交周期中位数（天）",
+        m::R_HL_MEDIAN_CYCLE_DAYS,
         Kind::Days,
         |m| m.median_cycle_days,
     ),
     (
         "promise_kept_rate",
-        "Promise kept rate",
-        "承诺兑现率",
+        m::R_HL_PROMISE_KEPT_RATE,
         Kind::Rate(|m| m.promises_due > 0),
         |m| Some(m.promise_kept_rate),
     ),
     (
         "overdue_promises",
-        "Overdue promises",
-        "逾期承诺",
+        m::R_HL_OVERDUE_PROMISES,
         Kind::Count,
         |m| Some(m.overdue_promises as f64),
     ),
     (
         "overdue_assists",
-        "Overdue assists",
-        "逾期协助",
+        m::R_HL_OVERDUE_ASSISTS,
         Kind::Count,
         |m| Some(m.overdue_assists as f64),
     ),
     (
         "unanswered",
-        "Unanswered streaks",
-        "连续未接通客户",
+        m::R_HL_UNANSWERED_STREAKS,
         Kind::Count,
         |m| Some(m.unanswered as f64),
     ),
     (
         "stale",
-        "Stale customers",
-        "沉睡客户",
+        m::R_HL_STALE_CUSTOMERS,
         Kind::Count,
         |m| Some(m.stale as f64),
     ),
     (
         "overdue",
-        "Overdue customers",
-        "逾期客户",
+        m::R_HL_OVERDUE_CUSTOMERS,
         Kind::Count,
         |m| Some(m.overdue as f64),
     ),
 ];
 
 fn range(lang: Lang, start: &str, end: &str) -> String {
-    match lang {
-        Lang::En => format!("{start} – {end}"),
-        Lang::Zh => format!("{start} 至 {end}"),
-    }
+    m::R_RANGE
+        .with("start", start)
+        .with("end", end)
+        .render(lang)
 }
 
 /// ` (text)` in English, `（text）` in Chinese.
 fn paren(lang: Lang, text: &str) -> String {
-    match lang {
-        Lang::En => format!(" ({text})"),
-        Lang::Zh => format!("（{text}）"),
-    }
+    m::PAREN_ONLY.with("b", text).render(lang)
 }
 
 fn owner_suffix(n: &Named, lang: Lang) -> String {
     match &n.owner {
-        Some(o) if !o.trim().is_empty() => match lang {
-            Lang::En => format!(" (owner {})", escape(o)),
-            Lang::Zh => format!("（负责人 {}）", escape(o)),
-        },
+        Some(o) if !o.trim().is_empty() => m::R_OWNER_SUFFIX.with("owner", escape(o)).render(lang),
         _ => String::new(),
     }
 }
@@ -294,41 +268,31 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "# {} {}{}\n\n",
-        tr(lang, "Review", "销售复盘"),
+        m::R_REVIEW.get(lang),
         escape(&r.label),
         paren(lang, &range(lang, &m.start, &m.end))
     ));
     match &r.previous {
-        Some((label, p)) => out.push_str(&tr(
-            lang,
-            &format!(
-                "Compared with {} ({}). Where a number comes from: `followup stats --explain METRIC`.\n\n",
-                escape(label),
-                range(lang, &p.start, &p.end)
-            ),
-            &format!(
-                "对比上期 {}（{}）。每个数字的来源：`followup stats --explain 指标名`。\n\n",
-                escape(label),
-                range(lang, &p.start, &p.end)
-            ),
-        )),
-        None => out.push_str(&tr(
-            lang,
-            "Where a number comes from: `followup stats --explain METRIC`.\n\n",
-            "每个数字的来源：`followup stats --explain 指标名`。\n\n",
-        )),
+        Some((label, p)) => out.push_str(
+            &(m::R_COMPARED
+                .with("label", escape(label))
+                .with("range", range(lang, &p.start, &p.end))
+                .render(lang)
+                + "\n\n"),
+        ),
+        None => out.push_str(&(m::R_WHERE_FROM.get(lang) + "\n\n")),
     }
 
     // Headline numbers.
-    out.push_str(&format!("## {}\n\n", tr(lang, "Headline", "核心数据")));
+    out.push_str(&format!("## {}\n\n", m::R_HEADLINE.get(lang)));
     let mut rows = Vec::new();
-    for (_, en, zh_label, kind, get) in HEADLINES {
+    for (_, label, kind, get) in HEADLINES {
         // A sum of confidential amounts is as confidential as they are (and so is its change).
         let hidden = r.hide_money && matches!(kind, Kind::Money);
         let shown = |v: Option<f64>, x: &Metrics| {
             if hidden { mask("") } else { shown(kind, v, x) }
         };
-        let mut row = vec![tr(lang, en, zh_label), shown(get(m), m)];
+        let mut row = vec![label.get(lang), shown(get(m), m)];
         if let Some((_, p)) = &r.previous {
             row.push(shown(get(p), p));
             row.push(if hidden {
@@ -339,10 +303,10 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         }
         rows.push(row);
     }
-    let this = tr(lang, "This period", "本期");
-    let before = tr(lang, "Previous", "上期");
-    let metric = tr(lang, "Metric", "指标");
-    let delta = tr(lang, "Change", "变化");
+    let this = m::R_THIS_PERIOD.get(lang);
+    let before = m::R_PREVIOUS.get(lang);
+    let metric = m::R_METRIC.get(lang);
+    let delta = m::R_CHANGE.get(lang);
     out.push_str(&match &r.previous {
         Some(_) => table(
             &[&metric, &this, &before, &delta],
@@ -352,23 +316,20 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         None => table(&[&metric, &this], &[false, true], &rows),
     });
     if m.promises_due > 0 {
-        out.push_str(&tr(
-            lang,
-            &format!(
-                "\nPromises due in the period: {}, kept by their due date: {}.\n",
-                m.promises_due, m.promises_kept
-            ),
-            &format!(
-                "\n本期到期承诺 {} 条，按时兑现 {} 条。\n",
-                m.promises_due, m.promises_kept
-            ),
-        ));
+        out.push('\n');
+        out.push_str(
+            &m::R_PROMISES_LINE
+                .with("due", m.promises_due)
+                .with("kept", m.promises_kept)
+                .render(lang),
+        );
+        out.push('\n');
     }
 
     // The funnel over the whole range.
     out.push_str(&format!(
         "\n## {}{}\n\n",
-        tr(lang, "Funnel", "销售漏斗"),
+        m::R_FUNNEL.get(lang),
         paren(lang, &range(lang, &r.since, &r.until))
     ));
     let rows: Vec<Vec<String>> = r
@@ -390,27 +351,20 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         .collect();
     out.push_str(&table(
         &[
-            &tr(lang, "Stage", "阶段"),
-            &tr(lang, "Entered", "进入"),
-            &tr(lang, "Moved on", "推进"),
-            &tr(lang, "Conversion", "转化率"),
-            &tr(lang, "Median days in stage", "停留天数中位数"),
+            &m::R_STAGE.get(lang),
+            &m::R_ENTERED.get(lang),
+            &m::R_MOVED_ON.get(lang),
+            &m::R_CONVERSION.get(lang),
+            &m::R_MEDIAN_DAYS_IN_STAGE.get(lang),
         ],
         &[false, true, true, true, true],
         &rows,
     ));
 
     // Objections.
-    out.push_str(&format!(
-        "\n## {}\n\n",
-        tr(lang, "Top objections", "主要异议")
-    ));
+    out.push_str(&format!("\n## {}\n\n", m::R_TOP_OBJECTIONS.get(lang)));
     if m.objections.is_empty() {
-        out.push_str(&tr(
-            lang,
-            "No objection was logged.\n",
-            "本期没有记录异议。\n",
-        ));
+        out.push_str(&(m::R_NO_OBJECTION.get(lang) + "\n"));
     } else {
         let rows: Vec<Vec<String>> = m
             .objections
@@ -426,9 +380,9 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             .collect();
         out.push_str(&table(
             &[
-                &tr(lang, "Objection", "异议"),
-                &tr(lang, "Count", "次数"),
-                &tr(lang, "Share", "占比"),
+                &m::R_OBJECTION.get(lang),
+                &m::R_COUNT.get(lang),
+                &m::R_SHARE.get(lang),
             ],
             &[false, true, true],
             &rows,
@@ -437,16 +391,13 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
 
     // Wins and losses.
     if !m.won_customers.is_empty() {
-        out.push_str(&format!("\n## {}\n\n", tr(lang, "Won", "成交客户")));
+        out.push_str(&format!("\n## {}\n\n", m::R_WON.get(lang)));
         for name in &m.won_customers {
             out.push_str(&format!("- {}\n", escape(name)));
         }
     }
     if m.lost > 0 {
-        out.push_str(&format!(
-            "\n## {}\n\n",
-            tr(lang, "Lost reasons", "丢单原因")
-        ));
+        out.push_str(&format!("\n## {}\n\n", m::R_LOST_REASONS.get(lang)));
         let rows: Vec<Vec<String>> = m
             .lost_reasons
             .iter()
@@ -454,7 +405,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                 vec![
                     l.reason
                         .as_deref()
-                        .map_or_else(|| tr(lang, "(none given)", "（未填写）"), escape),
+                        .map_or_else(|| m::R_NONE_GIVEN.get(lang), escape),
                     l.count.to_string(),
                     format!("{:.0}%", (l.share * 100.0).round()),
                 ]
@@ -462,9 +413,9 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             .collect();
         out.push_str(&table(
             &[
-                &tr(lang, "Reason", "原因"),
-                &tr(lang, "Customers", "客户数"),
-                &tr(lang, "Share", "占比"),
+                &m::R_REASON.get(lang),
+                &m::R_CUSTOMERS.get(lang),
+                &m::R_SHARE.get(lang),
             ],
             &[false, true, true],
             &rows,
@@ -474,67 +425,59 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
     // Promises broken.
     out.push_str(&format!(
         "\n## {}{}\n\n",
-        tr(lang, "Promises broken", "未按时兑现的承诺"),
+        m::R_PROMISES_BROKEN.get(lang),
         paren(lang, &m.broken_promises.len().to_string())
     ));
     if m.broken_promises.is_empty() {
-        out.push_str(&tr(lang, "None.\n", "无。\n"));
+        out.push_str(&(m::R_NONE.get(lang) + "\n"));
     }
     for b in &m.broken_promises {
         let state = match &b.done {
-            None => tr(lang, "still open", "仍未完成"),
-            Some(d) => tr(lang, &format!("done {d}, late"), &format!("{d} 才完成")),
+            None => m::R_STILL_OPEN.get(lang),
+            Some(d) => m::R_DONE_LATE.with("done", d).render(lang),
         };
         out.push_str(&format!(
             "- **{}**{}{} — {}\n",
             escape(&b.customer),
-            tr(lang, ": ", "："),
+            m::COLON.template(lang),
             escape(&b.text),
-            tr(
-                lang,
-                &format!("due {}, {state}", b.due),
-                &format!("截止 {}，{state}", b.due)
-            )
+            m::R_DUE_STATE
+                .with("due", &b.due)
+                .with("state", state)
+                .render(lang)
         ));
     }
 
     // Who is unanswered or stale.
-    for (title, list, unit_en, unit_zh) in [
+    for (title, list, unit) in [
         (
-            ("Unanswered streaks", "连续未接通"),
+            m::UNANSWERED_STREAKS,
             &m.unanswered_customers,
-            "unanswered in a row",
-            "次连续未接通",
+            m::R_UNANSWERED_IN_A_ROW,
         ),
-        (
-            ("Stale customers", "沉睡客户"),
-            &m.stale_customers,
-            "days since the last contact",
-            "天未联系",
-        ),
+        (m::STALE_CUSTOMERS, &m.stale_customers, m::R_DAYS_SINCE),
     ] {
         out.push_str(&format!(
             "\n## {}{}\n\n",
-            tr(lang, title.0, title.1),
+            title.get(lang),
             paren(lang, &list.len().to_string())
         ));
         if list.is_empty() {
-            out.push_str(&tr(lang, "None.\n", "无。\n"));
+            out.push_str(&(m::R_NONE.get(lang) + "\n"));
         }
         for n in list.iter() {
             out.push_str(&format!(
-                "- {}{} — {} {}\n",
+                "- {}{} — {}\n",
                 escape(&n.customer),
                 owner_suffix(n, lang),
-                n.days_or_count,
-                tr(lang, unit_en, unit_zh)
+                unit.with("n", n.days_or_count).render(lang)
             ));
         }
     }
 
     // One row per owner.
     if !r.owners.is_empty() {
-        out.push_str(&format!("\n## {}\n\n", tr(lang, "By owner", "按负责人")));
+        out.push_str(&format!("\n## {}\n\n", m::R_BY_OWNER.get(lang)));
         let rows: Vec<Vec<String>> = r
             .owners
             .iter()
@@ -568,14 +511,14 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             .collect();
         out.push_str(&table(
             &[
-                &tr(lang, "Owner", "负责人"),
-                &tr(lang, "Entries", "跟进记录"),
-                &tr(lang, "Reach rate", "接通率"),
-                &tr(lang, "Won", "成交"),
-                &tr(lang, "Won amount", "成交金额"),
-                &tr(lang, "Promise kept rate", "承诺兑现率"),
-                &tr(lang, "Overdue promises", "逾期承诺"),
-                &tr(lang, "Stale", "沉睡"),
+                &m::R_OWNER.get(lang),
+                &m::R_ENTRIES.get(lang),
+                &m::R_REACH_RATE.get(lang),
+                &m::WON.get(lang),
+                &m::R_WON_AMOUNT.get(lang),
+                &m::R_PROMISE_KEPT_RATE.get(lang),
+                &m::R_OVERDUE_PROMISES.get(lang),
+                &m::R_STALE.get(lang),
             ],
             &[false, true, true, true, true, true, true, true],
             &rows,
