@@ -16,7 +16,7 @@ use crate::model::record::Record;
 use crate::msg::m;
 use crate::present::i18n;
 use crate::present::mask::Masker;
-use crate::present::render::{Align, Table, Tone, clean, csv, format_money, json, mask, paint};
+use crate::present::render::{Align, Table, Tone, clean, csv, json, mask, paint};
 use crate::present::report::{Report, markdown};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
@@ -752,10 +752,7 @@ fn report(
 ) -> String {
     let r = period_review(refs, records, config, period, (since, until), ctx.today);
     let label = match period {
-        Period::All => match lang {
-            Lang::En => "all".to_string(),
-            Lang::Zh => "全部".to_string(),
-        },
+        Period::All => m::UNIT_ALL.get(lang),
         _ => period.label(period.start_of(r.start)),
     };
     markdown(
@@ -790,7 +787,11 @@ fn explain(
 ) -> Result<Output> {
     let hide = config.is_confidential("deal.amount") && !ctx.reveal;
     let money = move |a: f64| {
-        if hide { mask("") } else { format_money(a) }
+        if hide {
+            mask("")
+        } else {
+            i18n::amount(lang, a, None)
+        }
     };
     let mut tracer = Tracer::on(metric, lang, money);
     let total = metrics_traced(

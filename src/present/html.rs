@@ -24,7 +24,7 @@ use crate::present::chart::{self, Bar, Chart, Column, Part, Shape, Step};
 use crate::present::i18n::{channel, stage_label};
 use crate::present::mask::Masker;
 use crate::present::reach::{day_heading, kind_label, one_line, words};
-use crate::present::render::{format_money, mask};
+use crate::present::render::mask;
 use crate::present::report::{HEADLINES, Kind, delta, objection_label, shown};
 use askama::Template;
 use chrono::NaiveDate;
@@ -95,7 +95,7 @@ fn money(src: &str, path: &str, v: f64, hidden: bool) -> Num {
     Num {
         metric: format!("{src}:{path}"),
         value: json(&v),
-        shown: format_money(v),
+        shown: crate::present::i18n::amount(Lang::En, v, None),
     }
 }
 
@@ -536,7 +536,7 @@ fn headline(input: &Input<'_>, cur_path: &str) -> Vec<Headline> {
                         (Kind::Count, Some(v)) => format!("{v:.0}"),
                         (_, Some(v)) => json(&v),
                     },
-                    shown: shown(*kind, v, m),
+                    shown: shown(*kind, v, m, lang),
                 }
             };
             let now = num("stats", &format!("{cur_path}.{key}"), cur);

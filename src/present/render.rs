@@ -375,30 +375,6 @@ pub fn format_amount(a: f64) -> String {
     }
 }
 
-/// An amount for people to read: 3690000 → "3,690,000", 1234.5 → "1,234.50" (JSON and CSV
-/// keep plain numbers).
-pub fn format_money(a: f64) -> String {
-    if !a.is_finite() || a.abs() >= 1e15 {
-        return format_amount(a);
-    }
-    let cents = (a.abs() * 100.0).round() as u64;
-    let (whole, frac) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if a < 0.0 && cents > 0 { "-" } else { "" };
-    if frac == 0 {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac:02}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,16 +480,6 @@ mod tests {
         ] {
             assert_eq!(csv_cell(cell), want);
         }
-    }
-
-    #[test]
-    fn money_is_grouped_by_thousands() {
-        assert_eq!(format_money(3_690_000.0), "3,690,000");
-        assert_eq!(format_money(260_000.000_000_03), "260,000");
-        assert_eq!(format_money(999.0), "999");
-        assert_eq!(format_money(1234.5), "1,234.50");
-        assert_eq!(format_money(-56_000.0), "-56,000");
-        assert_eq!(format_money(0.0), "0");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::engine::stats::{Metrics, Named};
 use crate::model::config::{Config, Lang};
 use crate::msg::m;
 use crate::present::i18n::stage_label;
-use crate::present::render::{format_money, mask};
+use crate::present::render::mask;
 
 /// What the report shows.
 pub struct Report<'a> {
@@ -79,11 +79,11 @@ pub(crate) enum Kind {
     Days,
 }
 
-pub(crate) fn shown(kind: Kind, v: Option<f64>, m: &Metrics) -> String {
+pub(crate) fn shown(kind: Kind, v: Option<f64>, m: &Metrics, lang: Lang) -> String {
     match (kind, v) {
         (_, None) => "-".to_string(),
         (Kind::Count, Some(v)) => format!("{v:.0}"),
-        (Kind::Money, Some(v)) => format_money(v),
+        (Kind::Money, Some(v)) => crate::present::i18n::amount(lang, v, None),
         (Kind::Rate(defined), Some(v)) if defined(m) => format!("{:.0}%", (v * 100.0).round()),
         (Kind::Rate(_), Some(_)) => "-".to_string(),
         (Kind::Days, Some(v)) => format!("{v:.1}"),
@@ -137,7 +137,7 @@ pub(crate) fn change(
     }
     let arrow = if delta > 0.0 { "▲" } else { "▼" };
     let size = match kind {
-        Kind::Money => format_money(delta.abs()),
+        Kind::Money => crate::present::i18n::amount(lang, delta.abs(), None),
         Kind::Days => format!("{:.1}", delta.abs()),
         _ => format!("{:.0}", delta.abs()),
     };
@@ -290,7 +290,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         // A sum of confidential amounts is as confidential as they are (and so is its change).
         let hidden = r.hide_money && matches!(kind, Kind::Money);
         let shown = |v: Option<f64>, x: &Metrics| {
-            if hidden { mask("") } else { shown(kind, v, x) }
+            if hidden { mask("") } else { shown(kind, v, x, lang) }
         };
         let mut row = vec![label.get(lang), shown(get(m), m)];
         if let Some((_, p)) = &r.previous {
@@ -501,7 +501,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                     if r.hide_money {
                         mask("")
                     } else {
-                        format_money(o.won_amount)
+                        crate::present::i18n::amount(lang, o.won_amount, None)
                     },
                     pct(o.promise_kept_rate, o.promises_due > 0),
                     o.overdue_promises.to_string(),
@@ -529,13 +529,7 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
 
 /// An objection category as shown: `price`, or 价格 in Chinese.
 pub(crate) fn objection_label(category: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => crate::model::config::OBJECTION_ALIASES
-            .iter()
-            .find(|(_, en)| *en == category)
-            .map_or_else(|| category.to_string(), |(zh, _)| (*zh).to_string()),
-        Lang::En => category.to_string(),
-    }
+    crate::present::i18n::objection(lang, category)
 }
 
 #[cfg(test)]
