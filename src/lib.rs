@@ -96,11 +96,17 @@ impl Ctx {
 
 /// Runs the program with these arguments; returns the exit code (0, 1 or 2).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            match usage_error_zh(&e, &args) {
+                Some(line) => eprintln!("{}", present::render::terminal_safe(&line, false)),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return code;
         }
     };
@@ -142,6 +148,73 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             2
         }
     }
+}
+
+/// A command-line mistake as one Chinese sentence, when the session speaks Chinese (`--lang
+/// zh`, or `lang = "zh"` in the folder found from `-C`/FOLLOWUP_DIR/the working directory);
+/// `None` leaves clap's English message (and help, version) as it is.
+fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !e.use_stderr() {
+        return None;
+    }
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let after = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1).cloned())
+            .or_else(|| {
+                args.iter()
+                    .find_map(|a| a.strip_prefix(&format!("{flag}=")).map(str::to_string))
+            })
+    };
+    let lang = match after("--lang").and_then(|l| Lang::parse(&l)) {
+        Some(l) => l,
+        None => {
+            let start = after("-C")
+                .or_else(|| after("--dir"))
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("FOLLOWUP_DIR").map(PathBuf::from))
+                .or_else(|| std::env::current_dir().ok())?;
+            store::find_root(&start)
+                .ok()
+                .and_then(|root| store::read_config_text(&root).ok().flatten())
+                .and_then(|text| config::Config::parse(&text).ok())
+                .map_or(Lang::En, |c| c.lang)
+        }
+    };
+    if lang != Lang::Zh {
+        return None;
+    }
+    let get = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join("、")),
+        _ => None,
+    };
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let text = match e.kind() {
+        ErrorKind::UnknownArgument => msg::m::CLAP_UNKNOWN_ARG.with("arg", arg),
+        ErrorKind::InvalidSubcommand => msg::m::CLAP_UNKNOWN_COMMAND.with(
+            "command",
+            get(ContextKind::InvalidSubcommand).unwrap_or_default(),
+        ),
+        ErrorKind::InvalidValue => msg::m::CLAP_INVALID_VALUE
+            .with("arg", arg)
+            .with("value", get(ContextKind::InvalidValue).unwrap_or_default())
+            .with("valid", get(ContextKind::ValidValue).unwrap_or_default()),
+        ErrorKind::MissingRequiredArgument => msg::m::CLAP_MISSING.with("arg", arg),
+        ErrorKind::ArgumentConflict => msg::m::CLAP_CONFLICT
+            .with("arg", arg)
+            .with("other", get(ContextKind::PriorArg).unwrap_or_default()),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            msg::m::CLAP_NO_COMMAND.into()
+        }
+        _ => msg::m::CLAP_OTHER.with("detail", e.kind()),
+    };
+    Some(Error::Text(text).line(Lang::Zh))
 }
 
 /// The language for an error: `--lang`, else the folder's followup.toml, else English.

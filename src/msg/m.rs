@@ -681,4 +681,13 @@ catalogue! {
     T_ENTERED_MOVED_ON: "entered {entered}, moved on to {stage} on {date}" => "{entered} 进入，{date} 推进到 {stage}";
     T_ENTERED_STAYED: "entered {entered}, has not moved on" => "{entered} 进入，尚未推进";
     T_STAY: "entered {entered} (line {line}), left for {stage} on {left}: {n} {n|day|days}" => "{entered} 进入（第 {line} 行），{left} 转入 {stage}：{n} 天";
+
+    // Command-line mistakes (clap's errors, in Chinese).
+    CLAP_UNKNOWN_ARG: "unknown option `{arg}`; run `followup help` for the options" => "未知的选项 `{arg}`；运行 `followup help` 或在命令后加 --help 查看可用选项";
+    CLAP_UNKNOWN_COMMAND: "unknown command `{command}`; run `followup help` for the commands" => "未知的命令 `{command}`；运行 `followup help` 查看所有命令";
+    CLAP_INVALID_VALUE: "{arg} `{value}` is not one of: {valid}" => "{arg} 的值 `{value}` 无效；可用的值：{valid}";
+    CLAP_MISSING: "{arg} is required" => "缺少必需的参数 {arg}";
+    CLAP_CONFLICT: "{arg} cannot be used with {other}" => "{arg} 不能与 {other} 同时使用";
+    CLAP_NO_COMMAND: "name a command; run `followup help` for the commands" => "请指定一个命令；运行 `followup help` 查看所有命令";
+    CLAP_OTHER: "the command line cannot be read ({detail}); run `followup help`" => "无法解析命令行（{detail}）；运行 `followup help` 查看用法";
 }

@@ -290,7 +290,11 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         // A sum of confidential amounts is as confidential as they are (and so is its change).
         let hidden = r.hide_money && matches!(kind, Kind::Money);
         let shown = |v: Option<f64>, x: &Metrics| {
-            if hidden { mask("") } else { shown(kind, v, x, lang) }
+            if hidden {
+                mask("")
+            } else {
+                shown(kind, v, x, lang)
+            }
         };
         let mut row = vec![label.get(lang), shown(get(m), m)];
         if let Some((_, p)) = &r.previous {
