@@ -314,6 +314,8 @@ pub struct AgendaArgs {
     pub owner: Option<String>,
     #[command(flatten)]
     pub output: TableJson,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Subcommand)]
@@ -560,7 +562,9 @@ pub struct PipelineArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportPeriod {
+    /// Calendar weeks, Monday to Sunday; this week reviewed against the last
     Week,
+    /// Calendar months; this month reviewed against the last
     Month,
 }
 
@@ -569,7 +573,7 @@ pub struct ReportArgs {
     /// Length of each period of the trends; the last one is reviewed against the one before it
     #[arg(long, value_enum, default_value_t = ReportPeriod::Month)]
     pub period: ReportPeriod,
-    /// First day of the trends and the funnel (default: 8 weeks or 6 months back, counting this one)
+    /// First day of the trends and the funnel (default: 8 weeks or 6 months back, counting this one), e.g. --since 2026-06-01
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Last day of the trends and the funnel (default: today)
@@ -581,6 +585,10 @@ pub struct ReportArgs {
     /// Link customers to URL + their path in the folder (a repository's web view) instead of a relative path
     #[arg(long, value_name = "URL")]
     pub link_base: Option<String>,
+    #[command(flatten)]
+    pub output: TableJson,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Args)]

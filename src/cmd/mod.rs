@@ -29,7 +29,7 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::New(a) => new::run(&a, &with_json(ctx, &a.output)?),
         Command::Log(a) => log::run(&a, &with_json(ctx, &a.output)?),
         Command::Due(a) => due::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
-        Command::Agenda(a) => agenda::run(&a, &with_json(ctx, &a.output)?),
+        Command::Agenda(a) => agenda::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),
         Command::Export(c) => {
             let crate::cli::ExportCommand::Ics(a) = &c;
             export::run(&c, &revealed(ctx, &a.reveal))
@@ -43,7 +43,7 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Stats(a) => stats::run(&a, &revealed(ctx, &a.reveal)),
         Command::Sync(a) => sync::run(&a, &with_json(ctx, &a.output)?),
         Command::Pipeline(a) => pipeline::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
-        Command::Report(a) => report::run(&a, ctx),
+        Command::Report(a) => report::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),
         Command::MergeDriver(a) => merge::run(&a),
         Command::Completions(a) => Ok(Output::data(completions(a.shell))),
         Command::Man => man(),

@@ -10,10 +10,10 @@ use crate::engine::review::period_review;
 use crate::engine::stats::{Period, Subject, review, subjects};
 use crate::error::{Error, Result};
 use crate::io::store::{self, output_dir};
-use crate::model::config::Lang;
 use crate::model::dates::{add_days, parse_date_arg};
 use crate::model::record::Record;
 use crate::model::summary::Summary;
+use crate::msg::m;
 use crate::present::html::{Input, Source, href, page, render, url_path};
 use crate::present::mask::Masker;
 use crate::present::render::json;
@@ -37,7 +37,13 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
     let date = |d: &Option<String>, what: &str| {
         d.as_deref()
             .map(|d| {
-                parse_date_arg(d, ctx.today).map_err(|e| Error::Usage(format!("--{what}: {e}")))
+                parse_date_arg(d, ctx.today).map_err(|e| {
+                    Error::Text(
+                        m::E_FLAG
+                            .with("flag", format!("--{what}"))
+                            .with_text("detail", e),
+                    )
+                })
             })
             .transpose()
     };
@@ -45,9 +51,10 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
     let since =
         date(&args.since, "since")?.unwrap_or_else(|| period.default_since(until, &records));
     if since > until {
-        return Err(Error::Usage(format!(
-            "--since {since} is after --until {until}"
-        )));
+        return Err(m::E_SINCE_AFTER_UNTIL
+            .with("since", since)
+            .with("until", until)
+            .into());
     }
 
     // The review: what `stats --json` computes for [since, until], and the last period against
@@ -61,10 +68,9 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
     let all: Vec<&Record> = records.iter().collect();
     let snap = snapshot(&all, config, ctx.today, &mut Tracer::off());
     if snap.currencies.len() > 1 {
-        store.warn(format!(
-            "the amounts are in {}, summed as plain numbers; write every deal.amount in one currency for a true total",
-            snap.currencies.join(", ")
-        ));
+        store.warn_text(
+            m::W_CURRENCIES.with("currencies", crate::msg::list(lang, &snap.currencies)),
+        );
     }
     let pipeline_owners: Vec<(String, Snapshot)> = by_owner(&all)
         .into_iter()
@@ -132,8 +138,8 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
         file_of: &file_of,
         sources,
     };
-    let html = render(&page(&input))
-        .map_err(|e| Error::Refused(format!("cannot render the report page: {e}")))?;
+    let html =
+        render(&page(&input)).map_err(|e| Error::Text(m::E_RENDER_PAGE.with("detail", e)))?;
     let index = out_dir.join("index.html");
     store::write_file(&index, html.as_bytes())?;
     let shown = match &args.out {
@@ -149,17 +155,20 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
             "today": ctx.today.to_string(),
         }))));
     }
-    Ok(Output::text(match lang {
-        Lang::En => format!(
-            "wrote {} — the review {since} … {until} by {period_arg}; open it in a browser\n",
-            shown.display()
-        ),
-        Lang::Zh => format!(
-            "已写入 {}（复盘 {since} 至 {until}，按{}）；用浏览器打开即可\n",
-            shown.display(),
-            if period == Period::Week { "周" } else { "月" }
-        ),
-    }))
+    let unit = if period == Period::Week {
+        m::UNIT_WEEK
+    } else {
+        m::UNIT_MONTH
+    };
+    Ok(Output::text(
+        m::REPORT_WROTE
+            .with("file", shown.display())
+            .with("since", since)
+            .with("until", until)
+            .with_text("unit", unit)
+            .render(lang)
+            + "\n",
+    ))
 }
 
 /// `--link-base URL`: an http(s) URL the files' paths are appended to, ending in `/`.
@@ -171,9 +180,7 @@ fn link_base(base: Option<&str>) -> Result<Option<String>> {
         .strip_prefix("https://")
         .or_else(|| base.strip_prefix("http://"));
     if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
-        return Err(Error::Usage(format!(
-            "--link-base `{base}` is not an http(s) URL; give the web view of the folder, e.g. https://github.com/ORG/REPO/blob/main/"
-        )));
+        return Err(m::E_LINK_BASE.with("base", base).into());
     }
     Ok(Some(if base.ends_with('/') {
         base.to_string()

@@ -20,6 +20,7 @@ use crate::engine::pipeline::{FunnelRow, Snapshot, Sum};
 use crate::engine::review::PeriodReview;
 use crate::engine::stats::{Metrics, Named, Period, Review};
 use crate::model::config::{Config, Lang};
+use crate::msg::m;
 use crate::present::chart::{self, Bar, Chart, Column, Part, Shape, Step};
 use crate::present::i18n::{channel, stage_label};
 use crate::present::mask::Masker;
@@ -261,97 +262,94 @@ impl Source {
 }
 
 macro_rules! words {
-    ($($name:ident: $en:expr, $zh:expr;)*) => {
-        /// The page's words in the team's language.
+    ($($name:ident: $msg:ident;)*) => {
+        /// The page's words in the team's language (from the catalogue, `msg::m::H_*`).
         #[derive(Debug, Clone)]
         pub struct Words { $(pub $name: &'static str,)* }
 
         impl Words {
             pub fn new(lang: Lang) -> Words {
-                match lang {
-                    Lang::En => Words { $($name: $en,)* },
-                    Lang::Zh => Words { $($name: $zh,)* },
-                }
+                Words { $($name: crate::msg::m::$msg.template(lang),)* }
             }
         }
     };
 }
 
 words! {
-    review: "Sales review", "销售复盘";
-    compared: "Compared with", "对比上期";
-    window: "Trends, funnel, objections and channels", "趋势、漏斗、异议与渠道";
-    as_of: "Pipeline and due board as of", "销售管道与待办截至";
-    headline: "Headline", "核心数据";
-    all_figures: "All headline figures", "全部核心数据";
-    metric: "Metric", "指标";
-    this_period: "This period", "本期";
-    previous: "Previous", "上期";
-    change: "Change", "变化";
-    trends: "Trends", "趋势";
-    activity: "Entries per period (reached darker)", "每期跟进记录（深色为接通）";
-    reach_rate: "Reach rate", "接通率";
-    conversion: "Conversion", "转化率";
-    period: "Period", "周期";
-    entries: "Entries", "跟进记录";
-    touched: "Customers touched", "跟进客户";
-    reached: "Reached", "接通";
-    won: "Won", "成交";
-    won_amount: "Won amount", "成交金额";
-    new_customers: "New customers", "新客户";
-    funnel: "Funnel", "销售漏斗";
-    stage: "Stage", "阶段";
-    entered: "Entered", "进入";
-    moved_on: "Moved on", "推进";
-    median_days: "Median days in stage", "停留天数中位数";
-    objections: "Top objections", "主要异议";
-    objection: "Objection", "异议";
-    count: "Count", "次数";
-    share: "Share", "占比";
-    no_objection: "No objection was logged.", "没有记录异议。";
-    channels: "Channels and reach", "渠道与接通率";
-    channel: "Channel", "渠道";
-    channels_key: "entries (reached darker) · reach rate", "记录数（深色为接通）· 接通率";
-    no_entry: "No entry in this range.", "此期间没有跟进记录。";
-    by_owner: "By owner", "按负责人";
-    owner: "Owner", "负责人";
-    promise_kept: "Promise kept rate", "承诺兑现率";
-    overdue_promises: "Overdue promises", "逾期承诺";
-    stale: "Stale", "沉睡";
-    board: "Due board", "待办看板";
-    overdue: "Overdue", "已逾期";
-    today: "Today", "今天";
-    later: "Later this week", "本周稍后";
-    nothing: "Nothing.", "无。";
-    pipeline: "Pipeline", "销售管道";
-    customers: "Customers", "客户数";
-    amount: "Amount", "金额";
-    probability: "Probability", "赢率";
-    weighted: "Weighted", "加权金额";
-    forecast: "Open deals by expected close month", "未成交商机（按预计成交月份）";
-    forecast_key: "amount, weighted darker", "金额，深色为加权金额";
-    forecast_key_hidden: "customers (amounts are confidential)", "客户数（金额保密）";
-    month: "Month", "月份";
-    past_due: "Past due", "已过预计成交日";
-    no_open: "No open deal.", "没有未成交的商机。";
-    past_due_deals: "Past-due closes", "已过预计成交日的商机";
-    customer: "Customer", "客户";
-    expected_close: "Expected close", "预计成交日";
-    pipeline_owners: "Pipeline by owner", "各负责人的管道";
-    attention: "Needs attention", "需要关注";
-    stale_customers: "Stale customers", "沉睡客户";
-    days_since: "Days since contact", "未联系天数";
-    unanswered: "Unanswered streaks", "连续未接通";
-    in_a_row: "Unanswered in a row", "连续未接通次数";
-    broken: "Promises broken", "未按时兑现的承诺";
-    promise: "Promise", "承诺";
-    won_customers: "Won this period", "本期成交客户";
-    lost_reasons: "Lost reasons", "丢单原因";
-    reason: "Reason", "原因";
-    none: "None.", "无。";
-    sources: "Where the numbers come from", "数字从哪里来";
-    sources_text: "Every figure on this page is a value of the JSON these commands print on the same folder. To see the file and line behind a figure, run stats or pipeline with --explain METRIC.", "本页的每个数字都来自以下命令在同一文件夹上输出的 JSON。要查看某个数字背后的文件和行号，用 stats 或 pipeline 加 --explain 指标名。";
-    generated: "Written by followup", "由 followup 生成";
+    review: H_REVIEW;
+    compared: H_COMPARED;
+    window: H_WINDOW;
+    as_of: H_AS_OF;
+    headline: H_HEADLINE;
+    all_figures: H_ALL_FIGURES;
+    metric: H_METRIC;
+    this_period: H_THIS_PERIOD;
+    previous: H_PREVIOUS;
+    change: H_CHANGE;
+    trends: H_TRENDS;
+    activity: H_ACTIVITY;
+    reach_rate: H_REACH_RATE;
+    conversion: H_CONVERSION;
+    period: H_PERIOD;
+    entries: H_ENTRIES;
+    touched: H_TOUCHED;
+    reached: H_REACHED;
+    won: H_WON;
+    won_amount: H_WON_AMOUNT;
+    new_customers: H_NEW_CUSTOMERS;
+    funnel: H_FUNNEL;
+    stage: H_STAGE;
+    entered: H_ENTERED;
+    moved_on: H_MOVED_ON;
+    median_days: H_MEDIAN_DAYS;
+    objections: H_OBJECTIONS;
+    objection: H_OBJECTION;
+    count: H_COUNT;
+    share: H_SHARE;
+    no_objection: H_NO_OBJECTION;
+    channels: H_CHANNELS;
+    channel: H_CHANNEL;
+    channels_key: H_CHANNELS_KEY;
+    no_entry: H_NO_ENTRY;
+    by_owner: H_BY_OWNER;
+    owner: H_OWNER;
+    promise_kept: H_PROMISE_KEPT;
+    overdue_promises: H_OVERDUE_PROMISES;
+    stale: H_STALE;
+    board: H_BOARD;
+    overdue: H_OVERDUE;
+    today: H_TODAY;
+    later: H_LATER;
+    nothing: H_NOTHING;
+    pipeline: H_PIPELINE;
+    customers: H_CUSTOMERS;
+    amount: H_AMOUNT;
+    probability: H_PROBABILITY;
+    weighted: H_WEIGHTED;
+    forecast: H_FORECAST;
+    forecast_key: H_FORECAST_KEY;
+    forecast_key_hidden: H_FORECAST_KEY_HIDDEN;
+    month: H_MONTH;
+    past_due: H_PAST_DUE;
+    no_open: H_NO_OPEN;
+    past_due_deals: H_PAST_DUE_DEALS;
+    customer: H_CUSTOMER;
+    expected_close: H_EXPECTED_CLOSE;
+    pipeline_owners: H_PIPELINE_OWNERS;
+    attention: H_ATTENTION;
+    stale_customers: H_STALE_CUSTOMERS;
+    days_since: H_DAYS_SINCE;
+    unanswered: H_UNANSWERED;
+    in_a_row: H_IN_A_ROW;
+    broken: H_BROKEN;
+    promise: H_PROMISE;
+    won_customers: H_WON_CUSTOMERS;
+    lost_reasons: H_LOST_REASONS;
+    reason: H_REASON;
+    none: H_NONE;
+    sources: H_SOURCES;
+    sources_text: H_SOURCES_TEXT;
+    generated: H_GENERATED;
 }
 
 /// The page.
@@ -426,18 +424,11 @@ pub struct Input<'a> {
     pub sources: Vec<Source>,
 }
 
-fn tr(lang: Lang, en: &str, zh: &str) -> String {
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Zh => zh.to_string(),
-    }
-}
-
 fn range(lang: Lang, start: &str, end: &str) -> String {
-    match lang {
-        Lang::En => format!("{start} – {end}"),
-        Lang::Zh => format!("{start} 至 {end}"),
-    }
+    m::R_RANGE
+        .with("start", start)
+        .with("end", end)
+        .render(lang)
 }
 
 /// The width of a trend chart (three in a row) and of the others (two in a row), in the
@@ -845,15 +836,13 @@ fn card(input: &Input<'_>, item: &AgendaItem<'_>, late: Option<Num>) -> Card {
             _ => "k-cadence",
         },
         words: one_line(&text),
-        late_before: match input.lang {
-            Lang::En => "",
-            Lang::Zh => "逾期 ",
-        },
-        late_after: match (input.lang, item.overdue_days) {
-            (Lang::En, 1) => " day late",
-            (Lang::En, _) => " days late",
-            (Lang::Zh, _) => " 天",
-        },
+        // The one word order of lateness: "overdue 3 days" / "逾期 3 天", the number tagged.
+        late_before: m::H_LATE_BEFORE.template(input.lang),
+        late_after: match item.overdue_days {
+            1 => m::H_LATE_DAY,
+            _ => m::H_LATE_DAYS,
+        }
+        .template(input.lang),
         late,
     }
 }
@@ -947,13 +936,7 @@ fn pipeline(
             )
         })
         .collect();
-    let total = stage_view(
-        tr(lang, "Total", "合计"),
-        "total",
-        &snap.total,
-        None,
-        hidden,
-    );
+    let total = stage_view(m::TOTAL.get(lang), "total", &snap.total, None, hidden);
     let mut forecast: Vec<(ForecastRow, &Sum)> = Vec::new();
     let row = |label: String, class: &'static str, path: &str, s: &Sum| ForecastRow {
         month: label,
@@ -965,7 +948,7 @@ fn pipeline(
     if snap.past_due.sum.customers > 0 {
         forecast.push((
             row(
-                tr(lang, "Past due", "已过预计成交日"),
+                m::PAST_DUE.get(lang),
                 "warn",
                 "past_due",
                 &snap.past_due.sum,
@@ -982,7 +965,7 @@ fn pipeline(
     if snap.no_close.sum.customers > 0 {
         forecast.push((
             row(
-                tr(lang, "No close date", "未填预计成交日"),
+                m::NO_CLOSE_DATE.get(lang),
                 "muted",
                 "no_close",
                 &snap.no_close.sum,
@@ -1106,10 +1089,11 @@ pub fn page(input: &Input<'_>) -> Page {
             who: input.who(&b.customer, Some(&b.file)),
             text: one_line(&b.text),
             state: match (&b.done, lang) {
-                (None, Lang::En) => format!("due {}, still open", b.due),
-                (None, Lang::Zh) => format!("{} 到期，仍未完成", b.due),
-                (Some(d), Lang::En) => format!("due {}, done {d}", b.due),
-                (Some(d), Lang::Zh) => format!("{} 到期，{d} 才完成", b.due),
+                (None, _) => m::PROMISE_OPEN.with("due", &b.due).render(lang),
+                (Some(d), _) => m::PROMISE_LATE
+                    .with("due", &b.due)
+                    .with("done", d)
+                    .render(lang),
             },
         })
         .collect();
@@ -1126,7 +1110,7 @@ pub fn page(input: &Input<'_>) -> Page {
             label: l
                 .reason
                 .as_deref()
-                .map_or_else(|| tr(lang, "(none given)", "（未填写）"), one_line),
+                .map_or_else(|| m::NONE_GIVEN.get(lang), one_line),
             cells: vec![
                 count(
                     "stats",
@@ -1151,18 +1135,18 @@ pub fn page(input: &Input<'_>) -> Page {
         period_line: range(lang, &m.start, &m.end),
         compare_line: pr.previous.as_ref().map(|p| {
             let dates = range(lang, &p.start.to_string(), &p.end.to_string());
-            match lang {
-                Lang::En => format!("{} {} ({dates})", w.compared, input.period.label(p.start)),
-                Lang::Zh => format!("{} {}（{dates}）", w.compared, input.period.label(p.start)),
-            }
+            m::PAREN
+                .with(
+                    "a",
+                    format!("{} {}", w.compared, input.period.label(p.start)),
+                )
+                .with("b", dates)
+                .render(lang)
         }),
         window_line: format!(
             "{}{}{}",
             w.window,
-            match lang {
-                Lang::En => ": ",
-                Lang::Zh => "：",
-            },
+            m::COLON.template(lang),
             range(lang, &input.since.to_string(), &input.until.to_string())
         ),
         as_of_line: format!("{} {}", w.as_of, input.today),

@@ -163,12 +163,9 @@ pub(crate) const HEADLINES: [Headline; 16] = [
         Kind::Count,
         |m| Some(m.customers_touched as f64),
     ),
-    (
-        "new_customers",
-        m::R_HL_NEW_CUSTOMERS,
-        Kind::Count,
-        |m| Some(m.new_customers as f64),
-    ),
+    ("new_customers", m::R_HL_NEW_CUSTOMERS, Kind::Count, |m| {
+        Some(m.new_customers as f64)
+    }),
     (
         "reach_rate",
         m::R_HL_REACH_RATE,
@@ -181,18 +178,11 @@ pub(crate) const HEADLINES: [Headline; 16] = [
         Kind::Rate(|m| m.customers_touched > 0),
         |m| Some(m.conversion_rate),
     ),
-    ("won", m::R_HL_WON, Kind::Count, |m| {
-        Some(m.won as f64)
+    ("won", m::R_HL_WON, Kind::Count, |m| Some(m.won as f64)),
+    ("won_amount", m::R_HL_WON_AMOUNT, Kind::Money, |m| {
+        Some(m.won_amount)
     }),
-    (
-        "won_amount",
-        m::R_HL_WON_AMOUNT,
-        Kind::Money,
-        |m| Some(m.won_amount),
-    ),
-    ("lost", m::R_HL_LOST, Kind::Count, |m| {
-        Some(m.lost as f64)
-    }),
+    ("lost", m::R_HL_LOST, Kind::Count, |m| Some(m.lost as f64)),
     (
         "win_rate",
         m::R_HL_WIN_RATE,
@@ -223,24 +213,15 @@ pub(crate) const HEADLINES: [Headline; 16] = [
         Kind::Count,
         |m| Some(m.overdue_assists as f64),
     ),
-    (
-        "unanswered",
-        m::R_HL_UNANSWERED_STREAKS,
-        Kind::Count,
-        |m| Some(m.unanswered as f64),
-    ),
-    (
-        "stale",
-        m::R_HL_STALE_CUSTOMERS,
-        Kind::Count,
-        |m| Some(m.stale as f64),
-    ),
-    (
-        "overdue",
-        m::R_HL_OVERDUE_CUSTOMERS,
-        Kind::Count,
-        |m| Some(m.overdue as f64),
-    ),
+    ("unanswered", m::R_HL_UNANSWERED_STREAKS, Kind::Count, |m| {
+        Some(m.unanswered as f64)
+    }),
+    ("stale", m::R_HL_STALE_CUSTOMERS, Kind::Count, |m| {
+        Some(m.stale as f64)
+    }),
+    ("overdue", m::R_HL_OVERDUE_CUSTOMERS, Kind::Count, |m| {
+        Some(m.overdue as f64)
+    }),
 ];
 
 fn range(lang: Lang, start: &str, end: &str) -> String {
