@@ -38,9 +38,11 @@ pub fn run(args: &NotifyArgs, ctx: &Ctx) -> Result<Output> {
         .unwrap_or(Platform::Markdown);
     let secret = signing_secret(args)?;
     if secret.is_some() && !matches!(platform, Platform::DingTalk | Platform::Feishu) {
-        eprintln!(
-            "warning: a signing secret is set but {} messages are not signed; it is ignored",
-            platform.key()
+        crate::present::render::warn(
+            &m::W_SECRET_UNUSED
+                .with("format", platform.key())
+                .render(lang),
+            lang,
         );
     }
 

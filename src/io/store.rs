@@ -691,10 +691,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `shown` is the path as the user wrote it, for the message.
 pub fn output_dir(path: &Path, shown: &Path) -> Result<PathBuf> {
     if path.exists() && !path.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} is a file; give --out a folder (index.html is written inside it)",
-            shown.display()
-        )));
+        return Err(m::E_OUT_IS_FILE.with("file", shown.display()).into());
     }
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, &e))?;
     canonical(path)

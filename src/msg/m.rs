@@ -772,4 +772,6 @@ catalogue! {
     E_RENDER_PAGE: "cannot render the report page: {detail}" => "无法生成报告页面：{detail}";
     REPORT_WROTE: "wrote {file} — the review {since} … {until} by {unit}; open it in a browser" => "已写入 {file}（复盘 {since} 至 {until}，按{unit}）；用浏览器打开即可";
     E_LINK_BASE: "--link-base `{base}` is not an http(s) URL; give the web view of the folder, e.g. https://github.com/ORG/REPO/blob/main/" => "--link-base `{base}` 不是 http(s) 地址；请给出目录的网页地址，例如 https://github.com/ORG/REPO/blob/main/";
+    W_SECRET_UNUSED: "a signing secret is set but {format} messages are not signed; it is ignored" => "设置了签名密钥，但 {format} 消息不签名；已忽略";
+    E_OUT_IS_FILE: "{file} is a file; give --out a folder (index.html is written inside it)" => "{file} 是文件；请给 --out 一个目录（index.html 会写在里面）";
 }
