@@ -108,20 +108,15 @@ pub fn items<'a>(
             out.push(item);
         }
     }
-    out.sort_by(|a, b| {
-        a.date()
-            .cmp(&b.date())
-            .then(
-                a.summary
-                    .customer
-                    .priority()
-                    .cmp(&b.summary.customer.priority()),
-            )
-            .then_with(|| {
-                crate::model::collate::cmp(&a.summary.customer.name, &b.summary.customer.name)
-            })
-            .then_with(|| a.summary.path.cmp(&b.summary.path))
-            .then(kind_rank(&a.reason).cmp(&kind_rank(&b.reason)))
+    // Each name's collation key is computed once.
+    out.sort_by_cached_key(|i| {
+        (
+            i.date(),
+            i.summary.customer.priority(),
+            crate::model::collate::key(&i.summary.customer.name),
+            i.summary.path.clone(),
+            kind_rank(&i.reason),
+        )
     });
     out
 }

@@ -244,19 +244,14 @@ pub fn due_items<'a>(
             })
         })
         .collect();
-    items.sort_by(|a, b| {
-        a.due
-            .cmp(&b.due)
-            .then(
-                a.summary
-                    .customer
-                    .priority()
-                    .cmp(&b.summary.customer.priority()),
-            )
-            .then_with(|| {
-                crate::model::collate::cmp(&a.summary.customer.name, &b.summary.customer.name)
-            })
-            .then_with(|| a.summary.path.cmp(&b.summary.path))
+    // Each name's collation key is computed once (a folder of ten thousand has many ties).
+    items.sort_by_cached_key(|i| {
+        (
+            i.due,
+            i.summary.customer.priority(),
+            crate::model::collate::key(&i.summary.customer.name),
+            i.summary.path.clone(),
+        )
     });
     items
 }
