@@ -127,9 +127,16 @@ pub enum Command {
         after_help = "Example:\n  followup agenda --week --owner li.wei\n  followup agenda --days 14 --json"
     )]
     Agenda(AgendaArgs),
-    /// Write the due items in another format (a calendar for phones)
+    /// The folder in another format: a calendar for phones (ics), a database for BI (sqlite),
+    /// the template's two tables for Excel (csv)
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Move a team off its spreadsheet: import the template's customer profiles and follow-up
+    /// records (.xlsx, .xls, .ods, .csv)
+    #[command(
+        after_help = "Profiles (客户名称, 行业, 联系人, 电话, 阶段, 负责人 …) and records (日期, 客户, 跟进方式, 沟通内容,\n反馈, 异议, 下一步, 截止日期 …) are recognised by their Chinese or English headers; other sheets\nby a rules file (docs/import.md). Existing customers only gain missing keys; an entry already\nthere is skipped, so a second import changes nothing. Exit status: 0 imported, 1 some rows\nrefused (the others imported), 2 an error.\nExample:\n  followup import 销售跟进.xlsx --dry-run\n  followup import 客户档案.csv 跟进记录.csv\n  followup import old.xlsx --sheet 2024 --rules import-rules.toml"
+    )]
+    Import(ImportArgs),
     /// Post one digest per owner of what is due to a chat robot (DingTalk, WeCom, Feishu, Slack)
     #[command(
         after_help = "The webhook URL holds a token: pass it with --to-env VAR or FOLLOWUP_WEBHOOK rather than --to in\nshared scripts; it is never printed. DingTalk and Feishu signing secret: FOLLOWUP_WEBHOOK_SECRET\n(or --secret-env VAR). Mentions: [notify.mentions] in followup.toml. See docs/notify.md.\nExample:\n  export FOLLOWUP_WEBHOOK='https://oapi.dingtalk.com/robot/send?access_token=…'\n  followup notify --dry-run\n  followup notify --format wecom --owner li.wei"
@@ -318,6 +325,22 @@ pub struct AgendaArgs {
     pub reveal: Reveal,
 }
 
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheets: .xlsx, .xls, .ods or .csv (profile tables are read before record tables)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Only this sheet of a workbook
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// How to read other sheets: column → key, value maps, date formats, default owner (docs/import.md)
+    #[arg(long, value_name = "RULES.toml")]
+    pub rules: Option<PathBuf>,
+    /// Print the plan and what `check` will say of the result; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// An iCalendar (.ics) file: one all-day event per due item, for a phone's calendar
@@ -325,6 +348,36 @@ pub enum ExportCommand {
         after_help = "UIDs are stable: the same item (customer file, kind, text) keeps its UID when its date moves.\nContact details are masked unless --reveal.\nExample:\n  followup export ics --owner li.wei --out public/li.wei.ics"
     )]
     Ics(IcsArgs),
+    /// A SQLite database for BI tools and SQL: customers, entries, fields, items, stage_changes,
+    /// objections
+    #[command(
+        after_help = "Confidential values are masked unless --reveal. Schema and example queries: docs/export.md.\nExample:\n  followup export sqlite sales.db\n  sqlite3 sales.db \"SELECT owner, count(*) FROM customers GROUP BY owner\""
+    )]
+    Sqlite(SqliteArgs),
+    /// The template's two tables as CSV for Excel (客户档案.csv, 跟进记录.csv); `followup import`
+    /// reads them back
+    #[command(
+        after_help = "UTF-8 with a byte-order mark, formulas neutralised, confidential values masked unless --reveal\n(export with --reveal to import the files into another folder).\nExample:\n  followup export csv out/ --reveal\n  followup -C other import out/客户档案.csv out/跟进记录.csv"
+    )]
+    Csv(CsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SqliteArgs {
+    /// The database file to write (replaced if it exists)
+    #[arg(value_name = "OUT.db")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub reveal: Reveal,
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    /// The folder to write 客户档案.csv and 跟进记录.csv into (created if needed)
+    #[arg(id = "csv_dir", value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub reveal: Reveal,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,5 @@
 //! `followup export …`: the folder in another format. `ics`: the due items as an RFC 5545
-//! calendar a phone can subscribe to.
+//! calendar a phone can subscribe to; `sqlite` and `csv` (in `export_tables`): the data as tables.
 
 use crate::cli::{ExportCommand, IcsArgs};
 use crate::engine::agenda::items;
@@ -20,6 +20,8 @@ use std::path::PathBuf;
 pub fn run(command: &ExportCommand, ctx: &Ctx) -> Result<Output> {
     match command {
         ExportCommand::Ics(args) => ics(args, ctx),
+        ExportCommand::Sqlite(args) => crate::cmd::export_tables::sqlite(args, ctx),
+        ExportCommand::Csv(args) => crate::cmd::export_tables::csv(args, ctx),
     }
 }
 

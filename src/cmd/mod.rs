@@ -5,6 +5,9 @@ pub mod check;
 pub mod done;
 pub mod due;
 pub mod export;
+pub(crate) mod export_tables;
+pub mod import;
+pub(crate) mod import_plan;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -31,9 +34,15 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
         Command::Due(a) => due::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
         Command::Agenda(a) => agenda::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),
         Command::Export(c) => {
-            let crate::cli::ExportCommand::Ics(a) = &c;
-            export::run(&c, &revealed(ctx, &a.reveal))
+            use crate::cli::ExportCommand as E;
+            let reveal = match &c {
+                E::Ics(a) => &a.reveal,
+                E::Sqlite(a) => &a.reveal,
+                E::Csv(a) => &a.reveal,
+            };
+            export::run(&c, &revealed(ctx, reveal))
         }
+        Command::Import(a) => import::run(&a, ctx),
         Command::Notify(a) => notify::run(&a, ctx),
         Command::List(a) => list::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
         Command::Show(a) => show::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),

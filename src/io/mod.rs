@@ -10,4 +10,6 @@ pub(crate) mod git;
 pub(crate) mod http;
 pub(crate) mod overlay;
 pub(crate) mod resolve;
+pub(crate) mod sheet;
+pub(crate) mod sqlite;
 pub(crate) mod store;

@@ -384,20 +384,39 @@ pub fn split_objection(value: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Rewrites a trailing `(due fri)` to `(due 2024-01-12)`; other text is kept as typed.
+/// Rewrites a trailing `(due fri)` to `(due 2024-01-12)`; other text is kept as typed, a
+/// trailing `(done DATE)` included (a ticked item typed or imported with it keeps it).
 pub fn resolve_due_in_text(value: &str, today: NaiveDate) -> Result<String, crate::msg::Text> {
-    match split_due(value) {
+    let resolved = match split_due(value) {
         (text, Some(date)) => {
             let d = parse_date_arg(date, today)?;
-            Ok(format!("{text} (due {d})"))
+            format!("{text} (due {d})")
         }
-        (text, None) => Ok(text.to_string()),
-    }
+        (text, None) => text.to_string(),
+    };
+    Ok(match split_done(value).1 {
+        Some(done) => format!("{resolved} (done {done})"),
+        None => resolved,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolving_a_deadline_keeps_the_done_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(
+            resolve_due_in_text("send it (due fri) (done 2026-11-25)", today).unwrap(),
+            "send it (due 2026-11-27) (done 2026-11-25)"
+        );
+        assert_eq!(
+            resolve_due_in_text("send it (done 2026-11-25)", today).unwrap(),
+            "send it (done 2026-11-25)"
+        );
+        assert_eq!(resolve_due_in_text("send it", today).unwrap(), "send it");
+    }
 
     #[test]
     fn objections_and_changes_split() {

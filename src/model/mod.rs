@@ -18,5 +18,6 @@ pub(crate) mod plan;
 pub(crate) mod reader;
 pub(crate) mod record;
 pub(crate) mod schema;
+pub(crate) mod sheet;
 pub(crate) mod summary;
 pub(crate) mod toml_path;

@@ -773,5 +773,11 @@ catalogue! {
     REPORT_WROTE: "wrote {file} — the review {since} … {until} by {unit}; open it in a browser" => "已写入 {file}（复盘 {since} 至 {until}，按{unit}）；用浏览器打开即可";
     E_LINK_BASE: "--link-base `{base}` is not an http(s) URL; give the web view of the folder, e.g. https://github.com/ORG/REPO/blob/main/" => "--link-base `{base}` 不是 http(s) 地址；请给出目录的网页地址，例如 https://github.com/ORG/REPO/blob/main/";
     W_SECRET_UNUSED: "a signing secret is set but {format} messages are not signed; it is ignored" => "设置了签名密钥，但 {format} 消息不签名；已忽略";
+    E_RULES_NOT_UTF8: "is not UTF-8 text" => "不是 UTF-8 文本";
+    E_RULES_SAVE_UTF8: "save the rules file as UTF-8" => "请把规则文件另存为 UTF-8";
+    E_RULES_SEE_DOCS: "see docs/import.md for the rules file" => "规则文件的写法见 docs/import.md";
+    E_NOT_A_WORKBOOK: "cannot be read as a workbook ({detail}); save it again from Excel or WPS as .xlsx" => "无法作为工作簿读取（{detail}）；请用 Excel 或 WPS 另存为 .xlsx";
+    E_CSV_LINE: "line {line}: {detail}" => "第 {line} 行：{detail}";
+    E_DB_WRITE: "cannot write the database: {detail}" => "无法写入数据库：{detail}";
     E_OUT_IS_FILE: "{file} is a file; give --out a folder (index.html is written inside it)" => "{file} 是文件；请给 --out 一个目录（index.html 会写在里面）";
 }
