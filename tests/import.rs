@@ -471,6 +471,11 @@ fn an_xlsx_in_the_template_shape_imports_into_an_existing_folder() {
         "{}",
         again.stdout
     );
+    // Work done in the folder since (a promise ticked) does not bring the row back.
+    sb.run(&["done", "华东精密机械", "试用协议"]).ok();
+    let ticked = sb.snapshot();
+    sb.run(&["import", "销售跟进.xlsx"]).code(1);
+    assert_eq!(sb.snapshot(), ticked);
 }
 
 #[test]

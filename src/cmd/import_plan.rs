@@ -810,9 +810,11 @@ fn discussion(text: Option<&str>) -> Discussion {
     Discussion::Plain(vec![text.to_string()])
 }
 
-/// What makes two entries the same contact: date, channel, the discussion's words and the
-/// fields — without the stage and status lines (they say `OLD -> NEW` from what the file said
-/// when they were written), a reached outcome (the default), `(done …)` or a box.
+/// What makes two entries the same contact: date, channel and the discussion's words; for an
+/// entry without discussion, its fields — without the stage and status lines (they say
+/// `OLD -> NEW` from what the file said when they were written), a reached outcome (the
+/// default), `(done …)` or a box. A field edited in the file later does not make the sheet's
+/// row new again.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Signature {
     date: NaiveDate,
@@ -848,10 +850,14 @@ fn signature(e: &Entry, config: &Config) -> Signature {
         })
         .collect();
     fields.sort();
+    let text = words(&e.text);
+    if !text.is_empty() {
+        fields.clear();
+    }
     Signature {
         date: e.date,
         channel: config.channel_key(&e.channel),
-        text: words(&e.text),
+        text,
         fields,
     }
 }

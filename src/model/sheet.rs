@@ -1185,6 +1185,30 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// No cell text panics a reader of cells, whatever a hostile sheet holds.
+        #[test]
+        fn no_cell_panics(text in "[ -~年月日万亿（）()【】：:；;、，,\\n\\r'*\u{3000}-\u{303f}\u{4e00}-\u{4e10}]{0,40}", n in proptest::prelude::any::<f64>()) {
+            let cell = Cell::Text(text.clone());
+            let _ = sheet_date(&cell, &["%d/%m/%Y".to_string()], Lang::Zh);
+            let _ = sheet_date(&Cell::Number(n), &[], Lang::En);
+            let _ = sheet_number(&cell);
+            let _ = head_count(&cell);
+            let _ = normalise_header(&text);
+            let _ = sheet_list(&text);
+            let _ = task_box(&text);
+            let _ = person_text(&person(&text, None));
+            let _ = cell.text();
+            let _ = Rules::parse(&text);
+        }
+    }
+
     #[test]
     fn cells_speak_small_languages() {
         assert_eq!(sheet_number(&Cell::Text("¥650,000".into())), Some(650000.0));
