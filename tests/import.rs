@@ -508,6 +508,29 @@ fn a_dry_run_writes_nothing_and_prints_the_plan_with_check() {
     assert_eq!(json["refused"][0]["sheet"], "客户档案");
     assert_eq!(json["refused"][0]["row"], 5);
     assert_eq!(json["check"]["errors"], 0);
+    // In the team's language.
+    let zh = sb
+        .run(&["import", "t.xlsx", "--dry-run", "--lang", "zh"])
+        .code(1);
+    assert!(
+        zh.stdout.starts_with("试运行：没有写入任何文件。\n"),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout.contains(
+            "跟进记录 第 7 行（华东精密机械）：日期 列：`2026-02-30` 不是日期；请写成 2024-03-01"
+        ),
+        "{}",
+        zh.stdout
+    );
+    assert!(
+        zh.stdout.contains(
+            "将会新建 1 个客户，更新 1 个，新增 3 条记录，跳过 2 条已有记录，1 个值不同，4 行未导入"
+        ),
+        "{}",
+        zh.stdout
+    );
     assert_eq!(sb.snapshot(), before);
 
     // The check of the result is run on the planned files: a new customer without the

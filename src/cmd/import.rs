@@ -491,9 +491,9 @@ fn text_report(
         });
         for s in &plan.skipped {
             out.push_str(&format!(
-                "  {}{} {} {} {}\n",
+                "  {}{}{} {} {}\n",
                 s.at.shown(lang),
-                if zh { "：" } else { ":" },
+                if zh { "：" } else { ": " },
                 clean(&s.customer),
                 s.date,
                 s.channel
@@ -545,9 +545,9 @@ fn text_report(
                 }
             });
             out.push_str(&format!(
-                "  {}{who}{} {}\n",
+                "  {}{who}{}{}\n",
                 r.at.shown(lang),
-                if zh { "：" } else { ":" },
+                if zh { "：" } else { ": " },
                 clean(&r.message)
             ));
         }

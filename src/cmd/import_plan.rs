@@ -398,6 +398,14 @@ fn cell_at(header: &str, lang: Lang) -> String {
     }
 }
 
+/// `column 日期: why` / `日期 列：why`.
+fn in_column(header: &str, why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("column {header}: {why}"),
+        Lang::Zh => format!("{header} 列：{why}"),
+    }
+}
+
 /// A profile row's values, checked: (dotted key, value) in column order, plus the parts that
 /// are not keys.
 #[derive(Default)]
@@ -540,7 +548,7 @@ fn read_profile(
                 p.values.push((k, v));
             }
             Ok(None) => {}
-            Err(e) => problems.push(format!("{at}: {e}")),
+            Err(e) => problems.push(in_column(header, &e, s.lang)),
         }
     }
     if let Some(person) = p.people.iter().find(|p| p.name.is_empty()) {
@@ -646,7 +654,7 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
                 let c = if text == cell.text() { *cell } else { &mapped };
                 match sheet_date(c, &s.rules.date_formats, s.lang) {
                     Ok(d) => date = Some(d),
-                    Err(e) => problems.push(format!("{}: {e}", cell_at(header, s.lang))),
+                    Err(e) => problems.push(in_column(header, &e, s.lang)),
                 }
             }
             "channel" => {
@@ -690,24 +698,24 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
                 let c = if text == cell.text() { *cell } else { &mapped };
                 match sheet_date(c, &s.rules.date_formats, s.lang) {
                     Ok(d) => out.inputs.push(Input::argument("due", d.to_string(), at)),
-                    Err(e) => problems.push(format!("{}: {e}", cell_at(header, s.lang))),
+                    Err(e) => problems.push(in_column(header, &e, s.lang)),
                 }
             }
             "amount" => match sheet_number(cell) {
                 Some(n) => out
                     .inputs
                     .push(Input::field("amount", number_text(n), at, None)),
-                None => problems.push(format!(
-                    "{}: {}",
-                    cell_at(header, s.lang),
-                    not_a_number(
+                None => problems.push(in_column(
+                    header,
+                    &not_a_number(
                         if s.config.hides("deal.amount") {
                             "***"
                         } else {
                             text.as_str()
                         },
-                        s.lang
-                    )
+                        s.lang,
+                    ),
+                    s.lang,
                 )),
             },
             "stage" | "status" => {
@@ -733,14 +741,14 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
                             out.inputs
                                 .push(Input::field("task", rest, at.clone(), done));
                         }
-                        _ => problems.push(format!(
-                            "{}: {}",
-                            cell_at(header, s.lang),
-                            tr(
+                        _ => problems.push(in_column(
+                            header,
+                            &tr(
                                 s.lang,
                                 format!("`{line}` is not KEY: VALUE"),
                                 format!("`{line}` 不是「字段: 值」的写法"),
-                            )
+                            ),
+                            s.lang,
                         )),
                     }
                 }
