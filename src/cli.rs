@@ -339,6 +339,8 @@ pub struct ImportArgs {
     /// Print the plan and what `check` will say of the result; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub output: TableJson,
 }
 
 #[derive(Debug, Subcommand)]

@@ -42,7 +42,7 @@ pub fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
             };
             export::run(&c, &revealed(ctx, reveal))
         }
-        Command::Import(a) => import::run(&a, ctx),
+        Command::Import(a) => import::run(&a, &with_json(ctx, &a.output)?),
         Command::Notify(a) => notify::run(&a, ctx),
         Command::List(a) => list::run(&a, &revealed(&with_csv(ctx, &a.output)?, &a.reveal)),
         Command::Show(a) => show::run(&a, &revealed(&with_json(ctx, &a.output)?, &a.reveal)),
