@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# Benchmarks followup against the physical floor: `cat` of the same files from a warm cache.
-# Usage: bench/run.sh                  (1k, 10k and 50k customers x 30 entries)
-#        SIZES="1000 10000" bench/run.sh
-# Prints a markdown table: mean time, ratio to cat, peak memory. Needs hyperfine (apt).
+# Benchmarks followup against the physical floor: `cat` of the same files from a warm page cache.
+# Usage: bench/run.sh                          (1k and 10k customers x 30 entries)
+#        SIZES="1000 10000 50000" bench/run.sh
+#        BEFORE=/path/to/old/followup bench/run.sh   (adds the old binary's figures beside)
+# Prints a markdown table. Times are hyperfine's mean wall time and the mean CPU time
+# (user + system; the machine may be shared, CPU time is the steadier figure); "x cat" is the
+# CPU-time ratio to cat. Peak memory is the maximum resident set (GNU time).
+# Read cache states: "warm" = .followup/ up to date; "pull" = 100 files rewritten (new mtime,
+# same size) before each run, as after a `git pull`; "none" = FOLLOWUP_NO_CACHE=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES=${SIZES:-"1000 10000 50000"}
+SIZES=${SIZES:-"1000 10000"}
 ENTRIES=${ENTRIES:-30}
 TODAY=2026-11-26
 WORK=${WORK:-/tmp/followup-bench}
+mkdir -p "$WORK"
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release -q --example gen
 cargo build --release -q
 BIN=$PWD/target/release/followup
 GEN=$PWD/target/release/examples/gen
+BEFORE=${BEFORE:-}
 
 folder() { # customers -> a generated folder, made once
   local dir=$WORK/$1
@@ -21,30 +29,67 @@ folder() { # customers -> a generated folder, made once
   echo "$dir"
 }
 
-peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+# Rewrites 100 customer files with their own bytes: new mtime and ctime, same size — what a
+# pull that touched them looks like to the cache (it must re-read exactly those).
+cat >"$WORK/pull100.sh" <<'EOF'
+#!/bin/sh
+find "$1/customers" -name '*.md' | sort | head -100 | while read -r f; do cp -p "$f" "$f.tmp" && cat "$f.tmp" >"$f" && rm "$f.tmp"; done
+EOF
+chmod +x "$WORK/pull100.sh"
 
-mean_ms() { # hyperfine's mean in ms for one shell-free command
-  hyperfine -N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$WORK/h.json" "$1" >/dev/null 2>&1
-  python3 -c "import json;print('%.1f' % (json.load(open('$WORK/h.json'))['results'][0]['mean']*1000))"
+peak_mb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1/1024}'; }
+
+# hyperfine on one command (no shell); prints "wall_ms cpu_ms". $PREPARE runs before each run.
+measure() {
+  local args=(-N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$WORK/h.json")
+  [ -n "${PREPARE:-}" ] && args+=(--prepare "$PREPARE")
+  hyperfine "${args[@]}" "$1" >/dev/null 2>&1
+  python3 -c "
+import json; r = json.load(open('$WORK/h.json'))['results'][0]
+print('%.0f %.0f' % (r['mean'] * 1000, (r['user'] + r['system']) * 1000))"
 }
 
-echo "| customers | command | mean ms | x cat | peak MB |"
-echo "| ---: | --- | ---: | ---: | ---: |"
+ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+
+row() { # size label cat_cpu command... (env: PREPARE, FOLLOWUP_NO_CACHE via env)
+  local n=$1 label=$2 cat_cpu=$3; shift 3
+  read -r wall cpu < <(measure "$*")
+  local mem; mem=$(peak_mb "$@")
+  local before="" 
+  if [ -n "$BEFORE" ]; then
+    local old=("$BEFORE" "${@:2}")
+    read -r owall ocpu < <(measure "${old[*]}")
+    before=" | $owall / $ocpu | $(ratio "$ocpu" "$cat_cpu") | $(peak_mb "${old[@]}")"
+  fi
+  echo "| $n | $label | $wall / $cpu | $(ratio "$cpu" "$cat_cpu") | $mem$before |"
+}
+
+if [ -n "$BEFORE" ]; then
+  echo "| customers | command (cache) | ms wall / cpu | x cat | peak MB | before: ms wall / cpu | before: x cat | before: peak MB |"
+  echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+else
+  echo "| customers | command (cache) | ms wall / cpu | x cat | peak MB |"
+  echo "| ---: | --- | ---: | ---: | ---: |"
+fi
 small=$(folder 10)
-small_log=$(mean_ms "$BIN -C $small --today $TODAY log $(basename "$(find "$small/customers" -name '*.md' | sort | head -1)" .md) -m bench --by bench")
+small_stem=$(basename "$(find "$small/customers" -name '*.md' | sort | head -1)" .md)
+read -r small_log_wall small_log_cpu < <(measure "$BIN -C $small --today $TODAY log $small_stem -m bench --by bench")
 for n in $SIZES; do
   dir=$(folder "$n")
-  find "$dir/customers" -name '*.md' -print0 | xargs -0 cat >/dev/null # warm the cache
-  cat_ms=$(mean_ms "$PWD/bench/cat-all.sh $dir")
-  echo "| $n | cat (floor) | $cat_ms | 1.0 | - |"
-  for cmd in "due" "list" "check" "stats --period month"; do
-    ms=$(mean_ms "$BIN -C $dir --today $TODAY $cmd")
-    kb=$(peak_kb "$BIN" -C "$dir" --today $TODAY $cmd)
-    echo "| $n | $cmd | $ms | $(python3 -c "print('%.2f' % ($ms/$cat_ms))") | $(python3 -c "print('%.0f' % ($kb/1024))") |"
+  find "$dir/customers" -name '*.md' -print0 | xargs -0 cat >/dev/null # warm the page cache
+  read -r cat_wall cat_cpu < <(measure "$PWD/bench/cat-all.sh $dir")
+  echo "| $n | cat (floor) | $cat_wall / $cat_cpu | 1.00 | - |$([ -n "$BEFORE" ] && echo " | | | |")"
+  for cmd in "due" "list" "stats" "pipeline"; do
+    [ -n "$BEFORE" ] && [ "$cmd" = pipeline ] && continue # the old binary has no pipeline
+    "$BIN" -C "$dir" --today $TODAY $cmd >/dev/null # fill the cache
+    row "$n" "$cmd (warm)" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY $cmd
+    PREPARE="$WORK/pull100.sh $dir" row "$n" "$cmd (pull of 100 files)" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY $cmd
+    FOLLOWUP_NO_CACHE=1 row "$n" "$cmd (none)" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY $cmd
   done
+  row "$n" "check" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY check
   stem=$(basename "$(find "$dir/customers" -name '*.md' | sort | head -1)" .md)
-  ms=$(mean_ms "$BIN -C $dir --today $TODAY log $stem -m bench --by bench")
-  echo "| $n | log (vs $small_log ms on 10 customers) | $ms | $(python3 -c "print('%.2f' % ($ms/$small_log))") x small | - |"
+  read -r log_wall log_cpu < <(measure "$BIN -C $dir --today $TODAY log $stem -m bench --by bench")
+  echo "| $n | log (10 customers: $small_log_wall / $small_log_cpu ms) | $log_wall / $log_cpu | $(ratio "$log_cpu" "$small_log_cpu") x small | - |"
 done
 
 echo
@@ -60,10 +105,10 @@ for n in ${BIG_ENTRIES:-1000 5000 20000}; do
   cp "$file" "$WORK/base.md"
   { cat "$file"; printf '\n## 2026-11-26 phone @a\n\nOurs.\n'; } >"$WORK/ours.md"
   { cat "$file"; printf '\n## 2026-11-25 email @b\n\nTheirs.\n'; } >"$WORK/theirs.md"
-  due=$(mean_ms "$BIN -C $dir --today $TODAY due")
-  check=$(mean_ms "$BIN -C $dir --today $TODAY check")
-  log=$(mean_ms "$BIN -C $dir --today $TODAY log $stem -m bench --by bench")
+  due=$(measure "$BIN -C $dir --today $TODAY due" | cut -d' ' -f1)
+  check=$(measure "$BIN -C $dir --today $TODAY check" | cut -d' ' -f1)
+  log=$(measure "$BIN -C $dir --today $TODAY log $stem -m bench --by bench" | cut -d' ' -f1)
   # The driver rewrites OURS: merge into a copy each run.
-  merge=$(mean_ms "sh -c 'cp $WORK/ours.md $WORK/ours-run.md && $BIN merge-driver $WORK/base.md $WORK/ours-run.md $WORK/theirs.md'")
+  merge=$(measure "sh -c 'cp $WORK/ours.md $WORK/ours-run.md && $BIN merge-driver $WORK/base.md $WORK/ours-run.md $WORK/theirs.md'" | cut -d' ' -f1)
   echo "| $n | $(du -h "$file" | cut -f1) | $due | $check | $log | $merge |"
 done

@@ -72,10 +72,7 @@ pub fn run(args: &DoneArgs, ctx: &Ctx) -> Result<Output> {
                 .into());
         }
         report_notes(&store, &rel, &checked.notes, lang);
-        Ok((
-            checked.bytes,
-            (item.line, item.key.clone(), item.value.clone()),
-        ))
+        Ok((checked.bytes, (item.line, item.key, item.value.clone())))
     })?;
     let (line, kind, text) = ticked;
     if ctx.json {

@@ -242,12 +242,12 @@ fn record_row(c: &Customer, e: &Entry, masker: &Masker<'_>) -> Vec<String> {
     let col = |key: &str| RECORD_KEYS.iter().position(|k| *k == key).unwrap_or(0);
     cells[col("date")].push(e.date.to_string());
     cells[col("customer")].push(c.record.customer.name.clone());
-    cells[col("channel")].push(e.channel.clone());
+    cells[col("channel")].push(e.channel.to_string());
     if !e.text.trim().is_empty() {
         cells[col("message")].push(e.text.trim().to_string());
     }
-    if let Some(a) = &e.author {
-        cells[col("author")].push(a.clone());
+    if let Some(a) = e.author {
+        cells[col("author")].push(a.to_string());
     }
     let boxed = |task: Option<bool>| match task {
         Some(true) => "[x] ",
@@ -255,9 +255,9 @@ fn record_row(c: &Customer, e: &Entry, masker: &Masker<'_>) -> Vec<String> {
     };
     let mut objections = 0;
     for f in &e.fields {
-        let value = masker.field(&f.key, &f.value);
+        let value = masker.field(f.key, &f.value);
         let single = |cells: &Vec<Vec<String>>, key: &str| cells[col(key)].is_empty();
-        match f.key.as_str() {
+        match f.key {
             "feedback" => cells[col("feedback")].push(value),
             "objection" => {
                 let (category, how) = split_objection(&value);
@@ -664,9 +664,9 @@ pub fn sqlite(args: &SqliteArgs, ctx: &Ctx) -> Result<Output> {
                 Sql::from(id),
                 Sql::from(e.line),
                 Sql::from(e.date.to_string()),
-                Sql::from(e.time.clone()),
-                Sql::from(e.channel.clone()),
-                Sql::from(e.author.clone()),
+                Sql::from(e.time.map(str::to_string)),
+                Sql::from(e.channel.to_string()),
+                Sql::from(e.author.map(str::to_string)),
                 Sql::from(outcome.key()),
                 Sql::from(outcome == Outcome::Reached),
                 Sql::from(outcome.is_unanswered()),
@@ -675,21 +675,21 @@ pub fn sqlite(args: &SqliteArgs, ctx: &Ctx) -> Result<Output> {
             ]);
             let mut win_marked = !wins.contains(&e.line);
             for f in &e.fields {
-                let value = masker.field(&f.key, &f.value);
+                let value = masker.field(f.key, &f.value);
                 t_fields.push(vec![
                     Sql::from(t_fields.len() + 1),
                     Sql::from(entry_id),
                     Sql::from(id),
                     Sql::from(f.line),
-                    Sql::from(f.key.clone()),
+                    Sql::from(f.key),
                     Sql::from(value.clone()),
                     f.task.map_or(Sql::Null, Sql::from),
                 ]);
-                match f.key.as_str() {
+                match f.key {
                     "promised" | "assist" | "task" if f.key != "task" || f.task.is_some() => {
                         let (rest, _) = split_done(&f.value);
                         let (item, _) = split_due(rest);
-                        let (who, item) = match (f.key.as_str(), item.split_once([':', '：'])) {
+                        let (who, item) = match (f.key, item.split_once([':', '：'])) {
                             ("assist", Some((who, what))) => {
                                 (Some(who.trim().to_string()), what.trim().to_string())
                             }
@@ -700,7 +700,7 @@ pub fn sqlite(args: &SqliteArgs, ctx: &Ctx) -> Result<Output> {
                             Sql::from(entry_id),
                             Sql::from(id),
                             Sql::from(f.line),
-                            Sql::from(f.key.clone()),
+                            Sql::from(f.key),
                             Sql::from(item),
                             Sql::from(who),
                             Sql::from(e.date.to_string()),

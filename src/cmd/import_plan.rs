@@ -839,11 +839,11 @@ fn signature(e: &Entry, config: &Config) -> Signature {
     let mut fields: Vec<String> = e
         .fields
         .iter()
-        .filter(|f| !matches!(f.key.as_str(), "stage" | "status"))
+        .filter(|f| !matches!(f.key, "stage" | "status"))
         .filter(|f| !(f.key == "outcome" && Outcome::parse(&f.value) == Outcome::Reached))
         .map(|f| {
             let value = words(split_done(&f.value).0);
-            let value = match f.key.as_str() {
+            let value = match f.key {
                 "objection" => {
                     let (cat, how) = split_objection(&value);
                     let cat = config
@@ -864,7 +864,7 @@ fn signature(e: &Entry, config: &Config) -> Signature {
     }
     Signature {
         date: e.date,
-        channel: config.channel_key(&e.channel),
+        channel: config.channel_key(e.channel),
         text,
         fields,
     }

@@ -308,12 +308,7 @@ fn editor_message(rel: &Path, lang: crate::model::config::Lang) -> Result<Editor
             let task = f.task.or(
                 (f.task.is_none() && (f.key == "promised" || f.key == "assist")).then_some(false),
             );
-            Input::field(
-                &f.key,
-                f.value,
-                m::LINE_N.with("n", line).render(lang),
-                task,
-            )
+            Input::field(f.key, f.value, m::LINE_N.with("n", line).render(lang), task)
         })
         .collect();
     Ok(EditorText {

@@ -57,7 +57,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 serde_json::json!({
                     "date": e.date.to_string(), "time": e.time, "channel": e.channel, "author": e.author,
                     "outcome": e.outcome().key(), "text": e.text, "line": e.line,
-                    "fields": e.fields.iter().map(|f| serde_json::json!({"key": f.key, "value": masker.field(&f.key, &f.value), "done": f.task, "done_on": crate::model::entry::done_date(&f.value).map(|d| d.to_string())})).collect::<Vec<_>>(),
+                    "fields": e.fields.iter().map(|f| serde_json::json!({"key": f.key, "value": masker.field(f.key, &f.value), "done": f.task, "done_on": crate::model::entry::done_date(&f.value).map(|d| d.to_string())})).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -160,8 +160,8 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         let line = format!(
             "  [ ] {}   ({}:{})",
             field_shown(
-                &f.key,
-                &masker.field(&f.key, &f.value),
+                f.key,
+                &masker.field(f.key, &f.value),
                 config,
                 lang,
                 ctx.today,
@@ -179,15 +179,11 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     }
     section(&mut out, &m::RECENT_ENTRIES.get(lang), ctx.color);
     for e in recent.iter().rev() {
-        let author = e
-            .author
-            .as_deref()
-            .map(|a| format!(" @{a}"))
-            .unwrap_or_default();
+        let author = e.author.map(|a| format!(" @{a}")).unwrap_or_default();
         out.push_str(&format!(
             "  {} {}{}\n",
             e.date,
-            clean(&i18n::channel(lang, &e.channel)),
+            clean(&i18n::channel(lang, e.channel)),
             clean(&author)
         ));
         for line in e.text.lines() {
@@ -202,8 +198,8 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
             out.push_str(&format!(
                 "      - {mark}{}\n",
                 field_shown(
-                    &f.key,
-                    &masker.field(&f.key, &f.value),
+                    f.key,
+                    &masker.field(f.key, &f.value),
                     config,
                     lang,
                     ctx.today,

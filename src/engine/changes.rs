@@ -139,7 +139,7 @@ fn summarize(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Summary {
             let channel = if entry.channel.is_empty() {
                 "entry".to_string()
             } else {
-                entry.channel
+                entry.channel.to_string()
             };
             if !s.logged.contains(&channel) {
                 s.logged.push(channel);

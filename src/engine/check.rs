@@ -40,15 +40,15 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
                 m::D_FUTURE_ENTRY.with("date", e.date).with("today", today),
             ));
         }
-        if !e.channel.is_empty() && !config.is_known_channel(&e.channel) {
-            let hint = did_you_mean(&e.channel, config.channels.iter().map(String::as_str))
+        if !e.channel.is_empty() && !config.is_known_channel(e.channel) {
+            let hint = did_you_mean(e.channel, config.channels.iter().map(String::as_str))
                 .unwrap_or_else(|| m::H_UNKNOWN_CHANNEL.into());
             out.push(
                 Diagnostic::warning(
                     e.line,
-                    heading_column(e.time.as_deref()),
+                    heading_column(e.time),
                     Code::UnknownChannel,
-                    m::D_UNKNOWN_CHANNEL.with("channel", &e.channel),
+                    m::D_UNKNOWN_CHANNEL.with("channel", e.channel),
                 )
                 .with_hint(hint),
             );
@@ -72,7 +72,7 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
         }
         for f in &e.fields {
             let col = f.column;
-            match f.key.as_str() {
+            match f.key {
                 "objection" => {
                     let (category, _) = split_objection(&f.value);
                     if !config.is_known_objection(category) {

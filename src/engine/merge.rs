@@ -641,7 +641,7 @@ impl BodyMerge {
                 let heading = b.heading.as_deref()?;
                 let text = heading.lines().next()?.trim_start_matches('#').trim();
                 let author = parse_heading(text).ok()??.author?;
-                Some((author, b.added_text.clone().unwrap_or_default()))
+                Some((author.to_string(), b.added_text.clone().unwrap_or_default()))
             })
             .collect()
     }

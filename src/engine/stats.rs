@@ -304,7 +304,6 @@ pub fn win_entries<'a>(record: &'a Record, config: &Config) -> Vec<&'a Entry> {
 pub fn entry_author<'a>(entry: &'a Entry, record: &'a Record) -> Option<&'a str> {
     entry
         .author
-        .as_deref()
         .filter(|a| !a.trim().is_empty())
         .or(record.customer.owner.as_deref())
 }
@@ -523,7 +522,7 @@ pub fn metrics_traced(
         for e in &mine {
             entries += 1;
             let outcome = e.outcome();
-            let channel = channels.entry(e.channel.clone()).or_default();
+            let channel = channels.entry(e.channel.to_string()).or_default();
             channel.0 += 1;
             let ok = outcome == Outcome::Reached;
             if ok {
@@ -537,9 +536,7 @@ pub fn metrics_traced(
                     "{} {}{} — {}",
                     e.date,
                     e.channel,
-                    e.author
-                        .as_deref()
-                        .map_or_else(String::new, |a| format!(" @{a}")),
+                    e.author.map_or_else(String::new, |a| format!(" @{a}")),
                     outcome.key()
                 );
                 let at = |group: Option<&str>| trace(file, e.line, name, group, heading.clone());
@@ -551,7 +548,7 @@ pub fn metrics_traced(
                     tracer.add("no_answer", |_| at(None));
                 }
                 tracer.add("reach_rate", |_| at(None).counting(ok));
-                tracer.add("channels", |_| at(Some(&e.channel)).counting(ok));
+                tracer.add("channels", |_| at(Some(e.channel)).counting(ok));
             }
             for f in e.fields_of("objection") {
                 let raw = split_objection(&f.value).0;
@@ -1032,7 +1029,7 @@ pub fn known_people(records: &[Record]) -> Vec<&str> {
                 .owner
                 .as_deref()
                 .into_iter()
-                .chain(r.entries.iter().filter_map(|e| e.author.as_deref()))
+                .chain(r.entries.iter().filter_map(|e| e.author))
         })
         .collect()
 }

@@ -4,6 +4,7 @@
 //! `reader` builds these from the Markdown; `compose` writes new ones.
 
 use crate::model::dates::{parse_date_arg, parse_iso};
+use crate::model::intern::{Word, intern};
 use chrono::NaiveDate;
 use std::ops::Range;
 
@@ -83,7 +84,8 @@ pub fn field_key(raw: &str) -> Option<&'static str> {
 pub struct Field {
     /// Canonical key for known fields, else the key as written (lower-cased); `task` for a
     /// task-list item without a `key:`.
-    pub key: String,
+    #[serde(with = "crate::model::intern::word")]
+    pub key: Word,
     /// The value as it renders (Markdown escapes and inline markup resolved), on one line.
     pub value: String,
     pub line: usize,
@@ -102,7 +104,7 @@ pub struct Field {
 impl Field {
     /// Promises, assists and to-do boxes are open items until their box is ticked.
     pub fn is_open_item(&self) -> bool {
-        match self.key.as_str() {
+        match self.key {
             "promised" | "assist" => self.task != Some(true),
             "task" => self.task == Some(false),
             _ => false,
@@ -117,10 +119,13 @@ pub struct Entry {
     pub line: usize,
     #[serde(with = "crate::model::dates::days")]
     pub date: NaiveDate,
-    pub time: Option<String>,
+    #[serde(with = "crate::model::intern::word_opt")]
+    pub time: Option<Word>,
     /// Canonical channel (`phone`, …), or as written when unknown; empty when missing.
-    pub channel: String,
-    pub author: Option<String>,
+    #[serde(with = "crate::model::intern::word")]
+    pub channel: Word,
+    #[serde(with = "crate::model::intern::word_opt")]
+    pub author: Option<Word>,
     pub fields: Vec<Field>,
     /// The discussion: the source of every block that is not a field, joined by blank lines.
     pub text: String,
@@ -185,10 +190,13 @@ pub(crate) enum FieldKey<'a> {
 }
 
 impl FieldKey<'_> {
-    pub(crate) fn to_key(self) -> String {
+    pub(crate) fn to_key(self) -> &'static str {
         match self {
-            FieldKey::Known(k) => k.to_string(),
-            FieldKey::Other(k) => k.to_lowercase(),
+            FieldKey::Known(k) => k,
+            FieldKey::Other(k) if !k.bytes().any(|b| b.is_ascii_uppercase()) && k.is_ascii() => {
+                crate::model::intern::intern(k)
+            }
+            FieldKey::Other(k) => crate::model::intern::intern(&k.to_lowercase()),
         }
     }
 }
@@ -225,9 +233,9 @@ impl Detail {
 /// What an entry heading says.
 pub(crate) struct Heading {
     pub date: NaiveDate,
-    pub time: Option<String>,
-    pub channel: String,
-    pub author: Option<String>,
+    pub time: Option<&'static str>,
+    pub channel: &'static str,
+    pub author: Option<&'static str>,
 }
 
 /// Parses a heading's rendered text: `DATE [HH:MM] CHANNEL… [@author]`.
@@ -256,9 +264,9 @@ pub(crate) fn parse_heading(text: &str) -> Result<Option<Heading>, crate::msg::T
     let mut author = None;
     for word in words {
         if time.is_none() && channel.is_empty() && is_time(word) {
-            time = Some(word.to_string());
+            time = Some(intern(word));
         } else if let Some(a) = word.strip_prefix('@') {
-            author = Some(a.to_string());
+            author = Some(intern(a));
         } else {
             if !channel.is_empty() {
                 channel.push(' ');
@@ -269,7 +277,7 @@ pub(crate) fn parse_heading(text: &str) -> Result<Option<Heading>, crate::msg::T
     Ok(Some(Heading {
         date,
         time,
-        channel,
+        channel: intern(&channel),
         author,
     }))
 }

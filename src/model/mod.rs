@@ -13,6 +13,7 @@ pub(crate) mod diagnostic;
 pub(crate) mod document;
 pub(crate) mod edit;
 pub(crate) mod entry;
+pub(crate) mod intern;
 pub(crate) mod names;
 pub(crate) mod plan;
 pub(crate) mod reader;

@@ -672,14 +672,14 @@ mod tests {
         let log = full(BODY);
         assert_eq!(log.entries.len(), 3);
         let e = &log.entries[0];
-        assert_eq!((e.line, e.channel.as_str()), (6, "email"));
-        assert_eq!(e.author.as_deref(), Some("li.wei"));
+        assert_eq!((e.line, e.channel), (6, "email"));
+        assert_eq!(e.author, Some("li.wei"));
         assert_eq!(e.text, "Sent the proposal.");
         assert_eq!(e.fields.len(), 3);
         assert_eq!(e.fields[2].value, "potential -> intent");
         assert_eq!((e.fields[0].line, e.fields[0].column), (10, 13));
         let e = &log.entries[1];
-        assert_eq!(e.time.as_deref(), Some("10:30"));
+        assert_eq!(e.time, Some("10:30"));
         assert_eq!(e.outcome(), Outcome::NoAnswer);
         let e = &log.entries[2];
         let open: Vec<_> = e.fields.iter().filter(|f| f.is_open_item()).collect();

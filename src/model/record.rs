@@ -157,7 +157,10 @@ fn parse_with(
     let mut entries = log.entries;
     for e in &mut entries {
         if !e.channel.is_empty() {
-            e.channel = config.channel_key(&e.channel);
+            let key = config.channel_key(e.channel);
+            if key != e.channel {
+                e.channel = crate::model::intern::intern(&key);
+            }
         }
     }
     let record = Record {

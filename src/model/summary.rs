@@ -47,13 +47,13 @@ impl Summary {
         let open_items = record
             .open_items()
             .map(|(_, f)| OpenItem {
-                kind: f.key.clone(),
+                kind: f.key.to_string(),
                 text: split_due(&f.value).0.to_string(),
                 due: due_date(&f.value),
             })
             .collect();
         let mut authors: Vec<String> = Vec::new();
-        for a in record.entries.iter().filter_map(|e| e.author.as_deref()) {
+        for a in record.entries.iter().filter_map(|e| e.author) {
             if !authors.iter().any(|x| x == a) {
                 authors.push(a.to_string());
             }
