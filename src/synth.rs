@@ -1,6 +1,7 @@
 //! Realistic synthetic sales folders for the benchmark (`examples/gen.rs`) and the tests that
 //! compare the fast and the straightforward reading paths: the same arguments give the same bytes.
 
+use crate::io::files::{create_dir_all, write_plain};
 use std::fmt::Write as _;
 
 struct Rng(u64);
@@ -248,15 +249,15 @@ pub fn generate(
             format!("`{today}` is not YYYY-MM-DD"),
         )
     })?;
-    std::fs::create_dir_all(dir.join("customers"))?;
-    std::fs::write(dir.join("followup.toml"), "")?;
+    create_dir_all(&dir.join("customers"))?;
+    write_plain(&dir.join("followup.toml"), b"")?;
     let mut rng = Rng(seed.max(1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     for i in 0..customers {
         let region = rng.pick(&["east", "south", "north", "west"]);
         let (stem, text) = customer(&mut rng, i, entries, today);
         let folder = dir.join("customers").join(region);
-        std::fs::create_dir_all(&folder)?;
-        std::fs::write(folder.join(format!("{stem}.md")), text)?;
+        create_dir_all(&folder)?;
+        write_plain(&folder.join(format!("{stem}.md")), text.as_bytes())?;
     }
     Ok(())
 }

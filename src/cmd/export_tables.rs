@@ -312,7 +312,7 @@ pub fn csv(args: &CsvArgs, ctx: &Ctx) -> Result<Output> {
     let masker = Masker::new(&store.config, ctx.reveal);
     let customers = gather(&store)?;
     let dir = resolve(ctx, &args.dir);
-    if dir.exists() && !dir.is_dir() {
+    if crate::io::store::exists(&dir) && !crate::io::store::is_dir(&dir) {
         return Err(Error::Refused(format!(
             "{} is a file; give export csv a folder to write the two tables into",
             args.dir.display()

@@ -152,6 +152,17 @@ pub fn is_temporary_name(name: &OsStr) -> bool {
     name.len() > TEMP_SUFFIX.len() + 1 && name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
 }
 
+/// Creates a folder and the missing folders above it.
+pub fn create_dir_all(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)
+}
+
+/// Writes `bytes` to `path` plainly — not atomic, no lock: for a folder the program builds
+/// from nothing, like `synth`'s benchmark folders.
+pub fn write_plain(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
+
 /// Writes `bytes` to `path` atomically: the old file or the new one, never a mix, and no
 /// temporary file left behind by a failed write. The caller holds the folder's lock
 /// ([`lock_dir`]), which makes the fixed temporary name safe. A new file gets `new_mode`

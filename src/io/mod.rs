@@ -13,3 +13,4 @@ pub(crate) mod resolve;
 pub(crate) mod sheet;
 pub(crate) mod sqlite;
 pub(crate) mod store;
+pub(crate) mod terminal;
