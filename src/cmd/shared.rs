@@ -448,3 +448,16 @@ pub fn explain_text(
     }
     out
 }
+
+/// The one format asked for (`table` when none), or the error naming the two that differ.
+pub(crate) fn one_format<'a>(asked: &[Option<&'a str>]) -> Result<&'a str> {
+    let mut given = asked.iter().flatten();
+    let first = given.next().copied().unwrap_or("table");
+    match given.find(|f| **f != first) {
+        Some(other) => Err(crate::msg::m::E_TWO_FORMATS
+            .with("a", first)
+            .with("b", other)
+            .into()),
+        None => Ok(first),
+    }
+}

@@ -112,7 +112,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         args.csv.then_some("csv"),
         ctx.json.then_some("json"),
     ];
-    let format = match crate::cmd::one_format(&asked)? {
+    let format = match crate::cmd::shared::one_format(&asked)? {
         "json" => StatsFormat::Json,
         "csv" => StatsFormat::Csv,
         "markdown" => StatsFormat::Markdown,
