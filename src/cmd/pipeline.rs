@@ -131,7 +131,7 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
         funnel: funnel_rows,
         owners,
     };
-    // Sums of a confidential deal.amount are as confidential as the amounts (SPEC 7).
+    // Sums of a confidential deal.amount are as confidential as the amounts (docs/security.md).
     if ctx.json {
         let mut value = serde_json::to_value(&data).unwrap_or_default();
         if hide_amounts {

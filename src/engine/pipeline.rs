@@ -1,4 +1,4 @@
-//! The pipeline and forecast of SPEC 11: today's active customers per stage with their
+//! The pipeline and forecast of docs/pipeline.md: today's active customers per stage with their
 //! `deal.amount` and its weighted value (amount × the stage's `probability`), the open deals by
 //! `deal.expected_close` month (past-due closes and deals without a close date apart), and the
 //! funnel over a window read from the log's `stage:` fields — customers that entered each stage,

@@ -1,7 +1,8 @@
-//! The review (复盘) of SPEC 5.2 and 11: per period and in total — reach, conversion from the
-//! stage history in the log, wins and cycle length, losses and why, objections, channels, new
-//! customers, promises kept by their due date, overdue promises and assists, streaks, stale and
-//! overdue customers — each count reporting its file and line to an `explain::Tracer` on demand.
+//! The review (复盘) of docs/stats.md: per period and in total — reach, conversion from the
+//! stage history in the log (stage roles: docs/pipeline.md), wins and cycle length, losses and
+//! why, objections, channels, new customers, promises kept by their due date, overdue promises
+//! and assists, streaks, stale and overdue customers — each count reporting its file and line to
+//! an `explain::Tracer` on demand.
 //! Pure: records, settings, the range and today in; numbers out.
 
 use crate::engine::due::{Reason, reasons_with_last_contact};
@@ -112,7 +113,7 @@ pub struct ChannelStats {
     pub reach_rate: f64,
 }
 
-/// A lost reason and how many lost customers gave it (SPEC 11).
+/// A lost reason and how many lost customers gave it (docs/stats.md).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ReasonCount {
     /// The `reason` of the entry that made the customer lost, as written (`null`: none given).
@@ -144,7 +145,7 @@ pub struct Named {
     pub days_or_count: i64,
 }
 
-/// The metrics of SPEC 5.2 for one range of dates.
+/// The metrics of docs/stats.md for one range of dates.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Metrics {
     pub start: String,
@@ -202,7 +203,7 @@ fn rate(part: usize, whole: usize) -> f64 {
     }
 }
 
-/// The canonical stage of a customer at the end of `date` (SPEC 5.2): the latest stage change
+/// The canonical stage of a customer at the end of `date` (docs/stats.md): the latest stage change
 /// up to that date, else the old side of the first later change, else the front matter.
 /// With the line it was read from: the `stage` field of the entry, or the front matter's
 /// `stage` key.
@@ -266,7 +267,7 @@ fn change_into<'a>(
         })
 }
 
-/// The entries where a customer becomes won (SPEC 11: stage roles): its stage moves to the won
+/// The entries where a customer becomes won (docs/pipeline.md, "Stage roles"): its stage moves to the won
 /// stage or later, or its status to `won`, from a state that was neither. A customer whose
 /// stage and status both change — in one entry or one after the other — is won once.
 pub fn win_entries<'a>(record: &'a Record, config: &Config) -> Vec<&'a Entry> {
@@ -325,7 +326,7 @@ pub fn same_person(a: &str, b: &str) -> bool {
 pub enum Scope<'a> {
     /// Everything.
     All,
-    /// One rep (SPEC 11): activity — entries, reach, customers touched, channels, objections —
+    /// One rep (docs/stats.md, `--by owner`): activity — entries, reach, customers touched, channels, objections —
     /// for the entries they wrote (`@author`; without one, the customer's owner); outcomes —
     /// conversion, won, lost, amounts, cycle, streaks, stale, overdue — for the customers they own.
     Rep(&'a str),

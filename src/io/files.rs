@@ -1,5 +1,5 @@
 //! The file primitives every read and write of the tool goes through, so that the folder is a
-//! boundary (SPEC 7):
+//! boundary (docs/security.md):
 //!
 //! - [`read_regular`] reads only a regular file: a symlink is refused without being followed, a
 //!   FIFO or device is refused without being waited on (opened non-blocking, checked with

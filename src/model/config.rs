@@ -230,7 +230,7 @@ pub const CHANNEL_ALIASES: [(&str, &str); 5] = [
     ("会议", "meeting"),
 ];
 
-/// Chinese aliases of the default objection categories (SPEC 4), recognised like channels.
+/// Chinese aliases of the default objection categories (docs/format.md), recognised like channels.
 pub const OBJECTION_ALIASES: [(&str, &str); 7] = [
     ("价格", "price"),
     ("预算", "budget"),
@@ -305,7 +305,7 @@ struct RawConfig {
 }
 
 /// `channels`, `objections` and `confidential` are accepted inside `[rules]` too: in the
-/// SPEC's example they follow the `[rules]` table, so TOML puts them there.
+/// followup.toml `init` writes they follow the `[rules]` table, so TOML puts them there.
 #[derive(Deserialize, Default)]
 struct RawRules {
     required: Option<Vec<String>>,
@@ -609,7 +609,7 @@ impl Config {
     }
 }
 
-/// Default probabilities of the SPEC's stage names (SPEC 11).
+/// Default probabilities of the default stage names (docs/pipeline.md, "Stage roles").
 const DEFAULT_PROBABILITY: [(&str, f64); 4] = [
     ("potential", 0.1),
     ("intent", 0.4),
@@ -617,9 +617,9 @@ const DEFAULT_PROBABILITY: [(&str, f64); 4] = [
     ("maintenance", 1.0),
 ];
 
-/// The probability of a stage that does not set one: the SPEC's default for its name, else by
+/// The probability of a stage that does not set one: the default for its name, else by
 /// its role — 1.0 at or after the won stage, 0.4 from the converted stage on, 0.1 before it
-/// (which gives the SPEC's defaults for the four default stages, renamed or not).
+/// (which gives the same defaults for the four default stages, renamed or not).
 pub fn default_probability(key: &str, rank: usize, won: Option<usize>, converted: usize) -> f64 {
     if let Some((_, p)) = DEFAULT_PROBABILITY.iter().find(|(k, _)| *k == key) {
         return *p;
@@ -831,7 +831,7 @@ mod tests {
     }
 
     #[test]
-    fn template_parses_and_spec_layout_puts_channels_in_rules() {
+    fn template_parses_and_its_layout_puts_channels_in_rules() {
         Config::parse(&template(Lang::Zh)).unwrap();
         let c = Config::parse("[rules]\nstale_after = \"2w\"\n\nchannels = [\"phone\", \"fax\"]\n")
             .unwrap();

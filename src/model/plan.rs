@@ -132,7 +132,7 @@ struct Typed {
     at: String,
 }
 
-/// Parses and checks `inputs` into a new entry (SPEC 3) for a customer whose front matter is
+/// Parses and checks `inputs` into a new entry (docs/format.md, "What the tool writes") for a customer whose front matter is
 /// `current`, relative to `today`. Every problem is returned, each with where it was typed.
 ///
 /// - Empty values are refused; so is a date `check` would reject (`(due …)` in any field is
