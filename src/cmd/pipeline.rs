@@ -173,13 +173,52 @@ fn table(
     let color = ctx.color;
     let snap = &data.snapshot;
     let hide = config.hides("deal.amount") && !ctx.reveal;
-    let format_money = move |a: f64| money(a, hide, lang);
+    let look = Look {
+        config,
+        lang,
+        color,
+        hide,
+    };
     let mut out = paint(
         &m::PIPELINE_HEAD.with("today", &data.today).render(lang),
         Tone::Header,
         color,
     );
     out.push_str("\n\n");
+    stages_table(&mut out, snap, &look);
+    if let Some(owners) = &data.owners {
+        owners_table(&mut out, owners, &look);
+    }
+    heading(&mut out, &m::PIPELINE_FORECAST.get(lang), color);
+    let open = snap.past_due.sum.customers
+        + snap.no_close.sum.customers
+        + snap.by_month.iter().map(|m| m.sum.customers).sum::<usize>();
+    if open == 0 {
+        out.push_str(&format!("  {}\n", m::PIPELINE_NO_OPEN.get(lang)));
+    } else {
+        out.push_str(&indent(&forecast(snap, by, config, lang, color, hide)));
+    }
+    if !snap.past_due.deals.is_empty() {
+        past_due_table(&mut out, snap, ctx.today, &look);
+    }
+    funnel_table(&mut out, data, &look);
+    apart_line(&mut out, &snap.excluded, lang);
+    out
+}
+
+/// How the tables are shown: the settings, the language, colour, and whether amounts are
+/// masked.
+struct Look<'a> {
+    config: &'a Config,
+    lang: Lang,
+    color: bool,
+    hide: bool,
+}
+
+/// Today's pipeline per stage, with a total.
+fn stages_table(out: &mut String, snap: &Snapshot, look: &Look<'_>) {
+    let (config, lang, color) = (look.config, look.lang, look.color);
+    let format_money = |a: f64| money(a, look.hide, lang);
     let mut stages = Table::new(
         &[
             t(lang, "Stage"),
@@ -224,105 +263,105 @@ fn table(
         out.push_str(&m::PIPELINE_WITHOUT_AMOUNT.with("n", without).render(lang));
         out.push('\n');
     }
+}
 
-    if let Some(owners) = &data.owners {
-        heading(&mut out, t(lang, "By owner"), color);
-        let mut table = Table::new(
-            &[
-                t(lang, "Owner"),
-                t(lang, "Customers"),
-                t(lang, "Amount"),
-                t(lang, "Weighted"),
-                t(lang, "Past due"),
-                t(lang, "No close date"),
+/// `--by owner`: one row per owner.
+fn owners_table(out: &mut String, owners: &[OwnerJson], look: &Look<'_>) {
+    let (lang, color) = (look.lang, look.color);
+    let format_money = |a: f64| money(a, look.hide, lang);
+    heading(out, t(lang, "By owner"), color);
+    let mut table = Table::new(
+        &[
+            t(lang, "Owner"),
+            t(lang, "Customers"),
+            t(lang, "Amount"),
+            t(lang, "Weighted"),
+            t(lang, "Past due"),
+            t(lang, "No close date"),
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+    );
+    for o in owners {
+        let s = &o.snapshot;
+        table.row(
+            vec![
+                if o.owner.is_empty() {
+                    m::NO_OWNER.get(lang)
+                } else {
+                    o.owner.clone()
+                },
+                s.total.customers.to_string(),
+                format_money(s.total.amount),
+                format_money(s.total.weighted),
+                format_money(s.past_due.sum.amount),
+                format_money(s.no_close.sum.amount),
             ],
-            &[
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-            ],
+            Tone::Plain,
         );
-        for o in owners {
-            let s = &o.snapshot;
-            table.row(
-                vec![
-                    if o.owner.is_empty() {
-                        m::NO_OWNER.get(lang)
-                    } else {
-                        o.owner.clone()
-                    },
-                    s.total.customers.to_string(),
-                    format_money(s.total.amount),
-                    format_money(s.total.weighted),
-                    format_money(s.past_due.sum.amount),
-                    format_money(s.no_close.sum.amount),
-                ],
-                Tone::Plain,
-            );
-        }
-        out.push_str(&indent(&table.render(color)));
     }
+    out.push_str(&indent(&table.render(color)));
+}
 
-    heading(&mut out, &m::PIPELINE_FORECAST.get(lang), color);
-    let open = snap.past_due.sum.customers
-        + snap.no_close.sum.customers
-        + snap.by_month.iter().map(|m| m.sum.customers).sum::<usize>();
-    if open == 0 {
-        out.push_str(&format!("  {}\n", m::PIPELINE_NO_OPEN.get(lang)));
-    } else {
-        out.push_str(&indent(&forecast(snap, by, config, lang, color, hide)));
-    }
-    if !snap.past_due.deals.is_empty() {
-        heading(
-            &mut out,
-            &format!(
-                "{} ({})",
-                t(lang, "Past-due closes"),
-                snap.past_due.deals.len()
-            ),
-            color,
-        );
-        let mut table = Table::new(
-            &["", "", "", "", ""],
-            &[
-                Align::Left,
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Left,
-            ],
-        );
-        for d in &snap.past_due.deals {
-            let close = d.expected_close.clone().unwrap_or_default();
-            let ago =
-                crate::model::dates::parse_iso(&close).map_or(0, |c| (ctx.today - c).num_days());
-            table.row(
-                vec![
-                    d.customer.clone(),
-                    stage_name(&d.stage, config, lang),
-                    m::PAREN
-                        .with("a", &close)
-                        .with("b", m::DAYS_AGO.with("n", ago).render(lang))
-                        .render(lang),
-                    d.amount.map_or_else(|| "-".to_string(), format_money),
-                    d.file.clone(),
-                ],
-                Tone::Overdue,
-            );
-        }
-        out.push_str(&indent(
-            table
-                .render(color)
-                .split_once('\n')
-                .map_or("", |(_, rest)| rest),
-        ));
-    }
-
+/// The open deals whose expected close has passed.
+fn past_due_table(out: &mut String, snap: &Snapshot, today: chrono::NaiveDate, look: &Look<'_>) {
+    let (config, lang, color) = (look.config, look.lang, look.color);
+    let format_money = |a: f64| money(a, look.hide, lang);
     heading(
-        &mut out,
+        out,
+        &format!(
+            "{} ({})",
+            t(lang, "Past-due closes"),
+            snap.past_due.deals.len()
+        ),
+        color,
+    );
+    let mut table = Table::new(
+        &["", "", "", "", ""],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+        ],
+    );
+    for d in &snap.past_due.deals {
+        let close = d.expected_close.clone().unwrap_or_default();
+        let ago = crate::model::dates::parse_iso(&close).map_or(0, |c| (today - c).num_days());
+        table.row(
+            vec![
+                d.customer.clone(),
+                stage_name(&d.stage, config, lang),
+                m::PAREN
+                    .with("a", &close)
+                    .with("b", m::DAYS_AGO.with("n", ago).render(lang))
+                    .render(lang),
+                d.amount.map_or_else(|| "-".to_string(), format_money),
+                d.file.clone(),
+            ],
+            Tone::Overdue,
+        );
+    }
+    out.push_str(&indent(
+        table
+            .render(color)
+            .split_once('\n')
+            .map_or("", |(_, rest)| rest),
+    ));
+}
+
+/// The funnel over the window.
+fn funnel_table(out: &mut String, data: &PipelineJson, look: &Look<'_>) {
+    let (config, lang, color) = (look.config, look.lang, look.color);
+    heading(
+        out,
         &m::PIPELINE_FUNNEL
             .with("since", &data.since)
             .with("until", &data.until)
@@ -361,7 +400,10 @@ fn table(
         );
     }
     out.push_str(&indent(&funnel.render(color)));
-    let x = &snap.excluded;
+}
+
+/// The customers left out of the pipeline, in one line.
+fn apart_line(out: &mut String, x: &crate::engine::pipeline::Excluded, lang: Lang) {
     let mut apart = Vec::new();
     for (n, what) in [
         (x.paused, m::APART_PAUSED),
@@ -382,7 +424,6 @@ fn table(
         );
         out.push('\n');
     }
-    out
 }
 
 /// The forecast table: one row per close month (past due first, no close date last); with
