@@ -75,49 +75,14 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         return Err(m::E_LAST_WITH_SINCE.into());
     }
     let until = date(&args.until, "--until")?.unwrap_or(ctx.today);
-    // The window: an explicit range, or the review — this period beside the one before (or
-    // the last N periods), ending with the one that holds --until (today).
-    let (since, window) = match date(&args.since, "--since")? {
-        Some(since) => (since, Window::Range),
-        None if period == Period::All => (period.default_since(until, &records), Window::Range),
-        None => {
-            let n = args.last.unwrap_or(2).clamp(1, 520);
-            let window = match (args.last, args.by) {
-                (_, Some(StatsBy::Owner)) if args.last.is_none() => Window::Current,
-                (None, _) => Window::Compare,
-                (Some(_), _) => Window::Last(n),
-            };
-            let n = if window == Window::Current { 1 } else { n };
-            let mut start = period.start_of(until);
-            for _ in 1..n {
-                start = period.start_of(add_days(start, -1));
-            }
-            (start, window)
-        }
-    };
+    let (since, window) = window(args, period, until, date(&args.since, "--since")?, &records);
     if since > until {
         return Err(m::E_SINCE_AFTER_UNTIL
             .with("since", since)
             .with("until", until)
             .into());
     }
-    let asked = [
-        args.format.map(|f| match f {
-            StatsFormat::Table => "table",
-            StatsFormat::Json => "json",
-            StatsFormat::Csv => "csv",
-            StatsFormat::Markdown => "markdown",
-        }),
-        args.json.then_some("json"),
-        args.csv.then_some("csv"),
-        ctx.json.then_some("json"),
-    ];
-    let format = match crate::cmd::shared::one_format(&asked)? {
-        "json" => StatsFormat::Json,
-        "csv" => StatsFormat::Csv,
-        "markdown" => StatsFormat::Markdown,
-        _ => StatsFormat::Table,
-    };
+    let format = format_of(args, ctx)?;
     let ctx = &Ctx {
         json: format == StatsFormat::Json,
         ..ctx.clone()
@@ -172,19 +137,94 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             &m,
         )));
     }
+    Ok(Output::text(table_text(
+        args,
+        &review,
+        by_owner.as_deref(),
+        (period, window),
+        (since, until),
+        lang,
+        ctx.color,
+        &m,
+    )))
+}
+
+/// The first day of the review and how its window was chosen: an explicit range, or the
+/// review — this period beside the one before (or the last N periods), ending with the one that
+/// holds `until`.
+fn window(
+    args: &StatsArgs,
+    period: Period,
+    until: NaiveDate,
+    since: Option<NaiveDate>,
+    records: &[Record],
+) -> (NaiveDate, Window) {
+    match since {
+        Some(since) => (since, Window::Range),
+        None if period == Period::All => (period.default_since(until, records), Window::Range),
+        None => {
+            let n = args.last.unwrap_or(2).clamp(1, 520);
+            let window = match (args.last, args.by) {
+                (_, Some(StatsBy::Owner)) if args.last.is_none() => Window::Current,
+                (None, _) => Window::Compare,
+                (Some(_), _) => Window::Last(n),
+            };
+            let n = if window == Window::Current { 1 } else { n };
+            let mut start = period.start_of(until);
+            for _ in 1..n {
+                start = period.start_of(add_days(start, -1));
+            }
+            (start, window)
+        }
+    }
+}
+
+/// The one output format asked for, `--json`/`--csv` and the global `--json` included.
+fn format_of(args: &StatsArgs, ctx: &Ctx) -> Result<StatsFormat> {
+    let asked = [
+        args.format.map(|f| match f {
+            StatsFormat::Table => "table",
+            StatsFormat::Json => "json",
+            StatsFormat::Csv => "csv",
+            StatsFormat::Markdown => "markdown",
+        }),
+        args.json.then_some("json"),
+        args.csv.then_some("csv"),
+        ctx.json.then_some("json"),
+    ];
+    Ok(match crate::cmd::shared::one_format(&asked)? {
+        "json" => StatsFormat::Json,
+        "csv" => StatsFormat::Csv,
+        "markdown" => StatsFormat::Markdown,
+        _ => StatsFormat::Table,
+    })
+}
+
+/// The review as tables: the heading, the metrics per column, the trend, and the lists.
+#[allow(clippy::too_many_arguments)]
+fn table_text(
+    args: &StatsArgs,
+    review: &Review,
+    by_owner: Option<&[OwnerMetrics]>,
+    (period, window): (Period, Window),
+    (since, until): (NaiveDate, NaiveDate),
+    lang: Lang,
+    color: bool,
+    m: &Masker<'_>,
+) -> String {
     let by_owner_label = args.owner.as_deref();
     let mut out = paint(
         &heading(
             period,
             window,
             (since, until),
-            &review,
+            review,
             by_owner.is_some(),
             by_owner_label,
             lang,
         ),
         Tone::Header,
-        ctx.color,
+        color,
     ) + "\n\n";
     let columns: Vec<(String, &Metrics)> = match &by_owner {
         Some(owners) => owners
@@ -212,8 +252,8 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         &review.total,
         compare,
         lang,
-        ctx.color,
-        &m,
+        color,
+        m,
     ));
     if by_owner.is_none() && review.periods.len() > 2 {
         let entries: Vec<f64> = review.periods.iter().map(|m| m.entries as f64).collect();
@@ -241,8 +281,8 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         }
         _ => &review.total,
     };
-    out.push_str(&details(listed, lang, ctx.color, &m));
-    Ok(Output::text(out))
+    out.push_str(&details(listed, lang, color, m));
+    out
 }
 
 /// How the window was chosen.
