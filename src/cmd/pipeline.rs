@@ -599,9 +599,61 @@ fn explain_out(
     ctx: &Ctx,
     (since, until): (chrono::NaiveDate, chrono::NaiveDate),
 ) -> Result<Output> {
+    let group = explain_group(metric, group, config)?;
+    if let Some(g) = &group {
+        traces.retain(|t| t.group.as_deref() == Some(g.as_str()));
+    }
+    let hide = config.hides("deal.amount") && !ctx.reveal;
+    let (value, value_json) =
+        explain_value(metric, group.as_deref(), snap, funnel, config, lang, hide);
+    let shown_metric = match &group {
+        Some(g) => format!("{metric}:{g}"),
+        None => metric.to_string(),
+    };
+    let about = explain_about(metric, ctx.today, (since, until), lang);
+    let mut value_json = value_json;
+    if hide
+        && matches!(
+            metric,
+            "amount" | "weighted" | "by_month" | "past_due" | "no_close"
+        )
+    {
+        // The value is an amount itself, or holds amounts (`amount`, `weighted`).
+        if value_json.is_number() && matches!(metric, "amount" | "weighted") {
+            value_json = serde_json::Value::String(mask(""));
+        }
+        hide_money(&mut value_json);
+    }
+    if ctx.json {
+        return Ok(Output::data(json(&serde_json::json!({
+            "metric": metric,
+            "group": group,
+            "value": value_json,
+            "today": ctx.today.to_string(),
+            "since": since.to_string(),
+            "until": until.to_string(),
+            "items": traces,
+        }))));
+    }
+    let headline = paint(
+        &format!("{shown_metric} = {value}"),
+        Tone::Header,
+        ctx.color,
+    );
+    Ok(Output::text(explain_text(
+        &headline,
+        &about,
+        &traces,
+        group.is_none(),
+        lang,
+    )))
+}
+
+/// The group of `--explain METRIC:GROUP` as the traces name it: a stage's key (from its key,
+/// label or alias), or a month as YYYY-MM.
+fn explain_group(metric: &str, group: Option<&str>, config: &Config) -> Result<Option<String>> {
     let is_month = matches!(metric, "by_month");
-    // A stage is named by its key, label or alias; a month as YYYY-MM.
-    let group = match group {
+    Ok(match group {
         None => None,
         Some(g) if is_month => Some(g.to_string()),
         Some(g) => Some(
@@ -625,13 +677,22 @@ fn explain_out(
                 })?
                 .to_string(),
         ),
-    };
-    if let Some(g) = &group {
-        traces.retain(|t| t.group.as_deref() == Some(g.as_str()));
-    }
+    })
+}
+
+/// The number `--explain` explains, as the headline shows it and as JSON (amounts unmasked
+/// there, like the pipeline's own JSON).
+fn explain_value(
+    metric: &str,
+    group: Option<&str>,
+    snap: &Snapshot,
+    funnel: &[FunnelRow],
+    config: &Config,
+    lang: Lang,
+    hide: bool,
+) -> (String, serde_json::Value) {
     let stage_row = |g: &str| snap.stages.iter().find(|s| s.stage == g);
     let funnel_row = |g: &str| funnel.iter().find(|s| s.stage == g);
-    let hide = config.hides("deal.amount") && !ctx.reveal;
     let money = |a: f64| money(a, hide, lang);
     let sum_text = |s: &Sum| {
         m::PIPELINE_SUM
@@ -640,10 +701,8 @@ fn explain_out(
             .with("weighted", money(s.weighted))
             .render(lang)
     };
-    // The number as the headline shows it, and as JSON (amounts unmasked there, like the
-    // pipeline's own JSON).
     let sum_json = |s: &Sum| serde_json::to_value(s).unwrap_or_default();
-    let (value, value_json): (String, serde_json::Value) = match (metric, group.as_deref()) {
+    match (metric, group) {
         ("customers" | "amount" | "weighted", g) => {
             let sum = match g {
                 None => snap.total.clone(),
@@ -719,14 +778,19 @@ fn explain_out(
                 }
             }
         }
-    };
-    let shown_metric = match &group {
-        Some(g) => format!("{metric}:{g}"),
-        None => metric.to_string(),
-    };
-    let snapshot = m::ACTIVE_ON.with("today", ctx.today);
+    }
+}
+
+/// What the metric counts, in a sentence.
+fn explain_about(
+    metric: &str,
+    today: chrono::NaiveDate,
+    (since, until): (chrono::NaiveDate, chrono::NaiveDate),
+    lang: Lang,
+) -> String {
+    let snapshot = m::ACTIVE_ON.with("today", today);
     let window = m::RANGE.with("since", since).with("until", until);
-    let about = match metric {
+    match metric {
         "customers" => m::EXPLAIN_CUSTOMERS.with_text("snapshot", snapshot),
         "amount" => m::EXPLAIN_AMOUNT.with_text("snapshot", snapshot),
         "weighted" => m::EXPLAIN_WEIGHTED.with_text("snapshot", snapshot),
@@ -740,43 +804,7 @@ fn explain_out(
         "conversion" => m::EXPLAIN_CONVERSION.with_text("window", window),
         _ => m::EXPLAIN_MEDIAN_DAYS.with_text("window", window),
     }
-    .render(lang);
-    let mut value_json = value_json;
-    if hide
-        && matches!(
-            metric,
-            "amount" | "weighted" | "by_month" | "past_due" | "no_close"
-        )
-    {
-        // The value is an amount itself, or holds amounts (`amount`, `weighted`).
-        if value_json.is_number() && matches!(metric, "amount" | "weighted") {
-            value_json = serde_json::Value::String(mask(""));
-        }
-        hide_money(&mut value_json);
-    }
-    if ctx.json {
-        return Ok(Output::data(json(&serde_json::json!({
-            "metric": metric,
-            "group": group,
-            "value": value_json,
-            "today": ctx.today.to_string(),
-            "since": since.to_string(),
-            "until": until.to_string(),
-            "items": traces,
-        }))));
-    }
-    let headline = paint(
-        &format!("{shown_metric} = {value}"),
-        Tone::Header,
-        ctx.color,
-    );
-    Ok(Output::text(explain_text(
-        &headline,
-        &about,
-        &traces,
-        group.is_none(),
-        lang,
-    )))
+    .render(lang)
 }
 
 /// An amount as shown: `***` when deal.amount is confidential and not revealed.
