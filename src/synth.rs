@@ -2,6 +2,7 @@
 //! compare the fast and the straightforward reading paths: the same arguments give the same bytes.
 
 use crate::io::files::{create_dir_all, write_plain};
+use crate::model::config::{DEFAULT_CHANNELS, DEFAULT_OBJECTIONS};
 use std::fmt::Write as _;
 
 struct Rng(u64);
@@ -74,16 +75,6 @@ const OWNERS: [&str; 6] = [
     "zhao.lei",
 ];
 const STAGES: [&str; 4] = ["potential", "intent", "won", "maintenance"];
-const CHANNELS: [&str; 5] = ["phone", "email", "visit", "wechat", "meeting"];
-const OBJECTIONS: [&str; 7] = [
-    "price",
-    "budget",
-    "timing",
-    "competitor",
-    "decision-process",
-    "feature-gap",
-    "trust",
-];
 const TEXTS: [&str; 6] = [
     "Walked through the proposal and the rollout plan.",
     "They asked for references in their industry.",
@@ -193,7 +184,7 @@ fn customer(rng: &mut Rng, i: usize, entries: usize, today: i64) -> (String, Str
             out,
             "\n## {} {} @{}\n\n",
             date(day),
-            rng.pick(&CHANNELS),
+            rng.pick(&DEFAULT_CHANNELS),
             rng.pick(&OWNERS)
         );
         if rng.chance(20) {
@@ -210,7 +201,7 @@ fn customer(rng: &mut Rng, i: usize, entries: usize, today: i64) -> (String, Str
             let _ = writeln!(
                 out,
                 "- objection: {} — handled with a reference case",
-                rng.pick(&OBJECTIONS)
+                rng.pick(&DEFAULT_OBJECTIONS)
             );
         }
         if rng.chance(15) {

@@ -15,7 +15,9 @@ use crate::model::dates::parse_date_arg;
 use crate::model::record::Record;
 use crate::msg::m;
 use crate::present::i18n::t;
-use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask, paint};
+use crate::present::render::{
+    Align, Table, Tone, csv, format_amount, indent, json, mask, paint, section_heading,
+};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -157,12 +159,6 @@ fn days(d: Option<f64>, lang: Lang) -> String {
     crate::present::i18n::days(lang, d)
 }
 
-fn heading(out: &mut String, title: &str, color: bool) {
-    out.push('\n');
-    out.push_str(&paint(title, Tone::Header, color));
-    out.push('\n');
-}
-
 fn table(
     data: &PipelineJson,
     by: Option<PipelineBy>,
@@ -189,7 +185,7 @@ fn table(
     if let Some(owners) = &data.owners {
         owners_table(&mut out, owners, &look);
     }
-    heading(&mut out, &m::PIPELINE_FORECAST.get(lang), color);
+    section_heading(&mut out, &m::PIPELINE_FORECAST.get(lang), color);
     let open = snap.past_due.sum.customers
         + snap.no_close.sum.customers
         + snap.by_month.iter().map(|m| m.sum.customers).sum::<usize>();
@@ -269,7 +265,7 @@ fn stages_table(out: &mut String, snap: &Snapshot, look: &Look<'_>) {
 fn owners_table(out: &mut String, owners: &[OwnerJson], look: &Look<'_>) {
     let (lang, color) = (look.lang, look.color);
     let format_money = |a: f64| money(a, look.hide, lang);
-    heading(out, t(lang, "By owner"), color);
+    section_heading(out, t(lang, "By owner"), color);
     let mut table = Table::new(
         &[
             t(lang, "Owner"),
@@ -313,7 +309,7 @@ fn owners_table(out: &mut String, owners: &[OwnerJson], look: &Look<'_>) {
 fn past_due_table(out: &mut String, snap: &Snapshot, today: chrono::NaiveDate, look: &Look<'_>) {
     let (config, lang, color) = (look.config, look.lang, look.color);
     let format_money = |a: f64| money(a, look.hide, lang);
-    heading(
+    section_heading(
         out,
         &format!(
             "{} ({})",
@@ -349,18 +345,13 @@ fn past_due_table(out: &mut String, snap: &Snapshot, today: chrono::NaiveDate, l
             Tone::Overdue,
         );
     }
-    out.push_str(&indent(
-        table
-            .render(color)
-            .split_once('\n')
-            .map_or("", |(_, rest)| rest),
-    ));
+    out.push_str(&indent(&table.render_rows(color)));
 }
 
 /// The funnel over the window.
 fn funnel_table(out: &mut String, data: &PipelineJson, look: &Look<'_>) {
     let (config, lang, color) = (look.config, look.lang, look.color);
-    heading(
+    section_heading(
         out,
         &m::PIPELINE_FUNNEL
             .with("since", &data.since)
@@ -509,10 +500,6 @@ fn forecast(
         );
     }
     table.render(color)
-}
-
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
 /// One flat CSV for a spreadsheet's pivot table: a row per stage, per close month (and per

@@ -9,7 +9,7 @@ use crate::model::record::parse_document;
 use crate::msg::m;
 use crate::present::i18n;
 use crate::present::mask::Masker;
-use crate::present::render::{Tone, clean, json, paint};
+use crate::present::render::{Tone, clean, json, paint, section_heading};
 use crate::{Ctx, Output};
 use serde_json::{Map, Value as Json};
 use toml_edit::{Item, Value};
@@ -160,7 +160,7 @@ fn fields_sections(
         if mine.is_empty() {
             continue;
         }
-        section(out, &title.get(lang), view.color);
+        section_heading(out, &title.get(lang), view.color);
         if group == Group::DecisionChain
             && let Some(people) = front.get("decision_chain").and_then(Json::as_array)
         {
@@ -199,7 +199,7 @@ fn fields_sections(
 /// The open promises, assists and to-dos, overdue ones marked.
 fn open_items_section(out: &mut String, record: &crate::model::record::Record, view: &View<'_>) {
     let (config, lang, masker, rel) = (view.config, view.lang, view.masker, view.rel);
-    section(out, &m::OPEN_ITEMS.get(lang), view.color);
+    section_heading(out, &m::OPEN_ITEMS.get(lang), view.color);
     if record.open_items().next().is_none() {
         out.push_str("  -\n");
     }
@@ -230,7 +230,7 @@ fn open_items_section(out: &mut String, record: &crate::model::record::Record, v
 /// The latest entries, oldest first.
 fn recent_section(out: &mut String, recent: &[&crate::model::entry::Entry], view: &View<'_>) {
     let (config, lang, masker) = (view.config, view.lang, view.masker);
-    section(out, &m::RECENT_ENTRIES.get(lang), view.color);
+    section_heading(out, &m::RECENT_ENTRIES.get(lang), view.color);
     for e in recent.iter().rev() {
         let author = e
             .author
@@ -404,12 +404,6 @@ fn group_of(key: &str) -> Group {
         "cadence" | "next" | "deal" | "paused_until" | "obstacle" => Group::Plan,
         _ => Group::Other,
     }
-}
-
-fn section(out: &mut String, title: &str, color: bool) {
-    out.push('\n');
-    out.push_str(&paint(title, Tone::Header, color));
-    out.push('\n');
 }
 
 fn table_json<'a>(items: impl Iterator<Item = (&'a str, &'a Item)>) -> Json {

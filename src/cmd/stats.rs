@@ -16,7 +16,9 @@ use crate::model::record::Record;
 use crate::msg::m;
 use crate::present::i18n;
 use crate::present::mask::Masker;
-use crate::present::render::{Align, Table, Tone, clean, csv, json, mask, paint};
+use crate::present::render::{
+    Align, Table, Tone, clean, csv, indent, json, mask, paint, section_heading,
+};
 use crate::present::report::{Report, markdown};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
@@ -535,14 +537,9 @@ fn bar(share: f64) -> String {
 
 fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String {
     let mut out = String::new();
-    let heading = |out: &mut String, title: &str| {
-        out.push('\n');
-        out.push_str(&paint(title, Tone::Header, color));
-        out.push('\n');
-    };
     let (count, share) = (m::COUNT.get(lang), m::SHARE.get(lang));
     if !m.objections.is_empty() {
-        heading(&mut out, &m::OBJECTIONS.get(lang));
+        section_heading(&mut out, &m::OBJECTIONS.get(lang), color);
         let mut table = Table::new(
             &["", &count, &share, ""],
             &[Align::Left, Align::Right, Align::Right, Align::Left],
@@ -561,7 +558,7 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         out.push_str(&indent(&table.render(color)));
     }
     if !m.channels.is_empty() {
-        heading(&mut out, &m::CHANNELS.get(lang));
+        section_heading(&mut out, &m::CHANNELS.get(lang), color);
         let (entries, reached, rate) = (
             m::ENTRIES.get(lang),
             m::REACHED.get(lang),
@@ -597,12 +594,13 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         if list.is_empty() {
             continue;
         }
-        heading(
+        section_heading(
             &mut out,
             &m::TITLE_COUNT
                 .with_text("title", title)
                 .with("n", list.len())
                 .render(lang),
+            color,
         );
         let mut table = Table::new(&["", "", ""], &[Align::Left, Align::Left, Align::Left]);
         for n in list {
@@ -615,15 +613,10 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
                 Tone::Plain,
             );
         }
-        out.push_str(&indent(
-            table
-                .render(color)
-                .split_once('\n')
-                .map_or("", |(_, rest)| rest),
-        ));
+        out.push_str(&indent(&table.render_rows(color)));
     }
     if !m.lost_reasons.is_empty() {
-        heading(&mut out, &m::LOST_REASONS.get(lang));
+        section_heading(&mut out, &m::LOST_REASONS.get(lang), color);
         let mut table = Table::new(
             &["", &count, &share],
             &[Align::Left, Align::Right, Align::Right],
@@ -641,12 +634,13 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         out.push_str(&indent(&table.render(color)));
     }
     if !m.broken_promises.is_empty() {
-        heading(
+        section_heading(
             &mut out,
             &m::TITLE_COUNT
                 .with_text("title", m::BROKEN_PROMISES)
                 .with("n", m.broken_promises.len())
                 .render(lang),
+            color,
         );
         let mut table = Table::new(
             &["", "", "", ""],
@@ -668,15 +662,10 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
                 Tone::Plain,
             );
         }
-        out.push_str(&indent(
-            table
-                .render(color)
-                .split_once('\n')
-                .map_or("", |(_, rest)| rest),
-        ));
+        out.push_str(&indent(&table.render_rows(color)));
     }
     if !m.won_customers.is_empty() {
-        heading(&mut out, &m::WON.get(lang));
+        section_heading(&mut out, &m::WON.get(lang), color);
         let names: Vec<String> = m
             .won_customers
             .iter()
@@ -685,10 +674,6 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         out.push_str(&format!("  {}\n", crate::msg::list(lang, &names)));
     }
     out
-}
-
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
 fn csv_rows(

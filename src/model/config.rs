@@ -243,6 +243,20 @@ pub const OBJECTION_ALIASES: [(&str, &str); 7] = [
 
 pub const ALWAYS_CONFIDENTIAL: [&str; 3] = ["contact.phone", "contact.email", "contact.wechat"];
 
+/// The channels a folder knows without a `channels` setting.
+pub const DEFAULT_CHANNELS: [&str; 5] = ["phone", "email", "visit", "wechat", "meeting"];
+
+/// The objection categories a folder knows without an `objections` setting.
+pub const DEFAULT_OBJECTIONS: [&str; 7] = [
+    "price",
+    "budget",
+    "timing",
+    "competitor",
+    "decision-process",
+    "feature-gap",
+    "trust",
+];
+
 impl Default for Config {
     fn default() -> Self {
         let stage = |key: &str, cadence: Duration, label: &str| StageDef {
@@ -274,16 +288,8 @@ impl Default for Config {
                 stale_after: Duration::Days(30),
                 vague_phrases: strings(&["follow up", "keep in touch", "跟进客户", "保持联系"]),
             },
-            channels: strings(&["phone", "email", "visit", "wechat", "meeting"]),
-            objections: strings(&[
-                "price",
-                "budget",
-                "timing",
-                "competitor",
-                "decision-process",
-                "feature-gap",
-                "trust",
-            ]),
+            channels: strings(&DEFAULT_CHANNELS),
+            objections: strings(&DEFAULT_OBJECTIONS),
             confidential: Vec::new(),
             private_file: "followup.private.toml".to_string(),
             notify: Notify::default(),
