@@ -43,13 +43,7 @@ fn gather(store: &Store) -> Result<Vec<Customer>> {
         let (record, doc) = match parse_document(rel.clone(), &bytes, config) {
             Ok(parsed) => parsed,
             Err(u) => {
-                let d = u.first();
-                store.warn(format!(
-                    "skipped {}:{}: {}; run `followup check` to see every problem",
-                    u.path.display(),
-                    d.line,
-                    d.message
-                ));
+                store.warn_skipped(&u);
                 continue;
             }
         };

@@ -44,7 +44,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                 unknown(
                     "--stage",
                     s,
-                    m::H_USE_ONE_OF.with("values", stage_list(config)),
+                    m::H_USE_ONE_OF.with("values", config.stage_list()),
                 )
             })
         })
@@ -228,14 +228,4 @@ fn unknown(flag: &str, value: &str, hint: crate::msg::Text) -> Error {
             )
             .with_text("hint", hint),
     )
-}
-
-/// The team's stages as `key (label)`.
-pub(crate) fn stage_list(config: &crate::model::config::Config) -> String {
-    config
-        .stages
-        .iter()
-        .map(|s| format!("{} ({})", s.key, s.label))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -209,6 +209,17 @@ impl Store {
         }
     }
 
+    /// Warns that an unreadable file was skipped, with its first problem.
+    pub fn warn_skipped(&self, u: &Unreadable) {
+        let d = u.first();
+        self.warn_text(
+            m::W_SKIPPED
+                .with("file", u.path.display())
+                .with("line", d.line)
+                .with_text("message", d.message.clone()),
+        );
+    }
+
     /// The parsed files; each unreadable one becomes a warning (one broken file must not hide
     /// the team's day; `followup check` shows its problems in full).
     fn readable<T>(&self, loaded: Vec<std::result::Result<T, Unreadable>>) -> Vec<T> {
@@ -217,13 +228,7 @@ impl Store {
             .filter_map(|l| match l {
                 Ok(t) => Some(t),
                 Err(u) => {
-                    let d = u.first();
-                    self.warn_text(
-                        m::W_SKIPPED
-                            .with("file", u.path.display())
-                            .with("line", d.line)
-                            .with_text("message", d.message.clone()),
-                    );
+                    self.warn_skipped(&u);
                     None
                 }
             })
@@ -560,14 +565,8 @@ impl Store {
         std::fs::create_dir_all(&folder).map_err(|e| Error::io(dir, &e))?;
         let _lock = self.lock(&[customers.as_path(), folder.as_path()])?;
         before()?;
-        let rel = (1..)
-            .map(|n| {
-                dir.join(if n == 1 {
-                    format!("{stem}.md")
-                } else {
-                    format!("{stem}-{n}.md")
-                })
-            })
+        let rel = crate::model::names::file_names(stem)
+            .map(|name| dir.join(name))
             .find(|rel| !files::exists_no_follow(&self.root.join(rel)))
             .unwrap_or_else(|| dir.join(format!("{stem}.md")));
         let path = self.root.join(&rel);

@@ -454,6 +454,15 @@ impl Config {
         unknown
     }
 
+    /// The team's stages as `key (label)`, for a hint: `potential (潜在), intent (意向), …`.
+    pub fn stage_list(&self) -> String {
+        self.stages
+            .iter()
+            .map(|s| format!("{} ({})", s.key, s.label))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The canonical stage key for a key, a label or a built-in Chinese alias.
     pub fn stage_key(&self, raw: &str) -> Option<&str> {
         let t = raw.trim();

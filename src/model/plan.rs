@@ -433,18 +433,7 @@ impl Gathered {
                     if k == "stage" {
                         m::MESSAGE_HINT
                             .with_text("message", m::P_UNKNOWN_STAGE.with("value", v))
-                            .with_text(
-                                "hint",
-                                m::H_USE_ONE_OF.with(
-                                    "values",
-                                    config
-                                        .stages
-                                        .iter()
-                                        .map(|s| format!("{} ({})", s.key, s.label))
-                                        .collect::<Vec<_>>()
-                                        .join(", "),
-                                ),
-                            )
+                            .with_text("hint", m::H_USE_ONE_OF.with("values", config.stage_list()))
                     } else {
                         m::MESSAGE_HINT
                             .with_text("message", m::P_UNKNOWN_STATUS.with("value", v))
