@@ -3,7 +3,7 @@
 //! date apart), the funnel over a window, per owner on demand, and `--explain` for any number.
 
 use crate::cli::{PipelineArgs, PipelineBy};
-use crate::cmd::shared::{explain_arg, explain_text, warn_unknown_owner};
+use crate::cmd::shared::{check_range, date_flag, explain_arg, explain_text, warn_unknown_owner};
 use crate::engine::explain::{Trace, Tracer};
 use crate::engine::pipeline::{
     Bucket, EXPLAINABLE, FunnelRow, Snapshot, Sum, by_owner, funnel, snapshot,
@@ -11,7 +11,6 @@ use crate::engine::pipeline::{
 use crate::engine::stats::{Period, known_people, same_person};
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
-use crate::model::dates::parse_date_arg;
 use crate::model::record::Record;
 use crate::msg::m;
 use crate::present::i18n::t;
@@ -67,28 +66,10 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .collect();
-    let date = |d: &Option<String>, what: &str| {
-        d.as_deref()
-            .map(|d| {
-                parse_date_arg(d, ctx.today).map_err(|e| {
-                    Error::Text(
-                        crate::msg::m::E_FLAG
-                            .with("flag", format!("--{what}"))
-                            .with_text("detail", e),
-                    )
-                })
-            })
-            .transpose()
-    };
-    let until = date(&args.until, "until")?.unwrap_or(ctx.today);
-    let since =
-        date(&args.since, "since")?.unwrap_or_else(|| Period::Month.default_since(until, &all));
-    if since > until {
-        return Err(crate::msg::m::E_SINCE_AFTER_UNTIL
-            .with("since", since)
-            .with("until", until)
-            .into());
-    }
+    let until = date_flag(args.until.as_deref(), "--until", ctx.today)?.unwrap_or(ctx.today);
+    let since = date_flag(args.since.as_deref(), "--since", ctx.today)?
+        .unwrap_or_else(|| Period::Month.default_since(until, &all));
+    check_range(since, until)?;
     let hide_amounts = config.hides("deal.amount") && !ctx.reveal;
     let mut tracer = match &explain {
         Some((metric, _)) => Tracer::on(metric, lang, move |a| money(a, hide_amounts, lang)),

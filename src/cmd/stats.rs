@@ -2,16 +2,16 @@
 //! with ranked objections, channels, and the customers behind the streak, stale and overdue counts.
 
 use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy, StatsFormat};
-use crate::cmd::shared::{explain_arg, explain_text, warn_unknown_owner};
+use crate::cmd::shared::{check_range, date_flag, explain_arg, explain_text, warn_unknown_owner};
 use crate::engine::explain::Tracer;
 use crate::engine::review::period_review;
 use crate::engine::stats::{
     EXPLAINABLE, Metrics, Period, Review, Scope, Subject, known_people, metrics_for,
     metrics_traced, owners, review, same_person, subjects,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::config::{Config, Lang};
-use crate::model::dates::{add_days, parse_date_arg};
+use crate::model::dates::add_days;
 use crate::model::record::Record;
 use crate::msg::m;
 use crate::present::i18n;
@@ -65,25 +65,18 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .collect();
-    let date = |d: &Option<String>, what: &'static str| {
-        d.as_deref()
-            .map(|d| {
-                parse_date_arg(d, ctx.today)
-                    .map_err(|e| Error::Text(m::E_FLAG.with("flag", what).with_text("detail", e)))
-            })
-            .transpose()
-    };
     if args.last.is_some() && args.since.is_some() {
         return Err(m::E_LAST_WITH_SINCE.into());
     }
-    let until = date(&args.until, "--until")?.unwrap_or(ctx.today);
-    let (since, window) = window(args, period, until, date(&args.since, "--since")?, &records);
-    if since > until {
-        return Err(m::E_SINCE_AFTER_UNTIL
-            .with("since", since)
-            .with("until", until)
-            .into());
-    }
+    let until = date_flag(args.until.as_deref(), "--until", ctx.today)?.unwrap_or(ctx.today);
+    let (since, window) = window(
+        args,
+        period,
+        until,
+        date_flag(args.since.as_deref(), "--since", ctx.today)?,
+        &records,
+    );
+    check_range(since, until)?;
     let format = format_of(args, ctx)?;
     let ctx = &Ctx {
         json: format == StatsFormat::Json,
