@@ -531,49 +531,7 @@ fn bar(share: f64) -> String {
 fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String {
     let mut out = String::new();
     let (count, share) = (m::COUNT.get(lang), m::SHARE.get(lang));
-    if !m.objections.is_empty() {
-        section_heading(&mut out, &m::OBJECTIONS.get(lang), color);
-        let mut table = Table::new(
-            &["", &count, &share, ""],
-            &[Align::Left, Align::Right, Align::Right, Align::Left],
-        );
-        for o in &m.objections {
-            table.row(
-                vec![
-                    i18n::objection(lang, &o.category),
-                    o.count.to_string(),
-                    percent(o.share, true),
-                    bar(o.share),
-                ],
-                Tone::Plain,
-            );
-        }
-        out.push_str(&indent(&table.render(color)));
-    }
-    if !m.channels.is_empty() {
-        section_heading(&mut out, &m::CHANNELS.get(lang), color);
-        let (entries, reached, rate) = (
-            m::ENTRIES.get(lang),
-            m::REACHED.get(lang),
-            m::REACH_RATE.get(lang),
-        );
-        let mut table = Table::new(
-            &["", &entries, &reached, &rate],
-            &[Align::Left, Align::Right, Align::Right, Align::Right],
-        );
-        for c in &m.channels {
-            table.row(
-                vec![
-                    i18n::channel(lang, &c.channel),
-                    c.entries.to_string(),
-                    c.reached.to_string(),
-                    percent(c.reach_rate, c.entries > 0),
-                ],
-                Tone::Plain,
-            );
-        }
-        out.push_str(&indent(&table.render(color)));
-    }
+    activity_tables(&mut out, m, lang, color);
     let lists: [(
         crate::msg::Msg,
         &Vec<crate::engine::stats::Named>,
@@ -667,6 +625,54 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         out.push_str(&format!("  {}\n", crate::msg::list(lang, &names)));
     }
     out
+}
+
+/// The objections and the channels of the period, each as a table.
+fn activity_tables(out: &mut String, m: &Metrics, lang: Lang, color: bool) {
+    let (count, share) = (m::COUNT.get(lang), m::SHARE.get(lang));
+    if !m.objections.is_empty() {
+        section_heading(out, &m::OBJECTIONS.get(lang), color);
+        let mut table = Table::new(
+            &["", &count, &share, ""],
+            &[Align::Left, Align::Right, Align::Right, Align::Left],
+        );
+        for o in &m.objections {
+            table.row(
+                vec![
+                    i18n::objection(lang, &o.category),
+                    o.count.to_string(),
+                    percent(o.share, true),
+                    bar(o.share),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(&table.render(color)));
+    }
+    if !m.channels.is_empty() {
+        section_heading(out, &m::CHANNELS.get(lang), color);
+        let (entries, reached, rate) = (
+            m::ENTRIES.get(lang),
+            m::REACHED.get(lang),
+            m::REACH_RATE.get(lang),
+        );
+        let mut table = Table::new(
+            &["", &entries, &reached, &rate],
+            &[Align::Left, Align::Right, Align::Right, Align::Right],
+        );
+        for c in &m.channels {
+            table.row(
+                vec![
+                    i18n::channel(lang, &c.channel),
+                    c.entries.to_string(),
+                    c.reached.to_string(),
+                    percent(c.reach_rate, c.entries > 0),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(&table.render(color)));
+    }
 }
 
 fn csv_rows(
