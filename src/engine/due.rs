@@ -1,5 +1,6 @@
-//! Who must be contacted by a date, and why (docs/commands.md, `due`): cadence since the last contact, the
-//! next action's deadline, open promises and assists. Pure: records and today in, items out.
+//! Who must be contacted by a date, and why (docs/commands.md, `due`): cadence since the last
+//! contact, the next action's deadline, open promises and assists. Pure: records and today in,
+//! items out.
 
 use crate::model::config::{Config, Lang};
 use crate::model::customer::Status;

@@ -1,5 +1,6 @@
-//! The only code that touches the filesystem: finding the folder root, walking the customer
-//! files, reading them, and writing one atomically under an exclusive lock.
+//! The sales folder on disk: finding its root, walking the customer files, reading them (through
+//! the read cache), writing one atomically under an exclusive lock, and the few other paths a
+//! command touches (output files and folders, `init`'s folders and hook).
 
 use crate::error::{Error, Result};
 use crate::io::cache::{self, Cache, Stamp};
