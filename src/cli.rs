@@ -4,8 +4,8 @@
 //! Every option and argument has a one-line description (a test walks the tree); enumerated
 //! values are listed in the help. Options act where they are offered: the output format
 //! (`--format`, with `--json`/`--csv` as its aliases) and `--reveal` belong to the commands that
-//! print data. The contract's global spellings still work in the global position — `followup
-//! --json due`, `followup --reveal list` — so scripts keep running; `-C`, `--today`,
+//! print data. The global spellings of docs/commands.md still work in the global position —
+//! `followup --json due`, `followup --reveal list` — so scripts keep running; `-C`, `--today`,
 //! `--color`, `--lang` and `--no-input` are global and listed apart under "Global options".
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

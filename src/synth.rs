@@ -1,6 +1,8 @@
 //! Realistic synthetic sales folders for the benchmark (`examples/gen.rs`) and the tests that
 //! compare the fast and the straightforward reading paths: the same arguments give the same bytes.
 
+use crate::io::files::{create_dir_all, write_plain};
+use crate::model::config::{DEFAULT_CHANNELS, DEFAULT_OBJECTIONS};
 use std::fmt::Write as _;
 
 struct Rng(u64);
@@ -73,16 +75,6 @@ const OWNERS: [&str; 6] = [
     "zhao.lei",
 ];
 const STAGES: [&str; 4] = ["potential", "intent", "won", "maintenance"];
-const CHANNELS: [&str; 5] = ["phone", "email", "visit", "wechat", "meeting"];
-const OBJECTIONS: [&str; 7] = [
-    "price",
-    "budget",
-    "timing",
-    "competitor",
-    "decision-process",
-    "feature-gap",
-    "trust",
-];
 const TEXTS: [&str; 6] = [
     "Walked through the proposal and the rollout plan.",
     "They asked for references in their industry.",
@@ -192,7 +184,7 @@ fn customer(rng: &mut Rng, i: usize, entries: usize, today: i64) -> (String, Str
             out,
             "\n## {} {} @{}\n\n",
             date(day),
-            rng.pick(&CHANNELS),
+            rng.pick(&DEFAULT_CHANNELS),
             rng.pick(&OWNERS)
         );
         if rng.chance(20) {
@@ -209,7 +201,7 @@ fn customer(rng: &mut Rng, i: usize, entries: usize, today: i64) -> (String, Str
             let _ = writeln!(
                 out,
                 "- objection: {} — handled with a reference case",
-                rng.pick(&OBJECTIONS)
+                rng.pick(&DEFAULT_OBJECTIONS)
             );
         }
         if rng.chance(15) {
@@ -248,15 +240,15 @@ pub fn generate(
             format!("`{today}` is not YYYY-MM-DD"),
         )
     })?;
-    std::fs::create_dir_all(dir.join("customers"))?;
-    std::fs::write(dir.join("followup.toml"), "")?;
+    create_dir_all(&dir.join("customers"))?;
+    write_plain(&dir.join("followup.toml"), b"")?;
     let mut rng = Rng(seed.max(1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     for i in 0..customers {
         let region = rng.pick(&["east", "south", "north", "west"]);
         let (stem, text) = customer(&mut rng, i, entries, today);
         let folder = dir.join("customers").join(region);
-        std::fs::create_dir_all(&folder)?;
-        std::fs::write(folder.join(format!("{stem}.md")), text)?;
+        create_dir_all(&folder)?;
+        write_plain(&folder.join(format!("{stem}.md")), text.as_bytes())?;
     }
     Ok(())
 }

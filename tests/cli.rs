@@ -180,7 +180,7 @@ fn log_appends_one_entry_and_touches_only_the_changed_keys() {
     .ok();
     let after = s.read("customers/acme.md");
     // Exactly three front-matter lines change (their comments kept); the old body is
-    // byte-identical; the new entry comes last, in the SPEC's shape.
+    // byte-identical; the new entry comes last, in the shape docs/format.md gives.
     let expected = before
         .replace(
             "stage = \"potential\"         #",

@@ -397,7 +397,7 @@ fn an_xlsx_in_the_template_shape_imports_into_an_existing_folder() {
     template_workbook(&sb.path().join("销售跟进.xlsx"));
     let untouched = sb.read("customers/blue-river.md");
     let run = sb.run(&["import", "销售跟进.xlsx"]).code(1);
-    // The new customer: named like `new`, its profile in the SPEC's order, the notes under
+    // The new customer: named like `new`, its profile in `new`'s order, the notes under
     // the title, the entries in date order with their own dates, channels and authors.
     assert_eq!(sb.read("customers/华东精密机械.md"), CREATED);
     // The existing one gains only what it lacked: its industry stays, a comment stays.

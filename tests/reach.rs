@@ -1,4 +1,4 @@
-//! End-to-end tests of reaching the rep (SPEC 12): `agenda`, `export ics` and `notify`, on the
+//! End-to-end tests of reaching the rep (docs/notify.md): `agenda`, `export ics` and `notify`, on the
 //! real binary with today pinned (2026-11-26, a Thursday). Calendars are read back with an
 //! independent parser (the `ical` crate); webhooks are a `tiny_http` server on 127.0.0.1.
 

@@ -1,4 +1,4 @@
-//! Attacks and careless mistakes, end to end (SPEC 7, issue 12): the real `followup` binary on
+//! Attacks and careless mistakes, end to end (docs/security.md): the real `followup` binary on
 //! folders built by each test, today pinned to 2026-11-26 and git's user config cleared.
 //! Every test here failed on the code before the fix. Linux only: they use /proc, mkfifo and
 //! symlinks to /dev/zero.

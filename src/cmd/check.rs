@@ -41,7 +41,7 @@ pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
     let paths = if args.paths.is_empty() {
         store.customer_paths()?
     } else {
-        given_paths(&store, &args.paths, &ctx.start)?
+        store.given_paths(&args.paths, &ctx.start)?
     };
     let private = store
         .load_overlay()?
@@ -248,70 +248,6 @@ fn check_file(
         path: record.path,
     };
     (report(diagnostics), Some(name))
-}
-
-/// Files and folders named on the command line, as paths relative to the root. Each must be
-/// inside the customers folder, and is not followed if it is a symbolic link: `check` never
-/// reads or prints a file outside the sales folder.
-fn given_paths(store: &Store, given: &[PathBuf], base: &Path) -> Result<Vec<PathBuf>> {
-    let customers = store.customers_dir();
-    let real_customers = customers.canonicalize().ok();
-    let mut out = Vec::new();
-    for g in given {
-        let abs = if g.is_absolute() {
-            g.clone()
-        } else {
-            base.join(g)
-        };
-        let meta = std::fs::symlink_metadata(&abs).map_err(|_| {
-            Error::Text(
-                m::ERR_AT_FILE
-                    .with("file", g.display())
-                    .with_text("message", m::IO_NOT_FOUND),
-            )
-        })?;
-        if meta.file_type().is_symlink() {
-            return Err(m::E_CHECK_SYMLINK.with("path", g.display()).into());
-        }
-        let real = abs.canonicalize().map_err(|e| Error::io(g, &e))?;
-        let Some(inside) = real_customers
-            .as_ref()
-            .and_then(|c| real.strip_prefix(c).ok().map(Path::to_path_buf))
-        else {
-            return Err(m::E_CHECK_OUTSIDE
-                .with("path", g.display())
-                .with("dir", &store.config.customers_dir)
-                .into());
-        };
-        let rel_base = Path::new(&store.config.customers_dir).join(&inside);
-        if meta.is_dir() {
-            for entry in walkdir::WalkDir::new(&real)
-                .follow_links(false)
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                })
-            {
-                let entry = entry.map_err(|e| Error::Io {
-                    path: g.clone(),
-                    message: crate::msg::Text::raw(e.to_string()),
-                })?;
-                if entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|x| x == "md")
-                {
-                    let below = entry.path().strip_prefix(&real).unwrap_or(entry.path());
-                    out.push(rel_base.join(below));
-                }
-            }
-        } else if meta.is_file() {
-            out.push(rel_base);
-        } else {
-            return Err(m::E_CHECK_NOT_REGULAR.with("path", g.display()).into());
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
 }
 
 /// A file's lines with their byte offsets, and the ranges that hold confidential values.

@@ -43,13 +43,7 @@ fn gather(store: &Store) -> Result<Vec<Customer>> {
         let (record, doc) = match parse_document(rel.clone(), &bytes, config) {
             Ok(parsed) => parsed,
             Err(u) => {
-                let d = u.first();
-                store.warn(format!(
-                    "skipped {}:{}: {}; run `followup check` to see every problem",
-                    u.path.display(),
-                    d.line,
-                    d.message
-                ));
+                store.warn_skipped(&u);
                 continue;
             }
         };
@@ -312,7 +306,7 @@ pub fn csv(args: &CsvArgs, ctx: &Ctx) -> Result<Output> {
     let masker = Masker::new(&store.config, ctx.reveal);
     let customers = gather(&store)?;
     let dir = resolve(ctx, &args.dir);
-    if dir.exists() && !dir.is_dir() {
+    if crate::io::store::exists(&dir) && !crate::io::store::is_dir(&dir) {
         return Err(Error::Refused(format!(
             "{} is a file; give export csv a folder to write the two tables into",
             args.dir.display()
@@ -583,176 +577,284 @@ pub fn sqlite(args: &SqliteArgs, ctx: &Ctx) -> Result<Output> {
     let lang = ctx.lang(&store);
     let masker = Masker::new(config, ctx.reveal);
     let customers = gather(&store)?;
-    let mut t_customers = Vec::new();
-    let mut t_entries = Vec::new();
-    let mut t_fields = Vec::new();
-    let mut t_items = Vec::new();
-    let mut t_changes = Vec::new();
-    let mut t_objections = Vec::new();
-    let mut entry_id = 0usize;
-    let date_text = |c: &Customer, key: &str| -> Sql {
+    let mut rows = Rows::default();
+    for (i, c) in customers.iter().enumerate() {
+        let id = i + 1;
+        rows.customers.push(customer_row(c, id, config, &masker));
+        let wins: Vec<usize> = win_entries(&c.record, config)
+            .iter()
+            .map(|e| e.line)
+            .collect();
+        for e in &c.record.entries {
+            rows.add_entry(id, e, &wins, config, &masker);
+        }
+    }
+    let tables = rows.tables(info_rows(config, ctx));
+    let counts = (tables[0].rows.len(), tables[1].rows.len());
+    let out = resolve(ctx, &args.out);
+    crate::io::sqlite::write(&out, &tables, &INDEXES)?;
+    Ok(Output::text(match lang {
+        Lang::En => format!(
+            "wrote {} ({} customers, {} entries){}\n",
+            args.out.display(),
+            counts.0,
+            counts.1,
+            if ctx.reveal {
+                ""
+            } else {
+                "; confidential values are masked (--reveal to include them)"
+            }
+        ),
+        Lang::Zh => format!(
+            "已写入 {}（{} 个客户，{} 条记录）{}\n",
+            args.out.display(),
+            counts.0,
+            counts.1,
+            if ctx.reveal {
+                ""
+            } else {
+                "；保密字段已打码（加 --reveal 导出原值）"
+            }
+        ),
+    }))
+}
+
+/// A customer's row of the `customers` table (`id` from 1).
+fn customer_row(c: &Customer, id: usize, config: &Config, masker: &Masker<'_>) -> Vec<Sql> {
+    let date_text = |key: &str| -> Sql {
         if masker.hides(key) {
             return Sql::Null;
         }
         get(&c.front, key).map_or(Sql::Null, |v| Sql::Text(text(v)))
     };
-    let opt_text = |c: &Customer, key: &str| -> Sql {
+    let opt_text = |key: &str| -> Sql {
         get(&c.front, key).map_or(Sql::Null, |v| Sql::Text(masker.text(key, &text(v))))
     };
-    for (i, c) in customers.iter().enumerate() {
-        let id = i + 1;
-        let r = &c.record;
-        let amount = match (masker.hides("deal.amount"), r.customer.deal_amount) {
-            (false, Some(a)) => Sql::Real(a),
-            _ => Sql::Null,
-        };
-        let front = masker.json(
-            "",
-            serde_json::Value::Object(
-                c.front
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json_of(v)))
-                    .collect(),
-            ),
-        );
-        let stage_rank = r
-            .customer
-            .stage
-            .as_deref()
-            .and_then(|s| config.stage_rank(s))
-            .map_or(Sql::Null, Sql::from);
-        t_customers.push(vec![
+    let r = &c.record;
+    let amount = match (masker.hides("deal.amount"), r.customer.deal_amount) {
+        (false, Some(a)) => Sql::Real(a),
+        _ => Sql::Null,
+    };
+    let front = masker.json(
+        "",
+        serde_json::Value::Object(
+            c.front
+                .iter()
+                .map(|(k, v)| (k.clone(), json_of(v)))
+                .collect(),
+        ),
+    );
+    let stage_rank = r
+        .customer
+        .stage
+        .as_deref()
+        .and_then(|s| config.stage_rank(s))
+        .map_or(Sql::Null, Sql::from);
+    vec![
+        Sql::from(id),
+        Sql::from(r.path.display().to_string()),
+        Sql::from(r.customer.name.clone()),
+        opt_text("industry"),
+        opt_text("owner"),
+        Sql::from(r.customer.stage.clone()),
+        stage_rank,
+        Sql::from(r.customer.status().key()),
+        Sql::from(r.customer.priority().key()),
+        date_text("created"),
+        opt_text("cadence"),
+        date_text("paused_until"),
+        opt_text("contact.name"),
+        opt_text("contact.title"),
+        opt_text("contact.phone"),
+        opt_text("contact.email"),
+        opt_text("contact.wechat"),
+        opt_text("budget"),
+        amount,
+        opt_text("deal.currency"),
+        date_text("deal.expected_close"),
+        opt_text("deal.obstacle"),
+        opt_text("next.action"),
+        date_text("next.due"),
+        if masker.hides("tags") {
+            Sql::Null
+        } else {
+            Sql::from(r.customer.tags.join(","))
+        },
+        Sql::from(r.first_contact().map(|d| d.to_string())),
+        Sql::from(r.last_contact().map(|d| d.to_string())),
+        Sql::from(front.to_string()),
+    ]
+}
+
+/// The rows of the database's tables, filled customer by customer.
+#[derive(Default)]
+struct Rows {
+    customers: Vec<Vec<Sql>>,
+    entries: Vec<Vec<Sql>>,
+    fields: Vec<Vec<Sql>>,
+    items: Vec<Vec<Sql>>,
+    changes: Vec<Vec<Sql>>,
+    objections: Vec<Vec<Sql>>,
+}
+
+impl Rows {
+    /// An entry of customer `id` and its fields, open items, stage and status changes and
+    /// objections; `wins` are the lines of the entries that made the customer won.
+    fn add_entry(
+        &mut self,
+        id: usize,
+        e: &Entry,
+        wins: &[usize],
+        config: &Config,
+        masker: &Masker<'_>,
+    ) {
+        let entry_id = self.entries.len() + 1;
+        let outcome = e.outcome();
+        self.entries.push(vec![
+            Sql::from(entry_id),
             Sql::from(id),
-            Sql::from(r.path.display().to_string()),
-            Sql::from(r.customer.name.clone()),
-            opt_text(c, "industry"),
-            opt_text(c, "owner"),
-            Sql::from(r.customer.stage.clone()),
-            stage_rank,
-            Sql::from(r.customer.status().key()),
-            Sql::from(r.customer.priority().key()),
-            date_text(c, "created"),
-            opt_text(c, "cadence"),
-            date_text(c, "paused_until"),
-            opt_text(c, "contact.name"),
-            opt_text(c, "contact.title"),
-            opt_text(c, "contact.phone"),
-            opt_text(c, "contact.email"),
-            opt_text(c, "contact.wechat"),
-            opt_text(c, "budget"),
-            amount,
-            opt_text(c, "deal.currency"),
-            date_text(c, "deal.expected_close"),
-            opt_text(c, "deal.obstacle"),
-            opt_text(c, "next.action"),
-            date_text(c, "next.due"),
-            if masker.hides("tags") {
-                Sql::Null
-            } else {
-                Sql::from(r.customer.tags.join(","))
-            },
-            Sql::from(r.first_contact().map(|d| d.to_string())),
-            Sql::from(r.last_contact().map(|d| d.to_string())),
-            Sql::from(front.to_string()),
+            Sql::from(e.line),
+            Sql::from(e.date.to_string()),
+            Sql::from(e.time.map(str::to_string)),
+            Sql::from(e.channel),
+            Sql::from(e.author.map(str::to_string)),
+            Sql::from(outcome.key()),
+            Sql::from(outcome == Outcome::Reached),
+            Sql::from(outcome.is_unanswered()),
+            Sql::from(e.is_contact()),
+            Sql::from(e.text.trim().to_string()),
         ]);
-        let wins: Vec<usize> = win_entries(r, config).iter().map(|e| e.line).collect();
-        for e in &r.entries {
-            entry_id += 1;
-            let outcome = e.outcome();
-            t_entries.push(vec![
+        let mut win_marked = !wins.contains(&e.line);
+        for f in &e.fields {
+            let value = masker.field(f.key, &f.value);
+            self.fields.push(vec![
+                Sql::from(self.fields.len() + 1),
                 Sql::from(entry_id),
                 Sql::from(id),
-                Sql::from(e.line),
-                Sql::from(e.date.to_string()),
-                Sql::from(e.time.map(str::to_string)),
-                Sql::from(e.channel.to_string()),
-                Sql::from(e.author.map(str::to_string)),
-                Sql::from(outcome.key()),
-                Sql::from(outcome == Outcome::Reached),
-                Sql::from(outcome.is_unanswered()),
-                Sql::from(e.is_contact()),
-                Sql::from(e.text.trim().to_string()),
+                Sql::from(f.line),
+                Sql::from(f.key),
+                Sql::from(value.clone()),
+                f.task.map_or(Sql::Null, Sql::from),
             ]);
-            let mut win_marked = !wins.contains(&e.line);
-            for f in &e.fields {
-                let value = masker.field(f.key, &f.value);
-                t_fields.push(vec![
-                    Sql::from(t_fields.len() + 1),
-                    Sql::from(entry_id),
-                    Sql::from(id),
-                    Sql::from(f.line),
-                    Sql::from(f.key),
-                    Sql::from(value.clone()),
-                    f.task.map_or(Sql::Null, Sql::from),
-                ]);
-                match f.key {
-                    "promised" | "assist" | "task" if f.key != "task" || f.task.is_some() => {
-                        let (rest, _) = split_done(&f.value);
-                        let (item, _) = split_due(rest);
-                        let (who, item) = match (f.key, item.split_once([':', '：'])) {
-                            ("assist", Some((who, what))) => {
-                                (Some(who.trim().to_string()), what.trim().to_string())
-                            }
-                            _ => (None, item.trim().to_string()),
-                        };
-                        t_items.push(vec![
-                            Sql::from(t_items.len() + 1),
-                            Sql::from(entry_id),
-                            Sql::from(id),
-                            Sql::from(f.line),
-                            Sql::from(f.key),
-                            Sql::from(item),
-                            Sql::from(who),
-                            Sql::from(e.date.to_string()),
-                            Sql::from(due_date(&f.value).map(|d| d.to_string())),
-                            Sql::from(f.task == Some(true)),
-                            Sql::from(done_date(&f.value).map(|d| d.to_string())),
-                        ]);
-                    }
-                    k @ ("stage" | "status") => {
-                        let (old, new) = parse_change(&f.value);
-                        let word = |v: &str| {
-                            if k == "stage" {
-                                stage_word(config, v)
-                            } else {
-                                status_word(v)
-                            }
-                        };
-                        let win = !win_marked;
-                        win_marked = true;
-                        t_changes.push(vec![
-                            Sql::from(t_changes.len() + 1),
-                            Sql::from(entry_id),
-                            Sql::from(id),
-                            Sql::from(e.date.to_string()),
-                            Sql::from(k),
-                            Sql::from(old.as_deref().map(word)),
-                            Sql::from(word(&new)),
-                            Sql::from(value.clone()),
-                            Sql::from(win),
-                        ]);
-                    }
-                    "objection" => {
-                        let (raw, how) = split_objection(&f.value);
-                        let known = config.objection_key(raw);
-                        t_objections.push(vec![
-                            Sql::from(t_objections.len() + 1),
-                            Sql::from(entry_id),
-                            Sql::from(id),
-                            Sql::from(e.date.to_string()),
-                            Sql::from(known.clone().unwrap_or_else(|| raw.trim().to_lowercase())),
-                            Sql::from(known.is_some()),
-                            Sql::from(how.filter(|h| !h.is_empty()).map(str::to_string)),
-                            Sql::from(f.value.clone()),
-                        ]);
-                    }
-                    _ => {}
+            match f.key {
+                "promised" | "assist" | "task" if f.key != "task" || f.task.is_some() => {
+                    let (rest, _) = split_done(&f.value);
+                    let (item, _) = split_due(rest);
+                    let (who, item) = match (f.key, item.split_once([':', '：'])) {
+                        ("assist", Some((who, what))) => {
+                            (Some(who.trim().to_string()), what.trim().to_string())
+                        }
+                        _ => (None, item.trim().to_string()),
+                    };
+                    self.items.push(vec![
+                        Sql::from(self.items.len() + 1),
+                        Sql::from(entry_id),
+                        Sql::from(id),
+                        Sql::from(f.line),
+                        Sql::from(f.key),
+                        Sql::from(item),
+                        Sql::from(who),
+                        Sql::from(e.date.to_string()),
+                        Sql::from(due_date(&f.value).map(|d| d.to_string())),
+                        Sql::from(f.task == Some(true)),
+                        Sql::from(done_date(&f.value).map(|d| d.to_string())),
+                    ]);
                 }
+                k @ ("stage" | "status") => {
+                    let (old, new) = parse_change(&f.value);
+                    let word = |v: &str| {
+                        if k == "stage" {
+                            stage_word(config, v)
+                        } else {
+                            status_word(v)
+                        }
+                    };
+                    let win = !win_marked;
+                    win_marked = true;
+                    self.changes.push(vec![
+                        Sql::from(self.changes.len() + 1),
+                        Sql::from(entry_id),
+                        Sql::from(id),
+                        Sql::from(e.date.to_string()),
+                        Sql::from(k),
+                        Sql::from(old.as_deref().map(word)),
+                        Sql::from(word(&new)),
+                        Sql::from(value.clone()),
+                        Sql::from(win),
+                    ]);
+                }
+                "objection" => {
+                    let (raw, how) = split_objection(&f.value);
+                    let known = config.objection_key(raw);
+                    self.objections.push(vec![
+                        Sql::from(self.objections.len() + 1),
+                        Sql::from(entry_id),
+                        Sql::from(id),
+                        Sql::from(e.date.to_string()),
+                        Sql::from(known.clone().unwrap_or_else(|| raw.trim().to_lowercase())),
+                        Sql::from(known.is_some()),
+                        Sql::from(how.filter(|h| !h.is_empty()).map(str::to_string)),
+                        Sql::from(f.value.clone()),
+                    ]);
+                }
+                _ => {}
             }
         }
     }
+
+    /// The tables in the order they are created, `export_info` last.
+    fn tables(self, info: Vec<Vec<Sql>>) -> [SqlTable; 7] {
+        [
+            SqlTable {
+                create: CUSTOMERS,
+                name: "customers",
+                columns: CUSTOMER_COLUMNS,
+                rows: self.customers,
+            },
+            SqlTable {
+                create: ENTRIES,
+                name: "entries",
+                columns: ENTRY_COLUMNS,
+                rows: self.entries,
+            },
+            SqlTable {
+                create: FIELDS,
+                name: "fields",
+                columns: FIELD_COLUMNS,
+                rows: self.fields,
+            },
+            SqlTable {
+                create: ITEMS,
+                name: "items",
+                columns: ITEM_COLUMNS,
+                rows: self.items,
+            },
+            SqlTable {
+                create: STAGE_CHANGES,
+                name: "stage_changes",
+                columns: STAGE_CHANGE_COLUMNS,
+                rows: self.changes,
+            },
+            SqlTable {
+                create: OBJECTIONS,
+                name: "objections",
+                columns: OBJECTION_COLUMNS,
+                rows: self.objections,
+            },
+            SqlTable {
+                create: INFO,
+                name: "export_info",
+                columns: &["key", "value"],
+                rows: info,
+            },
+        ]
+    }
+}
+
+/// The `export_info` table: what made the file, when, and what is masked.
+fn info_rows(config: &Config, ctx: &Ctx) -> Vec<Vec<Sql>> {
     let confidential: Vec<&str> = config.confidential_keys().collect();
-    let info = vec![
+    vec![
         vec![
             Sql::from("generated_by"),
             Sql::from(format!("followup {}", env!("CARGO_PKG_VERSION"))),
@@ -781,76 +883,5 @@ pub fn sqlite(args: &SqliteArgs, ctx: &Ctx) -> Result<Output> {
             Sql::from("won_stage"),
             Sql::from(config.won_stage().map(|s| s.key.clone())),
         ],
-    ];
-    let tables = [
-        SqlTable {
-            create: CUSTOMERS,
-            name: "customers",
-            columns: CUSTOMER_COLUMNS,
-            rows: t_customers,
-        },
-        SqlTable {
-            create: ENTRIES,
-            name: "entries",
-            columns: ENTRY_COLUMNS,
-            rows: t_entries,
-        },
-        SqlTable {
-            create: FIELDS,
-            name: "fields",
-            columns: FIELD_COLUMNS,
-            rows: t_fields,
-        },
-        SqlTable {
-            create: ITEMS,
-            name: "items",
-            columns: ITEM_COLUMNS,
-            rows: t_items,
-        },
-        SqlTable {
-            create: STAGE_CHANGES,
-            name: "stage_changes",
-            columns: STAGE_CHANGE_COLUMNS,
-            rows: t_changes,
-        },
-        SqlTable {
-            create: OBJECTIONS,
-            name: "objections",
-            columns: OBJECTION_COLUMNS,
-            rows: t_objections,
-        },
-        SqlTable {
-            create: INFO,
-            name: "export_info",
-            columns: &["key", "value"],
-            rows: info,
-        },
-    ];
-    let counts = (tables[0].rows.len(), tables[1].rows.len());
-    let out = resolve(ctx, &args.out);
-    crate::io::sqlite::write(&out, &tables, &INDEXES)?;
-    Ok(Output::text(match lang {
-        Lang::En => format!(
-            "wrote {} ({} customers, {} entries){}\n",
-            args.out.display(),
-            counts.0,
-            counts.1,
-            if ctx.reveal {
-                ""
-            } else {
-                "; confidential values are masked (--reveal to include them)"
-            }
-        ),
-        Lang::Zh => format!(
-            "已写入 {}（{} 个客户，{} 条记录）{}\n",
-            args.out.display(),
-            counts.0,
-            counts.1,
-            if ctx.reveal {
-                ""
-            } else {
-                "；保密字段已打码（加 --reveal 导出原值）"
-            }
-        ),
-    }))
+    ]
 }

@@ -5,14 +5,13 @@ use crate::cli::InitArgs;
 use crate::error::{Error, Result};
 use crate::io::git;
 use crate::io::overlay::customer_key;
-use crate::io::store::CONFIG_FILE;
+use crate::io::{self, store::CONFIG_FILE};
 use crate::model::config::{Lang, template};
 use crate::model::edit::{Change, apply};
 use crate::model::record::parse_document;
 use crate::model::toml_path;
 use crate::msg::{Text, m};
 use crate::{Ctx, Output};
-use std::fs;
 use std::path::Path;
 use toml_edit::Value;
 
@@ -26,22 +25,22 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
     };
     let lang = ctx.lang_override.unwrap_or(Lang::En);
     let mut done = Vec::new();
-    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+    io::store::create_dir(&dir)?;
     let config = dir.join(CONFIG_FILE);
-    if crate::io::store::read_config_text(&dir)?.is_some() {
+    if io::store::read_config_text(&dir)?.is_some() {
         done.push(m::INIT_KEPT.with("file", CONFIG_FILE));
     } else {
         write_new(&config, &template(lang))?;
         done.push(m::INIT_CREATED.with("file", CONFIG_FILE));
     }
     // Opening the folder checks that the customers folder and the private file stay inside it.
-    let store = crate::io::store::Store::open(dir.clone(), ctx.warnings.clone())?;
+    let store = io::store::Store::open(dir.clone(), ctx.warnings.clone())?;
     let customers_dir = store.config.customers_dir.clone();
     let customers = store.customers_dir();
-    if customers.is_dir() {
+    if io::store::is_dir(&customers) {
         done.push(m::INIT_KEPT.with("file", format!("{customers_dir}/")));
     } else {
-        fs::create_dir_all(&customers).map_err(|e| Error::io(&customers, &e))?;
+        io::store::create_dir(&customers)?;
         done.push(m::INIT_CREATED.with("file", format!("{customers_dir}/")));
     }
     let line = ATTRIBUTES_LINE.replacen("customers", &customers_dir, 1);
@@ -84,9 +83,8 @@ pub fn run(args: &InitArgs, ctx: &Ctx) -> Result<Output> {
 /// without `followup` on PATH), with git's line merge behind it; re-running `init` after moving
 /// the program points the clone at the new place.
 fn register_driver(dir: &Path) -> Result<Text> {
-    let exe = std::env::current_exe()
-        .and_then(std::path::absolute)
-        .map_err(|e| Error::Text(crate::msg::m::E_OWN_PATH.with("detail", e)))?;
+    let exe =
+        git::own_program().map_err(|e| Error::Text(crate::msg::m::E_OWN_PATH.with("detail", e)))?;
     if git::register_driver(dir, &exe) {
         Ok(m::INIT_DRIVER_SET.with("exe", exe.display()))
     } else {
@@ -98,18 +96,18 @@ fn register_driver(dir: &Path) -> Result<Text> {
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
-    crate::io::store::write_file(path, text.as_bytes())
+    io::store::write_file(path, text.as_bytes())
 }
 
 /// A text file of the folder, read safely; `None` when it does not exist.
 fn read_text(path: &Path) -> Result<Option<String>> {
-    Ok(crate::io::store::read_input_if_exists(path, path)?
+    Ok(io::store::read_input_if_exists(path, path)?
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// Creates the git-ignored overlay and moves every confidential value of the shared customer
 /// files into it: the overlay is written first, then each file loses only those keys.
-fn make_private(store: &crate::io::store::Store, ctx: &Ctx) -> Result<Vec<Text>> {
+fn make_private(store: &io::store::Store, ctx: &Ctx) -> Result<Vec<Text>> {
     let dir = &store.root;
     let file = store.config.private_file.clone();
     let mut done = Vec::new();
@@ -219,14 +217,7 @@ fn install_hook(dir: &Path, customers_dir: &str) -> Result<Text> {
             .with("dir", customers_dir)
             .into()),
         None => {
-            fs::create_dir_all(&hooks).map_err(|e| Error::io(&hooks, &e))?;
-            write_new(&path, &script)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
-                    .map_err(|e| Error::io(&path, &e))?;
-            }
+            io::store::write_executable(&path, script.as_bytes())?;
             Ok(m::INIT_HOOK_INSTALLED.into())
         }
     }

@@ -5,6 +5,7 @@ use crate::cli::ListArgs;
 use crate::cmd::shared::warn_unknown_owner;
 use crate::error::{Error, Result};
 use crate::model::collate;
+use crate::model::config::{Config, Lang};
 use crate::model::customer::{Priority, Status};
 use crate::model::summary::Summary;
 use crate::msg::m;
@@ -43,7 +44,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
                 unknown(
                     "--stage",
                     s,
-                    m::H_USE_ONE_OF.with("values", stage_list(config)),
+                    m::H_USE_ONE_OF.with("values", config.stage_list()),
                 )
             })
         })
@@ -88,69 +89,14 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
     records.sort_by_cached_key(|r| (collate::key(&r.customer.name), r.path.clone()));
     // Every column that shows a front-matter value is masked as its key is.
     let m = Masker::new(config, ctx.reveal);
-    let rows: Vec<Row> = records
-        .iter()
-        .map(|r| {
-            let c = &r.customer;
-            Row {
-                name: m.text("name", &c.name),
-                file: r.path.display().to_string(),
-                owner: m.opt("owner", c.owner.clone()),
-                industry: m.opt("industry", c.industry.clone()),
-                stage: m.opt("stage", c.stage.clone()),
-                status: m.text("status", c.status().key()),
-                priority: m.text("priority", c.priority().key()),
-                contact: m.opt("contact.name", c.contact_name.clone()),
-                last_contact: r.last_contact(ctx.today).map(|d| d.to_string()),
-                next_action: m.opt("next.action", c.next_action.clone()),
-                next_due: m.opt("next.due", c.next_due.map(|d| d.to_string())),
-                amount: c.deal_amount.map(|a| m.number("deal.amount", a)),
-                tags: c.tags.iter().map(|t| m.text("tags", t)).collect(),
-            }
-        })
-        .collect();
+    let rows: Vec<Row> = records.iter().map(|r| row(r, &m, ctx.today)).collect();
     if ctx.json {
         return Ok(Output::data(json(
             &serde_json::json!({ "customers": rows }),
         )));
     }
     if ctx.csv {
-        let headers = [
-            "name",
-            "file",
-            "owner",
-            "industry",
-            "stage",
-            "status",
-            "priority",
-            "contact",
-            "last_contact",
-            "next_action",
-            "next_due",
-            "amount",
-            "tags",
-        ];
-        let rows: Vec<Vec<String>> = rows
-            .into_iter()
-            .map(|r| {
-                vec![
-                    r.name,
-                    r.file,
-                    r.owner.unwrap_or_default(),
-                    r.industry.unwrap_or_default(),
-                    r.stage.unwrap_or_default(),
-                    r.status,
-                    r.priority,
-                    r.contact.unwrap_or_default(),
-                    r.last_contact.unwrap_or_default(),
-                    r.next_action.unwrap_or_default(),
-                    r.next_due.unwrap_or_default(),
-                    r.amount.unwrap_or_default(),
-                    r.tags.join(";"),
-                ]
-            })
-            .collect();
-        return Ok(Output::data(csv(&headers, &rows)));
+        return Ok(Output::data(csv_text(rows)));
     }
     if rows.is_empty() {
         let filtered = args.stage.is_some()
@@ -165,6 +111,71 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         };
         return Ok(Output::text(format!("{text}\n")));
     }
+    Ok(Output::text(table_text(&rows, &records, config, lang, ctx)))
+}
+
+/// A customer's row, each value masked as its key is.
+fn row(r: &Summary, m: &Masker<'_>, today: chrono::NaiveDate) -> Row {
+    let c = &r.customer;
+    Row {
+        name: m.text("name", &c.name),
+        file: r.path.display().to_string(),
+        owner: m.opt("owner", c.owner.clone()),
+        industry: m.opt("industry", c.industry.clone()),
+        stage: m.opt("stage", c.stage.clone()),
+        status: m.text("status", c.status().key()),
+        priority: m.text("priority", c.priority().key()),
+        contact: m.opt("contact.name", c.contact_name.clone()),
+        last_contact: r.last_contact(today).map(|d| d.to_string()),
+        next_action: m.opt("next.action", c.next_action.clone()),
+        next_due: m.opt("next.due", c.next_due.map(|d| d.to_string())),
+        amount: c.deal_amount.map(|a| m.number("deal.amount", a)),
+        tags: c.tags.iter().map(|t| m.text("tags", t)).collect(),
+    }
+}
+
+/// The rows as CSV: the JSON's keys as headers, tags joined by `;`.
+fn csv_text(rows: Vec<Row>) -> String {
+    let headers = [
+        "name",
+        "file",
+        "owner",
+        "industry",
+        "stage",
+        "status",
+        "priority",
+        "contact",
+        "last_contact",
+        "next_action",
+        "next_due",
+        "amount",
+        "tags",
+    ];
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.name,
+                r.file,
+                r.owner.unwrap_or_default(),
+                r.industry.unwrap_or_default(),
+                r.stage.unwrap_or_default(),
+                r.status,
+                r.priority,
+                r.contact.unwrap_or_default(),
+                r.last_contact.unwrap_or_default(),
+                r.next_action.unwrap_or_default(),
+                r.next_due.unwrap_or_default(),
+                r.amount.unwrap_or_default(),
+                r.tags.join(";"),
+            ]
+        })
+        .collect();
+    csv(&headers, &rows)
+}
+
+/// The rows as a table for people, coloured by the next action's deadline, and a count.
+fn table_text(rows: &[Row], records: &[Summary], config: &Config, lang: Lang, ctx: &Ctx) -> String {
     let headers = [
         m::CUSTOMER.get(lang),
         m::STAGE.get(lang),
@@ -179,7 +190,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
         &headers.iter().map(String::as_str).collect::<Vec<_>>(),
         &[Align::Left],
     );
-    for (r, rec) in rows.iter().zip(&records) {
+    for (r, rec) in rows.iter().zip(records) {
         let tone = match rec.customer.next_due {
             Some(d) if d < ctx.today => Tone::Overdue,
             Some(d) if d == ctx.today => Tone::Today,
@@ -204,7 +215,7 @@ pub fn run(args: &ListArgs, ctx: &Ctx) -> Result<Output> {
     out.push('\n');
     out.push_str(&m::N_CUSTOMERS.with("n", rows.len()).render(lang));
     out.push('\n');
-    Ok(Output::text(out))
+    out
 }
 
 /// `--stage `x` is unknown; use one of: …`.
@@ -217,14 +228,4 @@ fn unknown(flag: &str, value: &str, hint: crate::msg::Text) -> Error {
             )
             .with_text("hint", hint),
     )
-}
-
-/// The team's stages as `key (label)`.
-pub(crate) fn stage_list(config: &crate::model::config::Config) -> String {
-    config
-        .stages
-        .iter()
-        .map(|s| format!("{} ({})", s.key, s.label))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -7,6 +7,7 @@ use crate::cmd::shared::{
     writer,
 };
 use crate::error::{Error, Result};
+use crate::io::terminal::Scratch;
 use crate::model::compose::{Discussion, NewEntry, check_markdown};
 use crate::model::config::Config;
 use crate::model::dates::days_between;
@@ -18,7 +19,7 @@ use crate::model::toml_path;
 use crate::msg::{Text, m};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
@@ -191,9 +192,9 @@ fn flag_inputs(a: &LogArgs) -> Vec<Input> {
 }
 
 /// The error, with where the rep's editor text was kept.
-fn keeping(e: Error, file: tempfile::NamedTempFile) -> Error {
+fn keeping(e: Error, file: Scratch) -> Error {
     match (file.keep(), e) {
-        (Ok((_, path)), Error::Text(t)) => Error::Text(
+        (Some(path), Error::Text(t)) => Error::Text(
             m::TEXT_KEPT
                 .with_text("message", t)
                 .with("file", path.display()),
@@ -238,7 +239,7 @@ fn warn_about(
 struct EditorText {
     discussion: Discussion,
     inputs: Vec<Input>,
-    file: tempfile::NamedTempFile,
+    file: Scratch,
 }
 
 /// Opens $VISUAL / $EDITOR on a template, like `git commit`; returns the discussion (Markdown,
@@ -249,27 +250,7 @@ fn editor_message(rel: &Path, lang: crate::model::config::Lang) -> Result<Editor
         "\n{}\n",
         m::EDITOR_TEMPLATE.with("file", rel.display()).render(lang)
     );
-    let file = tempfile::Builder::new()
-        .prefix("followup-log-")
-        .suffix(".md")
-        .tempfile()
-        .map_err(|e| Error::io(std::env::temp_dir(), &e))?;
-    let path: PathBuf = file.path().to_path_buf();
-    std::fs::write(&path, &template).map_err(|e| Error::io(&path, &e))?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_string());
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&path)
-        .status()
-        .map_err(|e| Error::Text(m::E_EDITOR_START.with("editor", &editor).with("detail", e)))?;
-    if !status.success() {
-        return Err(m::E_EDITOR_FAILED.with("editor", &editor).into());
-    }
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+    let (text, file) = crate::io::terminal::edit(&template)?;
     // The template's own comment lines go; every other line is the rep's Markdown (a `###`
     // heading or a `#` line inside a code block stays). `lines[i]` is the editor's line of the
     // kept text's line i + 1.

@@ -1,4 +1,6 @@
-//! One module per subcommand: each turns its checked arguments into an [`Output`].
+//! One module per subcommand: each turns its checked arguments into an [`Output`]. Commands
+//! never import each other: what two of them need lives in `shared`. `export_tables` and
+//! `import_plan` are not commands but the second files of `export` and `import`.
 
 pub mod agenda;
 pub mod check;
@@ -23,6 +25,7 @@ pub mod stats;
 pub mod sync;
 
 use crate::cli::Command;
+use crate::cmd::shared::one_format;
 use crate::error::Result;
 use crate::{Ctx, Output};
 
@@ -86,19 +89,6 @@ pub(crate) fn with_json(ctx: &Ctx, o: &crate::cli::TableJson) -> Result<Ctx> {
     let mut ctx = ctx.clone();
     ctx.json = format == "json";
     Ok(ctx)
-}
-
-/// The one format asked for (`table` when none), or the error naming the two that differ.
-pub(crate) fn one_format<'a>(asked: &[Option<&'a str>]) -> Result<&'a str> {
-    let mut given = asked.iter().flatten();
-    let first = given.next().copied().unwrap_or("table");
-    match given.find(|f| **f != first) {
-        Some(other) => Err(crate::msg::m::E_TWO_FORMATS
-            .with("a", first)
-            .with("b", other)
-            .into()),
-        None => Ok(first),
-    }
 }
 
 /// `--reveal` given to the command (or before it).

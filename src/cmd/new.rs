@@ -14,7 +14,6 @@ use crate::model::toml_path;
 use crate::msg::m;
 use crate::present::render::clean;
 use crate::{Ctx, Output};
-use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use toml_edit::{DocumentMut, Item, Table, value};
 
@@ -143,24 +142,11 @@ impl Fields {
             ("contact.name", &mut self.contact, m::CONTACT_NAME),
         ] {
             if slot.is_none() && required(key) {
-                *slot = ask(&label.get(lang))?;
+                *slot = crate::io::terminal::ask(&label.get(lang))?;
             }
         }
         Ok(())
     }
-}
-
-fn ask(label: &str) -> Result<Option<String>> {
-    let mut err = std::io::stderr();
-    let _ = write!(err, "{label}: ");
-    let _ = err.flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::io("stdin", &e))?;
-    let t = line.trim();
-    Ok((!t.is_empty()).then(|| t.to_string()))
 }
 
 fn render(

@@ -3,7 +3,7 @@
 //! date apart), the funnel over a window, per owner on demand, and `--explain` for any number.
 
 use crate::cli::{PipelineArgs, PipelineBy};
-use crate::cmd::shared::{explain_arg, explain_text, warn_unknown_owner};
+use crate::cmd::shared::{check_range, date_flag, explain_arg, explain_text, warn_unknown_owner};
 use crate::engine::explain::{Trace, Tracer};
 use crate::engine::pipeline::{
     Bucket, EXPLAINABLE, FunnelRow, Snapshot, Sum, by_owner, funnel, snapshot,
@@ -11,11 +11,12 @@ use crate::engine::pipeline::{
 use crate::engine::stats::{Period, known_people, same_person};
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
-use crate::model::dates::parse_date_arg;
 use crate::model::record::Record;
 use crate::msg::m;
 use crate::present::i18n::t;
-use crate::present::render::{Align, Table, Tone, csv, format_amount, json, mask, paint};
+use crate::present::render::{
+    Align, Table, Tone, csv, format_amount, indent, json, mask, paint, section_heading,
+};
 use crate::{Ctx, Output};
 use serde::Serialize;
 
@@ -65,28 +66,10 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .collect();
-    let date = |d: &Option<String>, what: &str| {
-        d.as_deref()
-            .map(|d| {
-                parse_date_arg(d, ctx.today).map_err(|e| {
-                    Error::Text(
-                        crate::msg::m::E_FLAG
-                            .with("flag", format!("--{what}"))
-                            .with_text("detail", e),
-                    )
-                })
-            })
-            .transpose()
-    };
-    let until = date(&args.until, "until")?.unwrap_or(ctx.today);
-    let since =
-        date(&args.since, "since")?.unwrap_or_else(|| Period::Month.default_since(until, &all));
-    if since > until {
-        return Err(crate::msg::m::E_SINCE_AFTER_UNTIL
-            .with("since", since)
-            .with("until", until)
-            .into());
-    }
+    let until = date_flag(args.until.as_deref(), "--until", ctx.today)?.unwrap_or(ctx.today);
+    let since = date_flag(args.since.as_deref(), "--since", ctx.today)?
+        .unwrap_or_else(|| Period::Month.default_since(until, &all));
+    check_range(since, until)?;
     let hide_amounts = config.hides("deal.amount") && !ctx.reveal;
     let mut tracer = match &explain {
         Some((metric, _)) => Tracer::on(metric, lang, move |a| money(a, hide_amounts, lang)),
@@ -131,7 +114,7 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
         funnel: funnel_rows,
         owners,
     };
-    // Sums of a confidential deal.amount are as confidential as the amounts (SPEC 7).
+    // Sums of a confidential deal.amount are as confidential as the amounts (docs/security.md).
     if ctx.json {
         let mut value = serde_json::to_value(&data).unwrap_or_default();
         if hide_amounts {
@@ -157,12 +140,6 @@ fn days(d: Option<f64>, lang: Lang) -> String {
     crate::present::i18n::days(lang, d)
 }
 
-fn heading(out: &mut String, title: &str, color: bool) {
-    out.push('\n');
-    out.push_str(&paint(title, Tone::Header, color));
-    out.push('\n');
-}
-
 fn table(
     data: &PipelineJson,
     by: Option<PipelineBy>,
@@ -173,13 +150,52 @@ fn table(
     let color = ctx.color;
     let snap = &data.snapshot;
     let hide = config.hides("deal.amount") && !ctx.reveal;
-    let format_money = move |a: f64| money(a, hide, lang);
+    let look = Look {
+        config,
+        lang,
+        color,
+        hide,
+    };
     let mut out = paint(
         &m::PIPELINE_HEAD.with("today", &data.today).render(lang),
         Tone::Header,
         color,
     );
     out.push_str("\n\n");
+    stages_table(&mut out, snap, &look);
+    if let Some(owners) = &data.owners {
+        owners_table(&mut out, owners, &look);
+    }
+    section_heading(&mut out, &m::PIPELINE_FORECAST.get(lang), color);
+    let open = snap.past_due.sum.customers
+        + snap.no_close.sum.customers
+        + snap.by_month.iter().map(|m| m.sum.customers).sum::<usize>();
+    if open == 0 {
+        out.push_str(&format!("  {}\n", m::PIPELINE_NO_OPEN.get(lang)));
+    } else {
+        out.push_str(&indent(&forecast(snap, by, config, lang, color, hide)));
+    }
+    if !snap.past_due.deals.is_empty() {
+        past_due_table(&mut out, snap, ctx.today, &look);
+    }
+    funnel_table(&mut out, data, &look);
+    apart_line(&mut out, &snap.excluded, lang);
+    out
+}
+
+/// How the tables are shown: the settings, the language, colour, and whether amounts are
+/// masked.
+struct Look<'a> {
+    config: &'a Config,
+    lang: Lang,
+    color: bool,
+    hide: bool,
+}
+
+/// Today's pipeline per stage, with a total.
+fn stages_table(out: &mut String, snap: &Snapshot, look: &Look<'_>) {
+    let (config, lang, color) = (look.config, look.lang, look.color);
+    let format_money = |a: f64| money(a, look.hide, lang);
     let mut stages = Table::new(
         &[
             t(lang, "Stage"),
@@ -224,105 +240,100 @@ fn table(
         out.push_str(&m::PIPELINE_WITHOUT_AMOUNT.with("n", without).render(lang));
         out.push('\n');
     }
+}
 
-    if let Some(owners) = &data.owners {
-        heading(&mut out, t(lang, "By owner"), color);
-        let mut table = Table::new(
-            &[
-                t(lang, "Owner"),
-                t(lang, "Customers"),
-                t(lang, "Amount"),
-                t(lang, "Weighted"),
-                t(lang, "Past due"),
-                t(lang, "No close date"),
+/// `--by owner`: one row per owner.
+fn owners_table(out: &mut String, owners: &[OwnerJson], look: &Look<'_>) {
+    let (lang, color) = (look.lang, look.color);
+    let format_money = |a: f64| money(a, look.hide, lang);
+    section_heading(out, t(lang, "By owner"), color);
+    let mut table = Table::new(
+        &[
+            t(lang, "Owner"),
+            t(lang, "Customers"),
+            t(lang, "Amount"),
+            t(lang, "Weighted"),
+            t(lang, "Past due"),
+            t(lang, "No close date"),
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+    );
+    for o in owners {
+        let s = &o.snapshot;
+        table.row(
+            vec![
+                if o.owner.is_empty() {
+                    m::NO_OWNER.get(lang)
+                } else {
+                    o.owner.clone()
+                },
+                s.total.customers.to_string(),
+                format_money(s.total.amount),
+                format_money(s.total.weighted),
+                format_money(s.past_due.sum.amount),
+                format_money(s.no_close.sum.amount),
             ],
-            &[
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-            ],
+            Tone::Plain,
         );
-        for o in owners {
-            let s = &o.snapshot;
-            table.row(
-                vec![
-                    if o.owner.is_empty() {
-                        m::NO_OWNER.get(lang)
-                    } else {
-                        o.owner.clone()
-                    },
-                    s.total.customers.to_string(),
-                    format_money(s.total.amount),
-                    format_money(s.total.weighted),
-                    format_money(s.past_due.sum.amount),
-                    format_money(s.no_close.sum.amount),
-                ],
-                Tone::Plain,
-            );
-        }
-        out.push_str(&indent(&table.render(color)));
     }
+    out.push_str(&indent(&table.render(color)));
+}
 
-    heading(&mut out, &m::PIPELINE_FORECAST.get(lang), color);
-    let open = snap.past_due.sum.customers
-        + snap.no_close.sum.customers
-        + snap.by_month.iter().map(|m| m.sum.customers).sum::<usize>();
-    if open == 0 {
-        out.push_str(&format!("  {}\n", m::PIPELINE_NO_OPEN.get(lang)));
-    } else {
-        out.push_str(&indent(&forecast(snap, by, config, lang, color, hide)));
-    }
-    if !snap.past_due.deals.is_empty() {
-        heading(
-            &mut out,
-            &format!(
-                "{} ({})",
-                t(lang, "Past-due closes"),
-                snap.past_due.deals.len()
-            ),
-            color,
-        );
-        let mut table = Table::new(
-            &["", "", "", "", ""],
-            &[
-                Align::Left,
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Left,
+/// The open deals whose expected close has passed.
+fn past_due_table(out: &mut String, snap: &Snapshot, today: chrono::NaiveDate, look: &Look<'_>) {
+    let (config, lang, color) = (look.config, look.lang, look.color);
+    let format_money = |a: f64| money(a, look.hide, lang);
+    section_heading(
+        out,
+        &format!(
+            "{} ({})",
+            t(lang, "Past-due closes"),
+            snap.past_due.deals.len()
+        ),
+        color,
+    );
+    let mut table = Table::new(
+        &["", "", "", "", ""],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+        ],
+    );
+    for d in &snap.past_due.deals {
+        let close = d.expected_close.clone().unwrap_or_default();
+        let ago = crate::model::dates::parse_iso(&close).map_or(0, |c| (today - c).num_days());
+        table.row(
+            vec![
+                d.customer.clone(),
+                stage_name(&d.stage, config, lang),
+                m::PAREN
+                    .with("a", &close)
+                    .with("b", m::DAYS_AGO.with("n", ago).render(lang))
+                    .render(lang),
+                d.amount.map_or_else(|| "-".to_string(), format_money),
+                d.file.clone(),
             ],
+            Tone::Overdue,
         );
-        for d in &snap.past_due.deals {
-            let close = d.expected_close.clone().unwrap_or_default();
-            let ago =
-                crate::model::dates::parse_iso(&close).map_or(0, |c| (ctx.today - c).num_days());
-            table.row(
-                vec![
-                    d.customer.clone(),
-                    stage_name(&d.stage, config, lang),
-                    m::PAREN
-                        .with("a", &close)
-                        .with("b", m::DAYS_AGO.with("n", ago).render(lang))
-                        .render(lang),
-                    d.amount.map_or_else(|| "-".to_string(), format_money),
-                    d.file.clone(),
-                ],
-                Tone::Overdue,
-            );
-        }
-        out.push_str(&indent(
-            table
-                .render(color)
-                .split_once('\n')
-                .map_or("", |(_, rest)| rest),
-        ));
     }
+    out.push_str(&indent(&table.render_rows(color)));
+}
 
-    heading(
-        &mut out,
+/// The funnel over the window.
+fn funnel_table(out: &mut String, data: &PipelineJson, look: &Look<'_>) {
+    let (config, lang, color) = (look.config, look.lang, look.color);
+    section_heading(
+        out,
         &m::PIPELINE_FUNNEL
             .with("since", &data.since)
             .with("until", &data.until)
@@ -361,7 +372,10 @@ fn table(
         );
     }
     out.push_str(&indent(&funnel.render(color)));
-    let x = &snap.excluded;
+}
+
+/// The customers left out of the pipeline, in one line.
+fn apart_line(out: &mut String, x: &crate::engine::pipeline::Excluded, lang: Lang) {
     let mut apart = Vec::new();
     for (n, what) in [
         (x.paused, m::APART_PAUSED),
@@ -382,7 +396,6 @@ fn table(
         );
         out.push('\n');
     }
-    out
 }
 
 /// The forecast table: one row per close month (past due first, no close date last); with
@@ -470,10 +483,6 @@ fn forecast(
     table.render(color)
 }
 
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
-}
-
 /// One flat CSV for a spreadsheet's pivot table: a row per stage, per close month (and per
 /// stage within it), for the past-due and no-close deals, per funnel stage, and per owner.
 fn csv_rows(data: &PipelineJson, hide: bool) -> String {
@@ -558,9 +567,61 @@ fn explain_out(
     ctx: &Ctx,
     (since, until): (chrono::NaiveDate, chrono::NaiveDate),
 ) -> Result<Output> {
+    let group = explain_group(metric, group, config)?;
+    if let Some(g) = &group {
+        traces.retain(|t| t.group.as_deref() == Some(g.as_str()));
+    }
+    let hide = config.hides("deal.amount") && !ctx.reveal;
+    let (value, value_json) =
+        explain_value(metric, group.as_deref(), snap, funnel, config, lang, hide);
+    let shown_metric = match &group {
+        Some(g) => format!("{metric}:{g}"),
+        None => metric.to_string(),
+    };
+    let about = explain_about(metric, ctx.today, (since, until), lang);
+    let mut value_json = value_json;
+    if hide
+        && matches!(
+            metric,
+            "amount" | "weighted" | "by_month" | "past_due" | "no_close"
+        )
+    {
+        // The value is an amount itself, or holds amounts (`amount`, `weighted`).
+        if value_json.is_number() && matches!(metric, "amount" | "weighted") {
+            value_json = serde_json::Value::String(mask(""));
+        }
+        hide_money(&mut value_json);
+    }
+    if ctx.json {
+        return Ok(Output::data(json(&serde_json::json!({
+            "metric": metric,
+            "group": group,
+            "value": value_json,
+            "today": ctx.today.to_string(),
+            "since": since.to_string(),
+            "until": until.to_string(),
+            "items": traces,
+        }))));
+    }
+    let headline = paint(
+        &format!("{shown_metric} = {value}"),
+        Tone::Header,
+        ctx.color,
+    );
+    Ok(Output::text(explain_text(
+        &headline,
+        &about,
+        &traces,
+        group.is_none(),
+        lang,
+    )))
+}
+
+/// The group of `--explain METRIC:GROUP` as the traces name it: a stage's key (from its key,
+/// label or alias), or a month as YYYY-MM.
+fn explain_group(metric: &str, group: Option<&str>, config: &Config) -> Result<Option<String>> {
     let is_month = matches!(metric, "by_month");
-    // A stage is named by its key, label or alias; a month as YYYY-MM.
-    let group = match group {
+    Ok(match group {
         None => None,
         Some(g) if is_month => Some(g.to_string()),
         Some(g) => Some(
@@ -584,13 +645,22 @@ fn explain_out(
                 })?
                 .to_string(),
         ),
-    };
-    if let Some(g) = &group {
-        traces.retain(|t| t.group.as_deref() == Some(g.as_str()));
-    }
+    })
+}
+
+/// The number `--explain` explains, as the headline shows it and as JSON (amounts unmasked
+/// there, like the pipeline's own JSON).
+fn explain_value(
+    metric: &str,
+    group: Option<&str>,
+    snap: &Snapshot,
+    funnel: &[FunnelRow],
+    config: &Config,
+    lang: Lang,
+    hide: bool,
+) -> (String, serde_json::Value) {
     let stage_row = |g: &str| snap.stages.iter().find(|s| s.stage == g);
     let funnel_row = |g: &str| funnel.iter().find(|s| s.stage == g);
-    let hide = config.hides("deal.amount") && !ctx.reveal;
     let money = |a: f64| money(a, hide, lang);
     let sum_text = |s: &Sum| {
         m::PIPELINE_SUM
@@ -599,10 +669,8 @@ fn explain_out(
             .with("weighted", money(s.weighted))
             .render(lang)
     };
-    // The number as the headline shows it, and as JSON (amounts unmasked there, like the
-    // pipeline's own JSON).
     let sum_json = |s: &Sum| serde_json::to_value(s).unwrap_or_default();
-    let (value, value_json): (String, serde_json::Value) = match (metric, group.as_deref()) {
+    match (metric, group) {
         ("customers" | "amount" | "weighted", g) => {
             let sum = match g {
                 None => snap.total.clone(),
@@ -678,14 +746,19 @@ fn explain_out(
                 }
             }
         }
-    };
-    let shown_metric = match &group {
-        Some(g) => format!("{metric}:{g}"),
-        None => metric.to_string(),
-    };
-    let snapshot = m::ACTIVE_ON.with("today", ctx.today);
+    }
+}
+
+/// What the metric counts, in a sentence.
+fn explain_about(
+    metric: &str,
+    today: chrono::NaiveDate,
+    (since, until): (chrono::NaiveDate, chrono::NaiveDate),
+    lang: Lang,
+) -> String {
+    let snapshot = m::ACTIVE_ON.with("today", today);
     let window = m::RANGE.with("since", since).with("until", until);
-    let about = match metric {
+    match metric {
         "customers" => m::EXPLAIN_CUSTOMERS.with_text("snapshot", snapshot),
         "amount" => m::EXPLAIN_AMOUNT.with_text("snapshot", snapshot),
         "weighted" => m::EXPLAIN_WEIGHTED.with_text("snapshot", snapshot),
@@ -699,43 +772,7 @@ fn explain_out(
         "conversion" => m::EXPLAIN_CONVERSION.with_text("window", window),
         _ => m::EXPLAIN_MEDIAN_DAYS.with_text("window", window),
     }
-    .render(lang);
-    let mut value_json = value_json;
-    if hide
-        && matches!(
-            metric,
-            "amount" | "weighted" | "by_month" | "past_due" | "no_close"
-        )
-    {
-        // The value is an amount itself, or holds amounts (`amount`, `weighted`).
-        if value_json.is_number() && matches!(metric, "amount" | "weighted") {
-            value_json = serde_json::Value::String(mask(""));
-        }
-        hide_money(&mut value_json);
-    }
-    if ctx.json {
-        return Ok(Output::data(json(&serde_json::json!({
-            "metric": metric,
-            "group": group,
-            "value": value_json,
-            "today": ctx.today.to_string(),
-            "since": since.to_string(),
-            "until": until.to_string(),
-            "items": traces,
-        }))));
-    }
-    let headline = paint(
-        &format!("{shown_metric} = {value}"),
-        Tone::Header,
-        ctx.color,
-    );
-    Ok(Output::text(explain_text(
-        &headline,
-        &about,
-        &traces,
-        group.is_none(),
-        lang,
-    )))
+    .render(lang)
 }
 
 /// An amount as shown: `***` when deal.amount is confidential and not revealed.

@@ -3,6 +3,7 @@
 //! `agenda --week`, charts in inline SVG, links to each customer's file relative to the page.
 
 use crate::cli::{ReportArgs, ReportPeriod};
+use crate::cmd::shared::{check_range, date_flag};
 use crate::engine::agenda::agenda;
 use crate::engine::explain::Tracer;
 use crate::engine::pipeline::{Snapshot, by_owner, snapshot};
@@ -10,7 +11,7 @@ use crate::engine::review::period_review;
 use crate::engine::stats::{Period, Subject, review, subjects};
 use crate::error::{Error, Result};
 use crate::io::store::{self, output_dir};
-use crate::model::dates::{add_days, parse_date_arg};
+use crate::model::dates::add_days;
 use crate::model::record::Record;
 use crate::model::summary::Summary;
 use crate::msg::m;
@@ -34,28 +35,10 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
         ReportPeriod::Month => (Period::Month, "month"),
     };
     let records = store.load_lean()?;
-    let date = |d: &Option<String>, what: &str| {
-        d.as_deref()
-            .map(|d| {
-                parse_date_arg(d, ctx.today).map_err(|e| {
-                    Error::Text(
-                        m::E_FLAG
-                            .with("flag", format!("--{what}"))
-                            .with_text("detail", e),
-                    )
-                })
-            })
-            .transpose()
-    };
-    let until = date(&args.until, "until")?.unwrap_or(ctx.today);
-    let since =
-        date(&args.since, "since")?.unwrap_or_else(|| period.default_since(until, &records));
-    if since > until {
-        return Err(m::E_SINCE_AFTER_UNTIL
-            .with("since", since)
-            .with("until", until)
-            .into());
-    }
+    let until = date_flag(args.until.as_deref(), "--until", ctx.today)?.unwrap_or(ctx.today);
+    let since = date_flag(args.since.as_deref(), "--since", ctx.today)?
+        .unwrap_or_else(|| period.default_since(until, &records));
+    check_range(since, until)?;
 
     // The review: what `stats --json` computes for [since, until], and the last period against
     // the one before it (the Markdown review's data).

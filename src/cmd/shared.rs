@@ -448,3 +448,42 @@ pub fn explain_text(
     }
     out
 }
+
+/// The one format asked for (`table` when none), or the error naming the two that differ.
+pub(crate) fn one_format<'a>(asked: &[Option<&'a str>]) -> Result<&'a str> {
+    let mut given = asked.iter().flatten();
+    let first = given.next().copied().unwrap_or("table");
+    match given.find(|f| **f != first) {
+        Some(other) => Err(crate::msg::m::E_TWO_FORMATS
+            .with("a", first)
+            .with("b", other)
+            .into()),
+        None => Ok(first),
+    }
+}
+
+/// A date option (`--since`, `--until`) as a date relative to `today`, or the error naming the
+/// option.
+pub(crate) fn date_flag(
+    value: Option<&str>,
+    flag: &str,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>> {
+    value
+        .map(|d| {
+            crate::model::dates::parse_date_arg(d, today)
+                .map_err(|e| Error::Text(m::E_FLAG.with("flag", flag).with_text("detail", e)))
+        })
+        .transpose()
+}
+
+/// Refuses a range that ends before it starts.
+pub(crate) fn check_range(since: NaiveDate, until: NaiveDate) -> Result<()> {
+    if since > until {
+        return Err(m::E_SINCE_AFTER_UNTIL
+            .with("since", since)
+            .with("until", until)
+            .into());
+    }
+    Ok(())
+}

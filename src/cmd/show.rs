@@ -9,7 +9,7 @@ use crate::model::record::parse_document;
 use crate::msg::m;
 use crate::present::i18n;
 use crate::present::mask::Masker;
-use crate::present::render::{Tone, clean, json, paint};
+use crate::present::render::{Tone, clean, json, paint, section_heading};
 use crate::{Ctx, Output};
 use serde_json::{Map, Value as Json};
 use toml_edit::{Item, Value};
@@ -75,8 +75,51 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let head = format!("{}  ({})", clean(&record.customer.name), rel.display());
     out.push_str(&paint(&head, Tone::Header, ctx.color));
     out.push('\n');
+    let view = View {
+        config,
+        lang,
+        today: ctx.today,
+        color: ctx.color,
+        masker: &masker,
+        rel: &rel,
+    };
+    fields_sections(&mut out, &front, &record, &view);
+    open_items_section(&mut out, &record, &view);
+    recent_section(&mut out, &recent, &view);
+    if record.entries.len() > recent.len() {
+        out.push_str(&format!(
+            "  … {}\n",
+            m::EARLIER_ENTRIES
+                .with("n", record.entries.len() - recent.len())
+                .with("file", rel.display())
+                .render(lang)
+        ));
+    }
+    Ok(Output::text(out))
+}
+
+/// How the customer is shown: the settings, the language, today, colour, the masking policy
+/// and the file.
+struct View<'a> {
+    config: &'a crate::model::config::Config,
+    lang: Lang,
+    today: chrono::NaiveDate,
+    color: bool,
+    masker: &'a Masker<'a>,
+    rel: &'a std::path::Path,
+}
+
+/// The front matter by group — profile, decision chain, plan, other fields — each line as
+/// people read it, the last contact closing the plan (or the profile).
+fn fields_sections(
+    out: &mut String,
+    front: &Json,
+    record: &crate::model::record::Record,
+    view: &View<'_>,
+) {
+    let (config, lang) = (view.config, view.lang);
     let mut lines = Vec::new();
-    flatten(&front, "", &mut lines);
+    flatten(front, "", &mut lines);
     let currency = front
         .pointer("/deal/currency")
         .and_then(Json::as_str)
@@ -85,7 +128,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
     let lines: Vec<(String, String, String)> = lines
         .into_iter()
         .map(|(k, v)| {
-            let shown = value_shown(&k, &v, config, lang, currency, ctx.today);
+            let shown = value_shown(&k, &v, config, lang, currency, view.today);
             (key_label(&k, lang), shown, k)
         })
         .collect();
@@ -117,7 +160,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         if mine.is_empty() {
             continue;
         }
-        section(&mut out, &title.get(lang), ctx.color);
+        section_heading(out, &title.get(lang), view.color);
         if group == Group::DecisionChain
             && let Some(people) = front.get("decision_chain").and_then(Json::as_array)
         {
@@ -146,17 +189,22 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         {
             let when = m::PAREN
                 .with("a", last)
-                .with("b", crate::engine::due::relative(last, ctx.today, lang))
+                .with("b", crate::engine::due::relative(last, view.today, lang))
                 .render(lang);
             out.push_str(&format!("  {last_label}{}  {when}\n", pad(&last_label)));
         }
     }
-    section(&mut out, &m::OPEN_ITEMS.get(lang), ctx.color);
-    if open.is_empty() {
+}
+
+/// The open promises, assists and to-dos, overdue ones marked.
+fn open_items_section(out: &mut String, record: &crate::model::record::Record, view: &View<'_>) {
+    let (config, lang, masker, rel) = (view.config, view.lang, view.masker, view.rel);
+    section_heading(out, &m::OPEN_ITEMS.get(lang), view.color);
+    if record.open_items().next().is_none() {
         out.push_str("  -\n");
     }
     for (_, f) in record.open_items() {
-        let overdue = crate::model::entry::due_date(&f.value).is_some_and(|d| d < ctx.today);
+        let overdue = crate::model::entry::due_date(&f.value).is_some_and(|d| d < view.today);
         let line = format!(
             "  [ ] {}   ({}:{})",
             field_shown(
@@ -164,7 +212,7 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                 &masker.field(f.key, &f.value),
                 config,
                 lang,
-                ctx.today,
+                view.today,
                 true
             ),
             rel.display(),
@@ -173,11 +221,16 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
         out.push_str(&paint(
             &line,
             if overdue { Tone::Overdue } else { Tone::Plain },
-            ctx.color,
+            view.color,
         ));
         out.push('\n');
     }
-    section(&mut out, &m::RECENT_ENTRIES.get(lang), ctx.color);
+}
+
+/// The latest entries, oldest first.
+fn recent_section(out: &mut String, recent: &[&crate::model::entry::Entry], view: &View<'_>) {
+    let (config, lang, masker) = (view.config, view.lang, view.masker);
+    section_heading(out, &m::RECENT_ENTRIES.get(lang), view.color);
     for e in recent.iter().rev() {
         let author = e.author.map(|a| format!(" @{a}")).unwrap_or_default();
         out.push_str(&format!(
@@ -202,22 +255,12 @@ pub fn run(args: &ShowArgs, ctx: &Ctx) -> Result<Output> {
                     &masker.field(f.key, &f.value),
                     config,
                     lang,
-                    ctx.today,
+                    view.today,
                     f.task == Some(false)
                 )
             ));
         }
     }
-    if record.entries.len() > recent.len() {
-        out.push_str(&format!(
-            "  … {}\n",
-            m::EARLIER_ENTRIES
-                .with("n", record.entries.len() - recent.len())
-                .with("file", rel.display())
-                .render(lang)
-        ));
-    }
-    Ok(Output::text(out))
 }
 
 /// The label of a front-matter key (`contact.phone` → Phone / 电话); a key the tool does not
@@ -357,12 +400,6 @@ fn group_of(key: &str) -> Group {
         "cadence" | "next" | "deal" | "paused_until" | "obstacle" => Group::Plan,
         _ => Group::Other,
     }
-}
-
-fn section(out: &mut String, title: &str, color: bool) {
-    out.push('\n');
-    out.push_str(&paint(title, Tone::Header, color));
-    out.push('\n');
 }
 
 fn table_json<'a>(items: impl Iterator<Item = (&'a str, &'a Item)>) -> Json {

@@ -2,21 +2,23 @@
 //! with ranked objections, channels, and the customers behind the streak, stale and overdue counts.
 
 use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy, StatsFormat};
-use crate::cmd::shared::{explain_arg, explain_text, warn_unknown_owner};
+use crate::cmd::shared::{check_range, date_flag, explain_arg, explain_text, warn_unknown_owner};
 use crate::engine::explain::Tracer;
 use crate::engine::review::period_review;
 use crate::engine::stats::{
     EXPLAINABLE, Metrics, Period, Review, Scope, Subject, known_people, metrics_for,
     metrics_traced, owners, review, same_person, subjects,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::config::{Config, Lang};
-use crate::model::dates::{add_days, parse_date_arg};
+use crate::model::dates::add_days;
 use crate::model::record::Record;
 use crate::msg::m;
 use crate::present::i18n;
 use crate::present::mask::Masker;
-use crate::present::render::{Align, Table, Tone, clean, csv, json, mask, paint};
+use crate::present::render::{
+    Align, Table, Tone, clean, csv, indent, json, mask, paint, section_heading,
+};
 use crate::present::report::{Report, markdown};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
@@ -63,61 +65,19 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             })
         })
         .collect();
-    let date = |d: &Option<String>, what: &'static str| {
-        d.as_deref()
-            .map(|d| {
-                parse_date_arg(d, ctx.today)
-                    .map_err(|e| Error::Text(m::E_FLAG.with("flag", what).with_text("detail", e)))
-            })
-            .transpose()
-    };
     if args.last.is_some() && args.since.is_some() {
         return Err(m::E_LAST_WITH_SINCE.into());
     }
-    let until = date(&args.until, "--until")?.unwrap_or(ctx.today);
-    // The window: an explicit range, or the review — this period beside the one before (or
-    // the last N periods), ending with the one that holds --until (today).
-    let (since, window) = match date(&args.since, "--since")? {
-        Some(since) => (since, Window::Range),
-        None if period == Period::All => (period.default_since(until, &records), Window::Range),
-        None => {
-            let n = args.last.unwrap_or(2).clamp(1, 520);
-            let window = match (args.last, args.by) {
-                (_, Some(StatsBy::Owner)) if args.last.is_none() => Window::Current,
-                (None, _) => Window::Compare,
-                (Some(_), _) => Window::Last(n),
-            };
-            let n = if window == Window::Current { 1 } else { n };
-            let mut start = period.start_of(until);
-            for _ in 1..n {
-                start = period.start_of(add_days(start, -1));
-            }
-            (start, window)
-        }
-    };
-    if since > until {
-        return Err(m::E_SINCE_AFTER_UNTIL
-            .with("since", since)
-            .with("until", until)
-            .into());
-    }
-    let asked = [
-        args.format.map(|f| match f {
-            StatsFormat::Table => "table",
-            StatsFormat::Json => "json",
-            StatsFormat::Csv => "csv",
-            StatsFormat::Markdown => "markdown",
-        }),
-        args.json.then_some("json"),
-        args.csv.then_some("csv"),
-        ctx.json.then_some("json"),
-    ];
-    let format = match crate::cmd::one_format(&asked)? {
-        "json" => StatsFormat::Json,
-        "csv" => StatsFormat::Csv,
-        "markdown" => StatsFormat::Markdown,
-        _ => StatsFormat::Table,
-    };
+    let until = date_flag(args.until.as_deref(), "--until", ctx.today)?.unwrap_or(ctx.today);
+    let (since, window) = window(
+        args,
+        period,
+        until,
+        date_flag(args.since.as_deref(), "--since", ctx.today)?,
+        &records,
+    );
+    check_range(since, until)?;
+    let format = format_of(args, ctx)?;
     let ctx = &Ctx {
         json: format == StatsFormat::Json,
         ..ctx.clone()
@@ -172,19 +132,94 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
             &m,
         )));
     }
+    Ok(Output::text(table_text(
+        args,
+        &review,
+        by_owner.as_deref(),
+        (period, window),
+        (since, until),
+        lang,
+        ctx.color,
+        &m,
+    )))
+}
+
+/// The first day of the review and how its window was chosen: an explicit range, or the
+/// review — this period beside the one before (or the last N periods), ending with the one that
+/// holds `until`.
+fn window(
+    args: &StatsArgs,
+    period: Period,
+    until: NaiveDate,
+    since: Option<NaiveDate>,
+    records: &[Record],
+) -> (NaiveDate, Window) {
+    match since {
+        Some(since) => (since, Window::Range),
+        None if period == Period::All => (period.default_since(until, records), Window::Range),
+        None => {
+            let n = args.last.unwrap_or(2).clamp(1, 520);
+            let window = match (args.last, args.by) {
+                (_, Some(StatsBy::Owner)) if args.last.is_none() => Window::Current,
+                (None, _) => Window::Compare,
+                (Some(_), _) => Window::Last(n),
+            };
+            let n = if window == Window::Current { 1 } else { n };
+            let mut start = period.start_of(until);
+            for _ in 1..n {
+                start = period.start_of(add_days(start, -1));
+            }
+            (start, window)
+        }
+    }
+}
+
+/// The one output format asked for, `--json`/`--csv` and the global `--json` included.
+fn format_of(args: &StatsArgs, ctx: &Ctx) -> Result<StatsFormat> {
+    let asked = [
+        args.format.map(|f| match f {
+            StatsFormat::Table => "table",
+            StatsFormat::Json => "json",
+            StatsFormat::Csv => "csv",
+            StatsFormat::Markdown => "markdown",
+        }),
+        args.json.then_some("json"),
+        args.csv.then_some("csv"),
+        ctx.json.then_some("json"),
+    ];
+    Ok(match crate::cmd::shared::one_format(&asked)? {
+        "json" => StatsFormat::Json,
+        "csv" => StatsFormat::Csv,
+        "markdown" => StatsFormat::Markdown,
+        _ => StatsFormat::Table,
+    })
+}
+
+/// The review as tables: the heading, the metrics per column, the trend, and the lists.
+#[allow(clippy::too_many_arguments)]
+fn table_text(
+    args: &StatsArgs,
+    review: &Review,
+    by_owner: Option<&[OwnerMetrics]>,
+    (period, window): (Period, Window),
+    (since, until): (NaiveDate, NaiveDate),
+    lang: Lang,
+    color: bool,
+    m: &Masker<'_>,
+) -> String {
     let by_owner_label = args.owner.as_deref();
     let mut out = paint(
         &heading(
             period,
             window,
             (since, until),
-            &review,
+            review,
             by_owner.is_some(),
             by_owner_label,
             lang,
         ),
         Tone::Header,
-        ctx.color,
+        color,
     ) + "\n\n";
     let columns: Vec<(String, &Metrics)> = match &by_owner {
         Some(owners) => owners
@@ -212,8 +247,8 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         &review.total,
         compare,
         lang,
-        ctx.color,
-        &m,
+        color,
+        m,
     ));
     if by_owner.is_none() && review.periods.len() > 2 {
         let entries: Vec<f64> = review.periods.iter().map(|m| m.entries as f64).collect();
@@ -241,8 +276,8 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         }
         _ => &review.total,
     };
-    out.push_str(&details(listed, lang, ctx.color, &m));
-    Ok(Output::text(out))
+    out.push_str(&details(listed, lang, color, m));
+    out
 }
 
 /// How the window was chosen.
@@ -495,14 +530,108 @@ fn bar(share: f64) -> String {
 
 fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String {
     let mut out = String::new();
-    let heading = |out: &mut String, title: &str| {
-        out.push('\n');
-        out.push_str(&paint(title, Tone::Header, color));
-        out.push('\n');
-    };
+    let (count, share) = (m::COUNT.get(lang), m::SHARE.get(lang));
+    activity_tables(&mut out, m, lang, color);
+    let lists: [(
+        crate::msg::Msg,
+        &Vec<crate::engine::stats::Named>,
+        crate::msg::Msg,
+    ); 3] = [
+        (m::UNANSWERED_STREAKS, &m.unanswered_customers, m::IN_A_ROW),
+        (m::STALE_CUSTOMERS, &m.stale_customers, m::NO_CONTACT_FOR),
+        (m::OVERDUE_TODAY, &m.overdue_customers, m::OVERDUE_DAYS),
+    ];
+    for (title, list, unit) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        section_heading(
+            &mut out,
+            &m::TITLE_COUNT
+                .with_text("title", title)
+                .with("n", list.len())
+                .render(lang),
+            color,
+        );
+        let mut table = Table::new(&["", "", ""], &[Align::Left, Align::Left, Align::Left]);
+        for n in list {
+            table.row(
+                vec![
+                    clean(&masker.text("name", &n.customer)).into_owned(),
+                    unit.with("n", n.days_or_count).render(lang),
+                    n.file.clone(),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(&table.render_rows(color)));
+    }
+    if !m.lost_reasons.is_empty() {
+        section_heading(&mut out, &m::LOST_REASONS.get(lang), color);
+        let mut table = Table::new(
+            &["", &count, &share],
+            &[Align::Left, Align::Right, Align::Right],
+        );
+        for l in &m.lost_reasons {
+            table.row(
+                vec![
+                    l.reason.clone().unwrap_or_else(|| m::NONE_GIVEN.get(lang)),
+                    l.count.to_string(),
+                    percent(l.share, true),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(&table.render(color)));
+    }
+    if !m.broken_promises.is_empty() {
+        section_heading(
+            &mut out,
+            &m::TITLE_COUNT
+                .with_text("title", m::BROKEN_PROMISES)
+                .with("n", m.broken_promises.len())
+                .render(lang),
+            color,
+        );
+        let mut table = Table::new(
+            &["", "", "", ""],
+            &[Align::Left, Align::Left, Align::Left, Align::Left],
+        );
+        for b in &m.broken_promises {
+            let state = match &b.done {
+                None => m::PROMISE_OPEN.with("due", &b.due),
+                Some(d) => m::PROMISE_LATE.with("due", &b.due).with("done", d),
+            }
+            .render(lang);
+            table.row(
+                vec![
+                    b.customer.clone(),
+                    b.text.clone(),
+                    state,
+                    format!("{}:{}", b.file, b.line),
+                ],
+                Tone::Plain,
+            );
+        }
+        out.push_str(&indent(&table.render_rows(color)));
+    }
+    if !m.won_customers.is_empty() {
+        section_heading(&mut out, &m::WON.get(lang), color);
+        let names: Vec<String> = m
+            .won_customers
+            .iter()
+            .map(|n| clean(&masker.text("name", n)).into_owned())
+            .collect();
+        out.push_str(&format!("  {}\n", crate::msg::list(lang, &names)));
+    }
+    out
+}
+
+/// The objections and the channels of the period, each as a table.
+fn activity_tables(out: &mut String, m: &Metrics, lang: Lang, color: bool) {
     let (count, share) = (m::COUNT.get(lang), m::SHARE.get(lang));
     if !m.objections.is_empty() {
-        heading(&mut out, &m::OBJECTIONS.get(lang));
+        section_heading(out, &m::OBJECTIONS.get(lang), color);
         let mut table = Table::new(
             &["", &count, &share, ""],
             &[Align::Left, Align::Right, Align::Right, Align::Left],
@@ -521,7 +650,7 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         out.push_str(&indent(&table.render(color)));
     }
     if !m.channels.is_empty() {
-        heading(&mut out, &m::CHANNELS.get(lang));
+        section_heading(out, &m::CHANNELS.get(lang), color);
         let (entries, reached, rate) = (
             m::ENTRIES.get(lang),
             m::REACHED.get(lang),
@@ -544,111 +673,6 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
         }
         out.push_str(&indent(&table.render(color)));
     }
-    let lists: [(
-        crate::msg::Msg,
-        &Vec<crate::engine::stats::Named>,
-        crate::msg::Msg,
-    ); 3] = [
-        (m::UNANSWERED_STREAKS, &m.unanswered_customers, m::IN_A_ROW),
-        (m::STALE_CUSTOMERS, &m.stale_customers, m::NO_CONTACT_FOR),
-        (m::OVERDUE_TODAY, &m.overdue_customers, m::OVERDUE_DAYS),
-    ];
-    for (title, list, unit) in lists {
-        if list.is_empty() {
-            continue;
-        }
-        heading(
-            &mut out,
-            &m::TITLE_COUNT
-                .with_text("title", title)
-                .with("n", list.len())
-                .render(lang),
-        );
-        let mut table = Table::new(&["", "", ""], &[Align::Left, Align::Left, Align::Left]);
-        for n in list {
-            table.row(
-                vec![
-                    clean(&masker.text("name", &n.customer)).into_owned(),
-                    unit.with("n", n.days_or_count).render(lang),
-                    n.file.clone(),
-                ],
-                Tone::Plain,
-            );
-        }
-        out.push_str(&indent(
-            table
-                .render(color)
-                .split_once('\n')
-                .map_or("", |(_, rest)| rest),
-        ));
-    }
-    if !m.lost_reasons.is_empty() {
-        heading(&mut out, &m::LOST_REASONS.get(lang));
-        let mut table = Table::new(
-            &["", &count, &share],
-            &[Align::Left, Align::Right, Align::Right],
-        );
-        for l in &m.lost_reasons {
-            table.row(
-                vec![
-                    l.reason.clone().unwrap_or_else(|| m::NONE_GIVEN.get(lang)),
-                    l.count.to_string(),
-                    percent(l.share, true),
-                ],
-                Tone::Plain,
-            );
-        }
-        out.push_str(&indent(&table.render(color)));
-    }
-    if !m.broken_promises.is_empty() {
-        heading(
-            &mut out,
-            &m::TITLE_COUNT
-                .with_text("title", m::BROKEN_PROMISES)
-                .with("n", m.broken_promises.len())
-                .render(lang),
-        );
-        let mut table = Table::new(
-            &["", "", "", ""],
-            &[Align::Left, Align::Left, Align::Left, Align::Left],
-        );
-        for b in &m.broken_promises {
-            let state = match &b.done {
-                None => m::PROMISE_OPEN.with("due", &b.due),
-                Some(d) => m::PROMISE_LATE.with("due", &b.due).with("done", d),
-            }
-            .render(lang);
-            table.row(
-                vec![
-                    b.customer.clone(),
-                    b.text.clone(),
-                    state,
-                    format!("{}:{}", b.file, b.line),
-                ],
-                Tone::Plain,
-            );
-        }
-        out.push_str(&indent(
-            table
-                .render(color)
-                .split_once('\n')
-                .map_or("", |(_, rest)| rest),
-        ));
-    }
-    if !m.won_customers.is_empty() {
-        heading(&mut out, &m::WON.get(lang));
-        let names: Vec<String> = m
-            .won_customers
-            .iter()
-            .map(|n| clean(&masker.text("name", n)).into_owned())
-            .collect();
-        out.push_str(&format!("  {}\n", crate::msg::list(lang, &names)));
-    }
-    out
-}
-
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
 fn csv_rows(

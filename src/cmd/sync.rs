@@ -87,7 +87,7 @@ impl Sync<'_> {
             ".gitignore",
         ]
         .iter()
-        .filter(|p| root.join(p).exists())
+        .filter(|p| crate::io::store::exists(&root.join(p)))
         .map(|p| format!(":(literal){p}"))
         .collect()
     }
@@ -211,9 +211,8 @@ impl Sync<'_> {
                 self.say(m::WARNING_LINE.with_text("message", m::SYNC_NOT_ROUTED))
             }
             Some(_) => {
-                let registered = std::env::current_exe()
-                    .and_then(std::path::absolute)
-                    .is_ok_and(|exe| git::register_driver(&self.repo.dir, &exe));
+                let registered =
+                    git::own_program().is_ok_and(|exe| git::register_driver(&self.repo.dir, &exe));
                 if registered {
                     self.say(m::SYNC_REGISTERED);
                 } else {
@@ -397,7 +396,7 @@ impl Sync<'_> {
     /// `check` on the customer files the pull changed; problems go to stderr.
     fn check(&mut self, paths: &[String]) {
         for p in paths {
-            if !self.is_customer(p) || !self.repo.dir.join(p).is_file() {
+            if !self.is_customer(p) || !crate::io::store::is_file(&self.repo.dir.join(p)) {
                 continue;
             }
             for d in file_diagnostics(self.store, Path::new(p), self.ctx.today) {

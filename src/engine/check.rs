@@ -5,7 +5,7 @@
 use crate::model::config::Config;
 use crate::model::customer::vague_phrase;
 use crate::model::diagnostic::{Code, Diagnostic, did_you_mean};
-use crate::model::entry::{Outcome, due_date, parse_change, split_due, split_objection};
+use crate::model::entry::{Field, Outcome, due_date, parse_change, split_due, split_objection};
 use crate::model::record::Record;
 use crate::msg::m;
 use chrono::NaiveDate;
@@ -71,97 +71,101 @@ pub fn entry_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> 
             }
         }
         for f in &e.fields {
-            let col = f.column;
-            match f.key {
-                "objection" => {
-                    let (category, _) = split_objection(&f.value);
-                    if !config.is_known_objection(category) {
-                        let hint =
-                            did_you_mean(category, config.objection_words()).unwrap_or_else(|| {
-                                m::H_USE_ONE_OF.with("values", config.objection_list())
-                            });
-                        out.push(
-                            Diagnostic::warning(
-                                f.line,
-                                col,
-                                Code::UnknownObjection,
-                                m::D_UNKNOWN_OBJECTION.with("category", category),
-                            )
-                            .with_hint(hint),
-                        );
-                    }
-                }
-                "outcome" => {
-                    if let Outcome::Unknown(o) = Outcome::parse(&f.value) {
-                        out.push(
-                            Diagnostic::warning(
-                                f.line,
-                                col,
-                                Code::UnknownOutcome,
-                                m::D_UNKNOWN_OUTCOME.with("value", o),
-                            )
-                            .with_hint(m::H_OUTCOMES),
-                        );
-                    }
-                }
-                "stage" => {
-                    let (old, new) = parse_change(&f.value);
-                    for v in old.iter().chain(Some(&new)) {
-                        if config.stage_key(v).is_none() {
-                            let keys = config.stages.iter().map(|s| s.key.as_str());
-                            let mut d = Diagnostic::error(
-                                f.line,
-                                col,
-                                Code::UnknownStage,
-                                m::D_UNKNOWN_STAGE_CHANGE.with("value", v),
-                            );
-                            d.hint = did_you_mean(v, keys);
-                            out.push(d);
-                        }
-                    }
-                }
-                "status" => {
-                    let (old, new) = parse_change(&f.value);
-                    for v in old.iter().chain(Some(&new)) {
-                        if crate::model::customer::Status::parse(v).is_none() {
-                            out.push(
-                                Diagnostic::error(
-                                    f.line,
-                                    col,
-                                    Code::UnknownStatus,
-                                    m::D_UNKNOWN_STATUS_CHANGE.with("value", v),
-                                )
-                                .with_hint(m::H_STATUSES),
-                            );
-                        }
-                    }
-                }
-                "next" => {
-                    if let Some(p) = vague_phrase(split_due(&f.value).0, config) {
-                        out.push(
-                            Diagnostic::warning(
-                                f.line,
-                                col,
-                                Code::VagueNext,
-                                m::D_VAGUE_NEXT_ENTRY.with("phrase", p),
-                            )
-                            .with_hint(m::H_VAGUE_NEXT),
-                        );
-                    }
-                }
-                _ => {}
-            }
-            if let (_, Some(date)) = split_due(&f.value)
-                && due_date(&f.value).is_none()
-            {
-                out.push(
-                    Diagnostic::error(f.line, col, Code::BadDate, m::D_BAD_DUE.with("date", date))
-                        .with_hint(m::H_BAD_DUE),
-                );
-            }
+            field_diagnostics(f, config, &mut out);
         }
     }
     out
+}
+
+/// Diagnostics about one field of an entry: unknown objection category, outcome, stage or
+/// status, a vague next action, a deadline that is not a date.
+fn field_diagnostics(f: &Field, config: &Config, out: &mut Vec<Diagnostic>) {
+    let col = f.column;
+    match f.key {
+        "objection" => {
+            let (category, _) = split_objection(&f.value);
+            if !config.is_known_objection(category) {
+                let hint = did_you_mean(category, config.objection_words())
+                    .unwrap_or_else(|| m::H_USE_ONE_OF.with("values", config.objection_list()));
+                out.push(
+                    Diagnostic::warning(
+                        f.line,
+                        col,
+                        Code::UnknownObjection,
+                        m::D_UNKNOWN_OBJECTION.with("category", category),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        "outcome" => {
+            if let Outcome::Unknown(o) = Outcome::parse(&f.value) {
+                out.push(
+                    Diagnostic::warning(
+                        f.line,
+                        col,
+                        Code::UnknownOutcome,
+                        m::D_UNKNOWN_OUTCOME.with("value", o),
+                    )
+                    .with_hint(m::H_OUTCOMES),
+                );
+            }
+        }
+        "stage" => {
+            let (old, new) = parse_change(&f.value);
+            for v in old.iter().chain(Some(&new)) {
+                if config.stage_key(v).is_none() {
+                    let keys = config.stages.iter().map(|s| s.key.as_str());
+                    let mut d = Diagnostic::error(
+                        f.line,
+                        col,
+                        Code::UnknownStage,
+                        m::D_UNKNOWN_STAGE_CHANGE.with("value", v),
+                    );
+                    d.hint = did_you_mean(v, keys);
+                    out.push(d);
+                }
+            }
+        }
+        "status" => {
+            let (old, new) = parse_change(&f.value);
+            for v in old.iter().chain(Some(&new)) {
+                if crate::model::customer::Status::parse(v).is_none() {
+                    out.push(
+                        Diagnostic::error(
+                            f.line,
+                            col,
+                            Code::UnknownStatus,
+                            m::D_UNKNOWN_STATUS_CHANGE.with("value", v),
+                        )
+                        .with_hint(m::H_STATUSES),
+                    );
+                }
+            }
+        }
+        "next" => {
+            if let Some(p) = vague_phrase(split_due(&f.value).0, config) {
+                out.push(
+                    Diagnostic::warning(
+                        f.line,
+                        col,
+                        Code::VagueNext,
+                        m::D_VAGUE_NEXT_ENTRY.with("phrase", p),
+                    )
+                    .with_hint(m::H_VAGUE_NEXT),
+                );
+            }
+        }
+        _ => {}
+    }
+    if let (_, Some(date)) = split_due(&f.value)
+        && due_date(&f.value).is_none()
+    {
+        out.push(
+            Diagnostic::error(f.line, col, Code::BadDate, m::D_BAD_DUE.with("date", date))
+                .with_hint(m::H_BAD_DUE),
+        );
+    }
 }
 
 /// Column of the channel in `## DATE [TIME] channel`.

@@ -1,5 +1,6 @@
-//! Who must be contacted by a date, and why (SPEC 5.1): cadence since the last contact, the
-//! next action's deadline, open promises and assists. Pure: records and today in, items out.
+//! Who must be contacted by a date, and why (docs/commands.md, `due`): cadence since the last
+//! contact, the next action's deadline, open promises and assists. Pure: records and today in,
+//! items out.
 
 use crate::model::config::{Config, Lang};
 use crate::model::customer::Status;
@@ -49,7 +50,7 @@ impl Reason {
         }
     }
 
-    /// The reason's kind as SPEC 5.1 names it.
+    /// The reason's kind as `due --json` and docs/commands.md name it.
     pub fn kind(&self) -> &'static str {
         match self {
             Reason::Cadence { .. } | Reason::NeverContacted { .. } => "cadence",

@@ -1,8 +1,10 @@
 //! The engines: the rules of the product as pure functions over the model — who is due (`due`),
-//! the due reasons as dated items for the agenda, calendar and chat digest (`agenda`),
-//! the review's numbers (`stats`), one period reviewed against the one before (`review`), the pipeline, forecast and funnel (`pipeline`), the lines
-//! behind any of those numbers (`explain`), the validator's rules (`check`) and the three-way
-//! merge of a customer file (`merge`). Records, settings and today in; results out.
+//! the due reasons as dated items for the agenda, calendar and chat digest (`agenda`), the
+//! review's numbers (`stats`), one period reviewed against the one before (`review`), the
+//! pipeline, forecast and funnel (`pipeline`), the lines behind any of those numbers
+//! (`explain`), the validator's rules (`check`), the three-way merge of a customer file
+//! (`merge`) and what changed in words (`changes`). Records, settings and today in; results
+//! out.
 
 pub(crate) mod agenda;
 pub(crate) mod changes;

@@ -1,4 +1,4 @@
-//! The pipeline and forecast of SPEC 11: today's active customers per stage with their
+//! The pipeline and forecast of docs/pipeline.md: today's active customers per stage with their
 //! `deal.amount` and its weighted value (amount × the stage's `probability`), the open deals by
 //! `deal.expected_close` month (past-due closes and deals without a close date apart), and the
 //! funnel over a window read from the log's `stage:` fields — customers that entered each stage,
@@ -160,42 +160,16 @@ pub fn snapshot(
     today: NaiveDate,
     tracer: &mut Tracer,
 ) -> Snapshot {
-    let mut stages: Vec<StageRow> = config
-        .stages
-        .iter()
-        .map(|s| StageRow {
-            stage: s.key.clone(),
-            label: s.label.clone(),
-            probability: s.probability,
-            customers: 0,
-            amount: 0.0,
-            weighted: 0.0,
-            without_amount: 0,
-        })
-        .collect();
+    let mut stages = stage_rows(config);
     let mut total = Sum::default();
-    let mut months: BTreeMap<String, BTreeMap<usize, Sum>> = BTreeMap::new();
-    let mut past_due = Bucket::default();
-    let mut no_close = Bucket::default();
+    let mut forecast = Forecast::default();
     let mut excluded = Excluded::default();
     let mut currencies: Vec<String> = Vec::new();
     let won_rank = config.won_rank();
     for r in records {
         let c = &r.customer;
-        match c.status() {
-            Status::Active => {}
-            Status::Paused => {
-                excluded.paused += 1;
-                continue;
-            }
-            Status::Won => {
-                excluded.won += 1;
-                continue;
-            }
-            Status::Lost => {
-                excluded.lost += 1;
-                continue;
-            }
+        if excluded.leaves_out(c.status()) {
+            continue;
         }
         let Some((rank, def)) = c
             .stage
@@ -262,19 +236,62 @@ pub fn snapshot(
         if won_rank.is_some_and(|w| rank >= w) {
             continue;
         }
-        let deal = || Deal {
-            customer: name.to_string(),
-            file: file.display().to_string(),
-            owner: c.owner.clone(),
-            stage: def.key.clone(),
-            amount: c.deal_amount,
-            weighted,
-            expected_close: c.expected_close.map(|d| d.to_string()),
-        };
+        forecast.add(r, rank, def, (amount, weighted), today, &product, tracer);
+    }
+    let Forecast {
+        months,
+        mut past_due,
+        mut no_close,
+    } = forecast;
+    let by_month = month_rows(months, config);
+    for bucket in [&mut past_due, &mut no_close] {
+        bucket.deals.sort_by(|a, b| {
+            a.expected_close
+                .cmp(&b.expected_close)
+                .then_with(|| crate::model::collate::cmp(&a.customer, &b.customer))
+        });
+    }
+    sort_traces(tracer, config);
+    Snapshot {
+        stages,
+        total,
+        by_month,
+        past_due,
+        no_close,
+        excluded,
+        currencies,
+    }
+}
+
+/// The open deals of the forecast, as they are read.
+#[derive(Default)]
+struct Forecast {
+    /// Close month → stage rank → sum.
+    months: BTreeMap<String, BTreeMap<usize, Sum>>,
+    past_due: Bucket,
+    no_close: Bucket,
+}
+
+impl Forecast {
+    /// An open deal at stage `rank`: past due, in its close month, or without a close date.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        r: &Record,
+        rank: usize,
+        def: &crate::model::config::StageDef,
+        (amount, weighted): (f64, f64),
+        today: NaiveDate,
+        product: &dyn Fn(&Tracer) -> String,
+        tracer: &mut Tracer,
+    ) {
+        let c = &r.customer;
+        let (file, name) = (r.path.as_path(), c.name.as_str());
+        let group = Some(def.key.as_str());
         match c.expected_close {
             Some(close) if close < today => {
-                past_due.sum.add(amount, weighted);
-                past_due.deals.push(deal());
+                self.past_due.sum.add(amount, weighted);
+                self.past_due.deals.push(deal(r, def, weighted));
                 tracer.add("past_due", |t| {
                     let days = (today - close).num_days();
                     trace(
@@ -293,7 +310,7 @@ pub fn snapshot(
             }
             Some(close) => {
                 let month = month_of(close);
-                months
+                self.months
                     .entry(month.clone())
                     .or_default()
                     .entry(rank)
@@ -310,8 +327,8 @@ pub fn snapshot(
                 });
             }
             None => {
-                no_close.sum.add(amount, weighted);
-                no_close.deals.push(deal());
+                self.no_close.sum.add(amount, weighted);
+                self.no_close.deals.push(deal(r, def, weighted));
                 tracer.add("no_close", |t| {
                     trace(
                         file,
@@ -324,7 +341,55 @@ pub fn snapshot(
             }
         }
     }
-    let by_month = months
+}
+
+impl Excluded {
+    /// Counts a customer the pipeline leaves out by its status (all but `active`).
+    fn leaves_out(&mut self, status: Status) -> bool {
+        match status {
+            Status::Active => return false,
+            Status::Paused => self.paused += 1,
+            Status::Won => self.won += 1,
+            Status::Lost => self.lost += 1,
+        }
+        true
+    }
+}
+
+/// A row per stage of the settings, empty.
+fn stage_rows(config: &Config) -> Vec<StageRow> {
+    config
+        .stages
+        .iter()
+        .map(|s| StageRow {
+            stage: s.key.clone(),
+            label: s.label.clone(),
+            probability: s.probability,
+            customers: 0,
+            amount: 0.0,
+            weighted: 0.0,
+            without_amount: 0,
+        })
+        .collect()
+}
+
+/// An open deal as the forecast lists it.
+fn deal(r: &Record, def: &crate::model::config::StageDef, weighted: f64) -> Deal {
+    let c = &r.customer;
+    Deal {
+        customer: c.name.clone(),
+        file: r.path.display().to_string(),
+        owner: c.owner.clone(),
+        stage: def.key.clone(),
+        amount: c.deal_amount,
+        weighted,
+        expected_close: c.expected_close.map(|d| d.to_string()),
+    }
+}
+
+/// The forecast's months: per month its sum and the sum at each stage.
+fn month_rows(months: BTreeMap<String, BTreeMap<usize, Sum>>, config: &Config) -> Vec<MonthRow> {
+    months
         .into_iter()
         .map(|(month, per_stage)| {
             let mut sum = Sum::default();
@@ -342,24 +407,7 @@ pub fn snapshot(
                 .collect();
             MonthRow { month, sum, stages }
         })
-        .collect();
-    for bucket in [&mut past_due, &mut no_close] {
-        bucket.deals.sort_by(|a, b| {
-            a.expected_close
-                .cmp(&b.expected_close)
-                .then_with(|| crate::model::collate::cmp(&a.customer, &b.customer))
-        });
-    }
-    sort_traces(tracer, config);
-    Snapshot {
-        stages,
-        total,
-        by_month,
-        past_due,
-        no_close,
-        excluded,
-        currencies,
-    }
+        .collect()
 }
 
 /// Traces in report order: by stage in funnel order (or month), then file and line.

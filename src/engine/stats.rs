@@ -1,7 +1,8 @@
-//! The review (复盘) of SPEC 5.2 and 11: per period and in total — reach, conversion from the
-//! stage history in the log, wins and cycle length, losses and why, objections, channels, new
-//! customers, promises kept by their due date, overdue promises and assists, streaks, stale and
-//! overdue customers — each count reporting its file and line to an `explain::Tracer` on demand.
+//! The review (复盘) of docs/stats.md: per period and in total — reach, conversion from the
+//! stage history in the log (stage roles: docs/pipeline.md), wins and cycle length, losses and
+//! why, objections, channels, new customers, promises kept by their due date, overdue promises
+//! and assists, streaks, stale and overdue customers — each count reporting its file and line to
+//! an `explain::Tracer` on demand.
 //! Pure: records, settings, the range and today in; numbers out.
 
 use crate::engine::due::{Reason, reasons_with_last_contact};
@@ -112,7 +113,7 @@ pub struct ChannelStats {
     pub reach_rate: f64,
 }
 
-/// A lost reason and how many lost customers gave it (SPEC 11).
+/// A lost reason and how many lost customers gave it (docs/stats.md).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ReasonCount {
     /// The `reason` of the entry that made the customer lost, as written (`null`: none given).
@@ -144,7 +145,7 @@ pub struct Named {
     pub days_or_count: i64,
 }
 
-/// The metrics of SPEC 5.2 for one range of dates.
+/// The metrics of docs/stats.md for one range of dates.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Metrics {
     pub start: String,
@@ -202,7 +203,7 @@ fn rate(part: usize, whole: usize) -> f64 {
     }
 }
 
-/// The canonical stage of a customer at the end of `date` (SPEC 5.2): the latest stage change
+/// The canonical stage of a customer at the end of `date` (docs/stats.md): the latest stage change
 /// up to that date, else the old side of the first later change, else the front matter.
 /// With the line it was read from: the `stage` field of the entry, or the front matter's
 /// `stage` key.
@@ -266,7 +267,7 @@ fn change_into<'a>(
         })
 }
 
-/// The entries where a customer becomes won (SPEC 11: stage roles): its stage moves to the won
+/// The entries where a customer becomes won (docs/pipeline.md, "Stage roles"): its stage moves to the won
 /// stage or later, or its status to `won`, from a state that was neither. A customer whose
 /// stage and status both change — in one entry or one after the other — is won once.
 pub fn win_entries<'a>(record: &'a Record, config: &Config) -> Vec<&'a Entry> {
@@ -324,9 +325,10 @@ pub fn same_person(a: &str, b: &str) -> bool {
 pub enum Scope<'a> {
     /// Everything.
     All,
-    /// One rep (SPEC 11): activity — entries, reach, customers touched, channels, objections —
-    /// for the entries they wrote (`@author`; without one, the customer's owner); outcomes —
-    /// conversion, won, lost, amounts, cycle, streaks, stale, overdue — for the customers they own.
+    /// One rep (docs/stats.md, `--by owner`): activity — entries, reach, customers touched,
+    /// channels, objections — for the entries they wrote (`@author`; without one, the
+    /// customer's owner); outcomes — conversion, won, lost, amounts, cycle, streaks, stale,
+    /// overdue — for the customers they own.
     Rep(&'a str),
 }
 
@@ -434,7 +436,6 @@ pub const EXPLAINABLE: [&str; 24] = [
 
 /// [`metrics_for`], reporting to `tracer` the file and line behind each count of the metric
 /// it traces.
-#[allow(clippy::too_many_lines)]
 pub fn metrics_traced(
     subjects: &[&Subject<'_>],
     config: &Config,
@@ -444,45 +445,120 @@ pub fn metrics_traced(
     scope: Scope<'_>,
     tracer: &mut Tracer,
 ) -> Metrics {
-    let as_of = end.min(today);
-    let mut entries = 0;
-    let mut reached = 0;
-    let mut no_answer = 0;
-    let mut touched = 0;
-    let mut converted = 0;
-    let mut objections: BTreeMap<String, usize> = BTreeMap::new();
-    let mut channels: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut won_customers = Vec::new();
-    let mut lost_customers = Vec::new();
-    let mut won_amount = 0.0;
-    let mut cycles = Vec::new();
-    let mut unanswered = Vec::new();
-    let mut stale = Vec::new();
-    let mut overdue = Vec::new();
-    let mut converted_touched = 0;
-    let mut new_customers = Vec::new();
-    let mut promises_due = 0;
-    let mut promises_kept = 0;
-    let mut broken_promises = Vec::new();
-    let mut overdue_promises = 0;
-    let mut overdue_assists = 0;
-    // Lower-cased reason → (count, the first spelling seen); `None`: no reason given.
-    let mut reasons: BTreeMap<Option<String>, (usize, Option<String>)> = BTreeMap::new();
-    let threshold = config.converted_rank();
-    for Subject { record: r, summary } in subjects {
-        let file = r.path.as_path();
-        let name = r.customer.name.as_str();
-        let in_range: Vec<&Entry> = r
-            .contacts()
-            .filter(|e| e.date >= start && e.date <= end)
-            .collect();
+    let window = Window {
+        config,
+        start,
+        end,
+        today,
+        as_of: end.min(today),
+        scope,
+    };
+    let mut tally = Tally::default();
+    for subject in subjects {
+        tally.count(&window, subject, tracer);
+    }
+    tracer
+        .traces
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    tally.into_metrics(start, end)
+}
+
+/// The range a review counts over, and whose numbers it counts.
+struct Window<'a> {
+    config: &'a Config,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+    /// States (streaks, stale, overdue) are taken as of the range's end, or today if earlier.
+    as_of: NaiveDate,
+    scope: Scope<'a>,
+}
+
+impl Window<'_> {
+    fn contains(&self, date: NaiveDate) -> bool {
+        date >= self.start && date <= self.end
+    }
+}
+
+/// The counts of one review, as its customers are read one after the other.
+#[derive(Default)]
+struct Tally {
+    entries: usize,
+    reached: usize,
+    no_answer: usize,
+    touched: usize,
+    converted: usize,
+    converted_touched: usize,
+    objections: BTreeMap<String, usize>,
+    /// Channel → (entries, reached).
+    channels: BTreeMap<String, (usize, usize)>,
+    won_customers: Vec<String>,
+    lost_customers: Vec<String>,
+    won_amount: f64,
+    cycles: Vec<f64>,
+    unanswered: Vec<Named>,
+    stale: Vec<Named>,
+    overdue: Vec<Named>,
+    new_customers: Vec<String>,
+    promises_due: usize,
+    promises_kept: usize,
+    broken_promises: Vec<BrokenPromise>,
+    overdue_promises: usize,
+    overdue_assists: usize,
+    /// Lower-cased reason → (count, the first spelling seen); `None`: no reason given.
+    reasons: BTreeMap<Option<String>, (usize, Option<String>)>,
+}
+
+impl Tally {
+    /// One customer: the activity of the scope's entries, its promises and assists, then — for
+    /// a customer the scope owns — its outcomes and, unless lost, its states.
+    fn count(&mut self, w: &Window<'_>, subject: &Subject<'_>, tracer: &mut Tracer) {
+        let r = subject.record;
+        let in_range: Vec<&Entry> = r.contacts().filter(|e| w.contains(e.date)).collect();
         let mine: Vec<&Entry> = in_range
             .iter()
             .copied()
-            .filter(|e| scope.counts_entry(e, r))
+            .filter(|e| w.scope.counts_entry(e, r))
             .collect();
+        self.touched_and_converted(w, r, &in_range, &mine, tracer);
+        for e in &mine {
+            self.contact(w, r, e, tracer);
+        }
+        // Promises and assists are the activity of the rep who logged them.
+        for e in r.entries.iter().filter(|e| w.scope.counts_entry(e, r)) {
+            for f in e
+                .fields
+                .iter()
+                .filter(|f| f.key == "promised" || f.key == "assist")
+            {
+                self.promise(w, r, e, f, tracer);
+            }
+        }
+        if !w.scope.owns(r) {
+            return;
+        }
+        self.new_customer(w, r, tracer);
+        self.won(w, r, tracer);
+        self.lost(w, r, tracer);
+        if r.customer.status() == Status::Lost {
+            return;
+        }
+        self.states(w, subject, tracer);
+    }
+
+    /// `customers_touched` (by the scope's entries) and `conversion_rate` (an outcome: among
+    /// the scope's customers touched by anyone).
+    fn touched_and_converted(
+        &mut self,
+        w: &Window<'_>,
+        r: &Record,
+        in_range: &[&Entry],
+        mine: &[&Entry],
+        tracer: &mut Tracer,
+    ) {
+        let (file, name) = (r.path.as_path(), r.customer.name.as_str());
         if let Some(first) = mine.iter().min_by_key(|e| e.date) {
-            touched += 1;
+            self.touched += 1;
             tracer.add("customers_touched", |t| {
                 let n = mine.len();
                 trace(
@@ -494,16 +570,15 @@ pub fn metrics_traced(
                 )
             });
         }
-        // Conversion is an outcome: among the scope's customers touched by anyone.
-        if !in_range.is_empty() && scope.owns(r) {
-            converted_touched += 1;
-            let stage = stage_at_line(r, config, end);
+        if !in_range.is_empty() && w.scope.owns(r) {
+            self.converted_touched += 1;
+            let stage = stage_at_line(r, w.config, w.end);
             let counts = stage
                 .as_ref()
-                .and_then(|(s, _)| config.stage_rank(s))
-                .is_some_and(|rank| rank >= threshold);
+                .and_then(|(s, _)| w.config.stage_rank(s))
+                .is_some_and(|rank| rank >= w.config.converted_rank());
             if counts {
-                converted += 1;
+                self.converted += 1;
             }
             tracer.add("conversion_rate", |t| {
                 let (stage, line) = stage
@@ -514,151 +589,154 @@ pub fn metrics_traced(
                     line,
                     name,
                     None,
-                    t.say(m::T_STAGE_ON.with("end", end).with("stage", &stage)),
+                    t.say(m::T_STAGE_ON.with("end", w.end).with("stage", &stage)),
                 )
                 .counting(counts)
             });
         }
-        for e in &mine {
-            entries += 1;
-            let outcome = e.outcome();
-            let channel = channels.entry(e.channel.to_string()).or_default();
-            channel.0 += 1;
-            let ok = outcome == Outcome::Reached;
+    }
+
+    /// One contact of the scope's in the range: entries, reach, channels and objections.
+    fn contact(&mut self, w: &Window<'_>, r: &Record, e: &Entry, tracer: &mut Tracer) {
+        let (file, name) = (r.path.as_path(), r.customer.name.as_str());
+        self.entries += 1;
+        let outcome = e.outcome();
+        let channel = self.channels.entry(e.channel.to_string()).or_default();
+        channel.0 += 1;
+        let ok = outcome == Outcome::Reached;
+        if ok {
+            self.reached += 1;
+            channel.1 += 1;
+        } else if outcome.is_unanswered() {
+            self.no_answer += 1;
+        }
+        if tracer.wants(&["entries", "reached", "no_answer", "reach_rate", "channels"]) {
+            let heading = format!(
+                "{} {}{} — {}",
+                e.date,
+                e.channel,
+                e.author.map_or_else(String::new, |a| format!(" @{a}")),
+                outcome.key()
+            );
+            let at = |group: Option<&str>| trace(file, e.line, name, group, heading.clone());
+            tracer.add("entries", |_| at(None));
             if ok {
-                reached += 1;
-                channel.1 += 1;
-            } else if outcome.is_unanswered() {
-                no_answer += 1;
+                tracer.add("reached", |_| at(None));
             }
-            if tracer.wants(&["entries", "reached", "no_answer", "reach_rate", "channels"]) {
-                let heading = format!(
-                    "{} {}{} — {}",
-                    e.date,
-                    e.channel,
-                    e.author.map_or_else(String::new, |a| format!(" @{a}")),
-                    outcome.key()
-                );
-                let at = |group: Option<&str>| trace(file, e.line, name, group, heading.clone());
-                tracer.add("entries", |_| at(None));
-                if ok {
-                    tracer.add("reached", |_| at(None));
-                }
-                if outcome.is_unanswered() {
-                    tracer.add("no_answer", |_| at(None));
-                }
-                tracer.add("reach_rate", |_| at(None).counting(ok));
-                tracer.add("channels", |_| at(Some(e.channel)).counting(ok));
+            if outcome.is_unanswered() {
+                tracer.add("no_answer", |_| at(None));
             }
-            for f in e.fields_of("objection") {
-                let raw = split_objection(&f.value).0;
-                // 价格 counts as price: a category's alias is the category.
-                let category = config
-                    .objection_key(raw)
-                    .unwrap_or_else(|| raw.trim().to_lowercase());
-                if !category.is_empty() {
-                    tracer.add("objections", |_| {
-                        trace(file, f.line, name, Some(&category), f.value.clone())
-                    });
-                    *objections.entry(category).or_default() += 1;
-                }
+            tracer.add("reach_rate", |_| at(None).counting(ok));
+            tracer.add("channels", |_| at(Some(e.channel)).counting(ok));
+        }
+        for f in e.fields_of("objection") {
+            let raw = split_objection(&f.value).0;
+            // 价格 counts as price: a category's alias is the category.
+            let category = w
+                .config
+                .objection_key(raw)
+                .unwrap_or_else(|| raw.trim().to_lowercase());
+            if !category.is_empty() {
+                tracer.add("objections", |_| {
+                    trace(file, f.line, name, Some(&category), f.value.clone())
+                });
+                *self.objections.entry(category).or_default() += 1;
             }
         }
-        // Promises and assists are the activity of the rep who logged them.
-        for e in r.entries.iter().filter(|e| scope.counts_entry(e, r)) {
-            for f in e
-                .fields
-                .iter()
-                .filter(|f| f.key == "promised" || f.key == "assist")
-            {
-                let Some(due) = due_date(&f.value) else {
-                    continue;
+    }
+
+    /// A `promised:` or `assist:` item with a due date: promises due in the range and kept or
+    /// broken; promises and assists still open and overdue at the range's end.
+    fn promise(&mut self, w: &Window<'_>, r: &Record, e: &Entry, f: &Field, tracer: &mut Tracer) {
+        let (file, name) = (r.path.as_path(), r.customer.name.as_str());
+        let Some(due) = due_date(&f.value) else {
+            return;
+        };
+        let done = (f.task == Some(true)).then(|| done_date(&f.value));
+        let text = split_due(&f.value).0;
+        let promise = f.key == "promised";
+        if promise && w.contains(due) && due < w.today {
+            self.promises_due += 1;
+            // Ticked without a date: the tick is all we know, so it counts as kept.
+            let kept = done.is_some_and(|d| d.is_none_or(|d| d <= due));
+            if kept {
+                self.promises_kept += 1;
+            } else {
+                self.broken_promises.push(BrokenPromise {
+                    customer: name.to_string(),
+                    file: file.display().to_string(),
+                    line: f.line,
+                    text: text.to_string(),
+                    due: due.to_string(),
+                    done: done.flatten().map(|d| d.to_string()),
+                });
+            }
+            if tracer.wants(&["promises_due", "promises_kept", "promise_kept_rate"]) {
+                let detail = match done {
+                    None => tracer.say(m::T_PROMISE_OPEN.with("text", text).with("due", due)),
+                    Some(None) => {
+                        tracer.say(m::T_PROMISE_TICKED.with("text", text).with("due", due))
+                    }
+                    Some(Some(d)) if d <= due => tracer.say(
+                        m::T_PROMISE_DONE
+                            .with("text", text)
+                            .with("due", due)
+                            .with("done", d),
+                    ),
+                    Some(Some(d)) => tracer.say(
+                        m::T_PROMISE_LATE
+                            .with("text", text)
+                            .with("due", due)
+                            .with("done", d),
+                    ),
                 };
-                let done = (f.task == Some(true)).then(|| done_date(&f.value));
-                let text = split_due(&f.value).0;
-                let promise = f.key == "promised";
-                if promise && due >= start && due <= end && due < today {
-                    promises_due += 1;
-                    // Ticked without a date: the tick is all we know, so it counts as kept.
-                    let kept = done.is_some_and(|d| d.is_none_or(|d| d <= due));
-                    if kept {
-                        promises_kept += 1;
-                    } else {
-                        broken_promises.push(BrokenPromise {
-                            customer: name.to_string(),
-                            file: file.display().to_string(),
-                            line: f.line,
-                            text: text.to_string(),
-                            due: due.to_string(),
-                            done: done.flatten().map(|d| d.to_string()),
-                        });
-                    }
-                    if tracer.wants(&["promises_due", "promises_kept", "promise_kept_rate"]) {
-                        let detail =
-                            match done {
-                                None => tracer
-                                    .say(m::T_PROMISE_OPEN.with("text", text).with("due", due)),
-                                Some(None) => tracer
-                                    .say(m::T_PROMISE_TICKED.with("text", text).with("due", due)),
-                                Some(Some(d)) if d <= due => tracer.say(
-                                    m::T_PROMISE_DONE
-                                        .with("text", text)
-                                        .with("due", due)
-                                        .with("done", d),
-                                ),
-                                Some(Some(d)) => tracer.say(
-                                    m::T_PROMISE_LATE
-                                        .with("text", text)
-                                        .with("due", due)
-                                        .with("done", d),
-                                ),
-                            };
-                        let at = || trace(file, f.line, name, None, detail.clone());
-                        tracer.add("promises_due", |_| at());
-                        if kept {
-                            tracer.add("promises_kept", |_| at());
-                        }
-                        tracer.add("promise_kept_rate", |_| at().counting(kept));
-                    }
+                let at = || trace(file, f.line, name, None, detail.clone());
+                tracer.add("promises_due", |_| at());
+                if kept {
+                    tracer.add("promises_kept", |_| at());
                 }
-                // Open at the period's end: not ticked, or ticked after it.
-                let open_then = e.date <= as_of
-                    && match done {
-                        None => true,
-                        Some(d) => d.is_some_and(|d| d > as_of),
-                    };
-                if open_then && due < as_of {
-                    let metric = if promise {
-                        overdue_promises += 1;
-                        "overdue_promises"
-                    } else {
-                        overdue_assists += 1;
-                        "overdue_assists"
-                    };
-                    tracer.add(metric, |t| {
-                        let days = (as_of - due).num_days();
-                        trace(
-                            file,
-                            f.line,
-                            name,
-                            None,
-                            t.say(
-                                m::T_ITEM_OVERDUE
-                                    .with("text", text)
-                                    .with("due", due)
-                                    .with("n", days)
-                                    .with("as_of", as_of),
-                            ),
-                        )
-                    });
-                }
+                tracer.add("promise_kept_rate", |_| at().counting(kept));
             }
         }
-        if !scope.owns(r) {
-            continue;
+        // Open at the period's end: not ticked, or ticked after it.
+        let as_of = w.as_of;
+        let open_then = e.date <= as_of
+            && match done {
+                None => true,
+                Some(d) => d.is_some_and(|d| d > as_of),
+            };
+        if open_then && due < as_of {
+            let metric = if promise {
+                self.overdue_promises += 1;
+                "overdue_promises"
+            } else {
+                self.overdue_assists += 1;
+                "overdue_assists"
+            };
+            tracer.add(metric, |t| {
+                let days = (as_of - due).num_days();
+                trace(
+                    file,
+                    f.line,
+                    name,
+                    None,
+                    t.say(
+                        m::T_ITEM_OVERDUE
+                            .with("text", text)
+                            .with("due", due)
+                            .with("n", days)
+                            .with("as_of", as_of),
+                    ),
+                )
+            });
         }
-        if let Some(created) = created_on(r).filter(|d| *d >= start && *d <= end) {
-            new_customers.push(name.to_string());
+    }
+
+    /// A customer created in the range.
+    fn new_customer(&mut self, w: &Window<'_>, r: &Record, tracer: &mut Tracer) {
+        let (file, name) = (r.path.as_path(), r.customer.name.as_str());
+        if let Some(created) = created_on(r).filter(|d| w.contains(*d)) {
+            self.new_customers.push(name.to_string());
             tracer.add("new_customers", |t| {
                 trace(
                     file,
@@ -669,99 +747,115 @@ pub fn metrics_traced(
                 )
             });
         }
-        if let Some(won) = win_entries(r, config)
+    }
+
+    /// A customer won in the range: the win, its amount and its cycle.
+    fn won(&mut self, w: &Window<'_>, r: &Record, tracer: &mut Tracer) {
+        let (file, name) = (r.path.as_path(), r.customer.name.as_str());
+        let Some(won) = win_entries(r, w.config)
             .into_iter()
-            .find(|e| e.date >= start && e.date <= end)
-        {
-            won_customers.push(name.to_string());
-            let amount = r.customer.deal_amount.unwrap_or(0.0);
-            won_amount += amount;
-            let first = r.first_contact();
-            if let Some(first) = first {
-                cycles.push((won.date - first).num_days() as f64);
-            }
-            let change = won
-                .field("stage")
-                .or_else(|| won.field("status"))
-                .map_or_else(String::new, |f| format!("{}: {}", f.key, f.value));
-            tracer.add("won", |_| {
-                trace(file, won.line, name, None, format!("{} {change}", won.date))
-            });
-            tracer.add("win_rate", |_| {
-                trace(file, won.line, name, None, format!("{} {change}", won.date)).counting(true)
-            });
-            tracer.add("won_amount", |t| {
-                trace(
-                    file,
-                    won.line,
-                    name,
-                    None,
-                    t.say(
-                        m::T_WON_AMOUNT
-                            .with("date", won.date)
-                            .with("change", &change)
-                            .with("amount", t.amount(amount)),
-                    ),
-                )
-            });
-            if let Some(first) = first {
-                for metric in ["avg_cycle_days", "median_cycle_days"] {
-                    tracer.add(metric, |t| {
-                        let days = (won.date - first).num_days();
-                        trace(
-                            file,
-                            won.line,
-                            name,
-                            None,
-                            t.say(
-                                m::T_CYCLE
-                                    .with("first", first)
-                                    .with("won", won.date)
-                                    .with("n", days),
-                            ),
-                        )
-                    });
-                }
+            .find(|e| w.contains(e.date))
+        else {
+            return;
+        };
+        self.won_customers.push(name.to_string());
+        let amount = r.customer.deal_amount.unwrap_or(0.0);
+        self.won_amount += amount;
+        let first = r.first_contact();
+        if let Some(first) = first {
+            self.cycles.push((won.date - first).num_days() as f64);
+        }
+        let change = won
+            .field("stage")
+            .or_else(|| won.field("status"))
+            .map_or_else(String::new, |f| format!("{}: {}", f.key, f.value));
+        tracer.add("won", |_| {
+            trace(file, won.line, name, None, format!("{} {change}", won.date))
+        });
+        tracer.add("win_rate", |_| {
+            trace(file, won.line, name, None, format!("{} {change}", won.date)).counting(true)
+        });
+        tracer.add("won_amount", |t| {
+            trace(
+                file,
+                won.line,
+                name,
+                None,
+                t.say(
+                    m::T_WON_AMOUNT
+                        .with("date", won.date)
+                        .with("change", &change)
+                        .with("amount", t.amount(amount)),
+                ),
+            )
+        });
+        if let Some(first) = first {
+            for metric in ["avg_cycle_days", "median_cycle_days"] {
+                tracer.add(metric, |t| {
+                    let days = (won.date - first).num_days();
+                    trace(
+                        file,
+                        won.line,
+                        name,
+                        None,
+                        t.say(
+                            m::T_CYCLE
+                                .with("first", first)
+                                .with("won", won.date)
+                                .with("n", days),
+                        ),
+                    )
+                });
             }
         }
-        if let Some(lost) = change_into(r, start, end, "status", |v| {
+    }
+
+    /// A customer lost in the range, and why.
+    fn lost(&mut self, w: &Window<'_>, r: &Record, tracer: &mut Tracer) {
+        let (file, name) = (r.path.as_path(), r.customer.name.as_str());
+        let Some(lost) = change_into(r, w.start, w.end, "status", |v| {
             Status::parse(v) == Some(Status::Lost)
-        }) {
-            lost_customers.push(name.to_string());
-            let reason = lost
-                .field("reason")
-                .map(|f| f.value.trim().to_string())
-                .filter(|v| !v.is_empty());
-            let slot = reasons
-                .entry(reason.as_ref().map(|r| r.to_lowercase()))
-                .or_insert((0, reason.clone()));
-            slot.0 += 1;
-            let status = lost
-                .field("status")
-                .map_or_else(String::new, |f| f.value.clone());
-            let because = reason.as_deref().map_or_else(
-                || tracer.say(m::T_NO_REASON),
-                |r| tracer.say(m::T_REASON.with("reason", r)),
-            );
-            let detail = format!("{} status: {status}; {because}", lost.date);
-            tracer.add("lost", |_| {
-                trace(file, lost.line, name, None, detail.clone())
-            });
-            tracer.add("win_rate", |_| {
-                trace(file, lost.line, name, None, detail.clone()).counting(false)
-            });
-            tracer.add("lost_reasons", |_| {
-                let line = lost.field("reason").map_or(lost.line, |f| f.line);
-                let group = reason.as_deref().unwrap_or("none");
-                trace(file, line, name, Some(group), detail.clone())
-            });
-        }
-        if r.customer.status() == Status::Lost {
-            continue;
-        }
+        }) else {
+            return;
+        };
+        self.lost_customers.push(name.to_string());
+        let reason = lost
+            .field("reason")
+            .map(|f| f.value.trim().to_string())
+            .filter(|v| !v.is_empty());
+        let slot = self
+            .reasons
+            .entry(reason.as_ref().map(|r| r.to_lowercase()))
+            .or_insert((0, reason.clone()));
+        slot.0 += 1;
+        let status = lost
+            .field("status")
+            .map_or_else(String::new, |f| f.value.clone());
+        let because = reason.as_deref().map_or_else(
+            || tracer.say(m::T_NO_REASON),
+            |r| tracer.say(m::T_REASON.with("reason", r)),
+        );
+        let detail = format!("{} status: {status}; {because}", lost.date);
+        tracer.add("lost", |_| {
+            trace(file, lost.line, name, None, detail.clone())
+        });
+        tracer.add("win_rate", |_| {
+            trace(file, lost.line, name, None, detail.clone()).counting(false)
+        });
+        tracer.add("lost_reasons", |_| {
+            let line = lost.field("reason").map_or(lost.line, |f| f.line);
+            let group = reason.as_deref().unwrap_or("none");
+            trace(file, line, name, Some(group), detail.clone())
+        });
+    }
+
+    /// A customer's state at the range's end: an unanswered streak, stale, overdue.
+    fn states(&mut self, w: &Window<'_>, subject: &Subject<'_>, tracer: &mut Tracer) {
+        let r = subject.record;
+        let (file, name, as_of) = (r.path.as_path(), r.customer.name.as_str(), w.as_of);
         let streak = r.unanswered_streak_by(as_of);
-        if streak >= config.rules.unanswered_streak as usize {
-            unanswered.push(named(r, streak as i64));
+        if streak >= w.config.rules.unanswered_streak as usize {
+            self.unanswered.push(named(r, streak as i64));
             tracer.add("unanswered", |t| {
                 let mut contacts: Vec<&Entry> = r.contacts().filter(|e| e.date <= as_of).collect();
                 contacts.sort_by_key(|e| e.date);
@@ -777,8 +871,8 @@ pub fn metrics_traced(
                 )
             });
         }
-        if let Some(n) = stale_days(r, config.rules.stale_after, as_of) {
-            stale.push(named(r, n));
+        if let Some(n) = stale_days(r, w.config.rules.stale_after, as_of) {
+            self.stale.push(named(r, n));
             tracer.add("stale", |t| {
                 let last = r.last_contact_by(as_of);
                 let line = last
@@ -797,11 +891,12 @@ pub fn metrics_traced(
             });
         }
         let reasons_due =
-            reasons_with_last_contact(summary, r.last_contact_by(as_of), config, as_of);
+            reasons_with_last_contact(&subject.summary, r.last_contact_by(as_of), w.config, as_of);
         if let Some(first) = reasons_due.iter().min_by_key(|x| x.date())
             && first.date() < as_of
         {
-            overdue.push(named(r, (as_of - first.date()).num_days()));
+            self.overdue
+                .push(named(r, (as_of - first.date()).num_days()));
             tracer.add("overdue", |t| {
                 trace(
                     file,
@@ -813,104 +908,129 @@ pub fn metrics_traced(
             });
         }
     }
-    let total_objections: usize = objections.values().sum();
-    let mut objections: Vec<CategoryCount> = objections
-        .into_iter()
-        .map(|(category, count)| CategoryCount {
-            category,
-            count,
-            share: rate(count, total_objections),
-        })
-        .collect();
-    objections.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.category.cmp(&b.category))
-    });
-    let mut channels: Vec<ChannelStats> = channels
-        .into_iter()
-        .map(|(channel, (n, ok))| ChannelStats {
-            channel,
-            entries: n,
-            reached: ok,
-            reach_rate: rate(ok, n),
-        })
-        .collect();
-    channels.sort_by(|a, b| {
-        b.entries
-            .cmp(&a.entries)
-            .then_with(|| a.channel.cmp(&b.channel))
-    });
-    for list in [&mut unanswered, &mut stale, &mut overdue] {
-        list.sort_by(|a, b| {
-            b.days_or_count
-                .cmp(&a.days_or_count)
-                .then_with(|| collate::cmp(&a.customer, &b.customer))
+
+    /// The counts as the review's numbers: rates, shares, and each list in its order.
+    fn into_metrics(self, start: NaiveDate, end: NaiveDate) -> Metrics {
+        let Tally {
+            entries,
+            reached,
+            no_answer,
+            touched,
+            converted,
+            converted_touched,
+            objections,
+            channels,
+            mut won_customers,
+            mut lost_customers,
+            won_amount,
+            mut cycles,
+            mut unanswered,
+            mut stale,
+            mut overdue,
+            mut new_customers,
+            promises_due,
+            promises_kept,
+            mut broken_promises,
+            overdue_promises,
+            overdue_assists,
+            reasons,
+        } = self;
+        let total_objections: usize = objections.values().sum();
+        let mut objections: Vec<CategoryCount> = objections
+            .into_iter()
+            .map(|(category, count)| CategoryCount {
+                category,
+                count,
+                share: rate(count, total_objections),
+            })
+            .collect();
+        objections.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.category.cmp(&b.category))
         });
-    }
-    for list in [&mut won_customers, &mut lost_customers, &mut new_customers] {
-        collate::sort_by_name(list, |n| n.as_str());
-    }
-    broken_promises.sort_by(|a, b| {
-        a.due
-            .cmp(&b.due)
-            .then_with(|| collate::cmp(&a.customer, &b.customer))
-            .then_with(|| a.line.cmp(&b.line))
-    });
-    let (won, lost) = (won_customers.len(), lost_customers.len());
-    let mut lost_reasons: Vec<ReasonCount> = reasons
-        .into_values()
-        .map(|(count, reason)| ReasonCount {
-            reason,
-            count,
-            share: rate(count, lost),
-        })
-        .collect();
-    // Most frequent first; a given reason before none; then by name.
-    lost_reasons.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.reason.is_none().cmp(&b.reason.is_none()))
-            .then_with(|| a.reason.cmp(&b.reason))
-    });
-    tracer
-        .traces
-        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    Metrics {
-        start: start.to_string(),
-        end: end.to_string(),
-        entries,
-        customers_touched: touched,
-        reached,
-        no_answer,
-        reach_rate: rate(reached, entries),
-        conversion_rate: rate(converted, converted_touched),
-        won,
-        won_amount,
-        avg_cycle_days: (!cycles.is_empty())
-            .then(|| cycles.iter().sum::<f64>() / cycles.len() as f64),
-        median_cycle_days: median(&mut cycles),
-        lost,
-        win_rate: rate(won, won + lost),
-        objections,
-        channels,
-        unanswered: unanswered.len(),
-        stale: stale.len(),
-        overdue: overdue.len(),
-        new_customers: new_customers.len(),
-        promises_due,
-        promises_kept,
-        promise_kept_rate: rate(promises_kept, promises_due),
-        overdue_promises,
-        overdue_assists,
-        lost_reasons,
-        won_customers,
-        lost_customers,
-        unanswered_customers: unanswered,
-        stale_customers: stale,
-        overdue_customers: overdue,
-        new_customer_names: new_customers,
-        broken_promises,
+        let mut channels: Vec<ChannelStats> = channels
+            .into_iter()
+            .map(|(channel, (n, ok))| ChannelStats {
+                channel,
+                entries: n,
+                reached: ok,
+                reach_rate: rate(ok, n),
+            })
+            .collect();
+        channels.sort_by(|a, b| {
+            b.entries
+                .cmp(&a.entries)
+                .then_with(|| a.channel.cmp(&b.channel))
+        });
+        for list in [&mut unanswered, &mut stale, &mut overdue] {
+            list.sort_by(|a, b| {
+                b.days_or_count
+                    .cmp(&a.days_or_count)
+                    .then_with(|| collate::cmp(&a.customer, &b.customer))
+            });
+        }
+        for list in [&mut won_customers, &mut lost_customers, &mut new_customers] {
+            collate::sort_by_name(list, |n| n.as_str());
+        }
+        broken_promises.sort_by(|a, b| {
+            a.due
+                .cmp(&b.due)
+                .then_with(|| collate::cmp(&a.customer, &b.customer))
+                .then_with(|| a.line.cmp(&b.line))
+        });
+        let (won, lost) = (won_customers.len(), lost_customers.len());
+        let mut lost_reasons: Vec<ReasonCount> = reasons
+            .into_values()
+            .map(|(count, reason)| ReasonCount {
+                reason,
+                count,
+                share: rate(count, lost),
+            })
+            .collect();
+        // Most frequent first; a given reason before none; then by name.
+        lost_reasons.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.reason.is_none().cmp(&b.reason.is_none()))
+                .then_with(|| a.reason.cmp(&b.reason))
+        });
+        Metrics {
+            start: start.to_string(),
+            end: end.to_string(),
+            entries,
+            customers_touched: touched,
+            reached,
+            no_answer,
+            reach_rate: rate(reached, entries),
+            conversion_rate: rate(converted, converted_touched),
+            won,
+            won_amount,
+            avg_cycle_days: (!cycles.is_empty())
+                .then(|| cycles.iter().sum::<f64>() / cycles.len() as f64),
+            median_cycle_days: median(&mut cycles),
+            lost,
+            win_rate: rate(won, won + lost),
+            objections,
+            channels,
+            unanswered: unanswered.len(),
+            stale: stale.len(),
+            overdue: overdue.len(),
+            new_customers: new_customers.len(),
+            promises_due,
+            promises_kept,
+            promise_kept_rate: rate(promises_kept, promises_due),
+            overdue_promises,
+            overdue_assists,
+            lost_reasons,
+            won_customers,
+            lost_customers,
+            unanswered_customers: unanswered,
+            stale_customers: stale,
+            overdue_customers: overdue,
+            new_customer_names: new_customers,
+            broken_promises,
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! The file primitives every read and write of the tool goes through, so that the folder is a
-//! boundary (SPEC 7):
+//! boundary (docs/security.md):
 //!
 //! - [`read_regular`] reads only a regular file: a symlink is refused without being followed, a
 //!   FIFO or device is refused without being waited on (opened non-blocking, checked with
@@ -150,6 +150,17 @@ pub fn temporary_name(name: &OsStr) -> OsString {
 pub fn is_temporary_name(name: &OsStr) -> bool {
     let name = name.to_string_lossy();
     name.len() > TEMP_SUFFIX.len() + 1 && name.starts_with('.') && name.ends_with(TEMP_SUFFIX)
+}
+
+/// Creates a folder and the missing folders above it.
+pub fn create_dir_all(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)
+}
+
+/// Writes `bytes` to `path` plainly — not atomic, no lock: for a folder the program builds
+/// from nothing, like `synth`'s benchmark folders.
+pub fn write_plain(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
 }
 
 /// Writes `bytes` to `path` atomically: the old file or the new one, never a mix, and no

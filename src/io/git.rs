@@ -104,6 +104,12 @@ fn driver_program(command: &str) -> Option<String> {
     command.split_whitespace().next().map(str::to_string)
 }
 
+/// This program's absolute path: what the driver is registered by, so git runs it without
+/// `followup` on PATH.
+pub fn own_program() -> std::io::Result<PathBuf> {
+    std::env::current_exe().and_then(std::path::absolute)
+}
+
 /// Registers the driver for the program at `exe` in the clone at `dir`; false if git refused.
 pub fn register_driver(dir: &Path, exe: &Path) -> bool {
     set_local_config(dir, "merge.followup.name", "followup customer files")

@@ -1,5 +1,6 @@
-//! The only code that touches the filesystem: finding the folder root, walking the customer
-//! files, reading them, and writing one atomically under an exclusive lock.
+//! The sales folder on disk: finding its root, walking the customer files, reading them (through
+//! the read cache), writing one atomically under an exclusive lock, and the few other paths a
+//! command touches (output files and folders, `init`'s folders and hook).
 
 use crate::error::{Error, Result};
 use crate::io::cache::{self, Cache, Stamp};
@@ -209,6 +210,17 @@ impl Store {
         }
     }
 
+    /// Warns that an unreadable file was skipped, with its first problem.
+    pub fn warn_skipped(&self, u: &Unreadable) {
+        let d = u.first();
+        self.warn_text(
+            m::W_SKIPPED
+                .with("file", u.path.display())
+                .with("line", d.line)
+                .with_text("message", d.message.clone()),
+        );
+    }
+
     /// The parsed files; each unreadable one becomes a warning (one broken file must not hide
     /// the team's day; `followup check` shows its problems in full).
     fn readable<T>(&self, loaded: Vec<std::result::Result<T, Unreadable>>) -> Vec<T> {
@@ -217,13 +229,7 @@ impl Store {
             .filter_map(|l| match l {
                 Ok(t) => Some(t),
                 Err(u) => {
-                    let d = u.first();
-                    self.warn_text(
-                        m::W_SKIPPED
-                            .with("file", u.path.display())
-                            .with("line", d.line)
-                            .with_text("message", d.message.clone()),
-                    );
+                    self.warn_skipped(&u);
                     None
                 }
             })
@@ -243,49 +249,89 @@ impl Store {
         if !dir.is_dir() {
             return Ok(Vec::new());
         }
-        let mut paths = Vec::new();
         let mut temporaries: BTreeMap<PathBuf, Vec<OsString>> = BTreeMap::new();
-        let walker = walkdir::WalkDir::new(&dir)
-            .follow_links(false)
+        let mut sweep = |temporary: &Path| {
+            if let Some(parent) = temporary.parent()
+                && let Some(name) = temporary.file_name()
+            {
+                temporaries
+                    .entry(parent.to_path_buf())
+                    .or_default()
+                    .push(name.to_os_string());
+            }
+        };
+        let below = markdown_below(&dir, Some(&mut sweep), |e| {
+            let path = e.path().unwrap_or(&dir).to_path_buf();
+            Error::Io {
+                path,
+                message: Text::raw(e.to_string()),
+            }
+        })?;
+        let mut paths: Vec<PathBuf> = below
             .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_name().to_string_lossy().starts_with('.')
-                    || files::is_temporary_name(e.file_name())
-            });
-        for entry in walker {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&dir).to_path_buf();
-                Error::Io {
-                    path,
-                    message: Text::raw(e.to_string()),
-                }
-            })?;
-            if files::is_temporary_name(entry.file_name()) {
-                if entry.file_type().is_file()
-                    && let Some(parent) = entry.path().parent()
-                {
-                    temporaries
-                        .entry(parent.to_path_buf())
-                        .or_default()
-                        .push(entry.file_name().to_os_string());
-                }
-                continue;
-            }
-            let is_md = entry.path().extension().is_some_and(|x| x == "md");
-            if entry.file_type().is_file() && is_md {
-                let rel = entry
-                    .path()
-                    .strip_prefix(&self.root)
-                    .unwrap_or(entry.path());
-                paths.push(rel.to_path_buf());
-            }
-        }
+            .map(|b| {
+                let abs = dir.join(b);
+                abs.strip_prefix(&self.root)
+                    .map_or_else(|_| abs.clone(), Path::to_path_buf)
+            })
+            .collect();
         for (folder, names) in &temporaries {
             files::sweep_temporaries(folder, names);
         }
         paths.sort();
         Ok(paths)
+    }
+
+    /// Files and folders named on the command line (`check FILE…`), as paths relative to the
+    /// root, sorted. Each must be inside the customers folder and is not followed if it is a
+    /// symbolic link: `check` never reads or prints a file outside the sales folder. A folder
+    /// stands for its `.md` files, as in [`Store::customer_paths`].
+    pub fn given_paths(&self, given: &[PathBuf], base: &Path) -> Result<Vec<PathBuf>> {
+        let customers = self.customers_dir();
+        let real_customers = customers.canonicalize().ok();
+        let mut out = Vec::new();
+        for g in given {
+            let abs = if g.is_absolute() {
+                g.clone()
+            } else {
+                base.join(g)
+            };
+            let meta = std::fs::symlink_metadata(&abs).map_err(|_| {
+                Error::Text(
+                    m::ERR_AT_FILE
+                        .with("file", g.display())
+                        .with_text("message", m::IO_NOT_FOUND),
+                )
+            })?;
+            if meta.file_type().is_symlink() {
+                return Err(m::E_CHECK_SYMLINK.with("path", g.display()).into());
+            }
+            let real = abs.canonicalize().map_err(|e| Error::io(g, &e))?;
+            let Some(inside) = real_customers
+                .as_ref()
+                .and_then(|c| real.strip_prefix(c).ok().map(Path::to_path_buf))
+            else {
+                return Err(m::E_CHECK_OUTSIDE
+                    .with("path", g.display())
+                    .with("dir", &self.config.customers_dir)
+                    .into());
+            };
+            let rel_base = Path::new(&self.config.customers_dir).join(&inside);
+            if meta.is_dir() {
+                let below = markdown_below(&real, None, |e| Error::Io {
+                    path: g.clone(),
+                    message: Text::raw(e.to_string()),
+                })?;
+                out.extend(below.into_iter().map(|b| rel_base.join(b)));
+            } else if meta.is_file() {
+                out.push(rel_base);
+            } else {
+                return Err(m::E_CHECK_NOT_REGULAR.with("path", g.display()).into());
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 
     /// Removes the tool's stale temporaries at the root (of followup.toml, the overlay, …).
@@ -520,14 +566,8 @@ impl Store {
         std::fs::create_dir_all(&folder).map_err(|e| Error::io(dir, &e))?;
         let _lock = self.lock(&[customers.as_path(), folder.as_path()])?;
         before()?;
-        let rel = (1..)
-            .map(|n| {
-                dir.join(if n == 1 {
-                    format!("{stem}.md")
-                } else {
-                    format!("{stem}-{n}.md")
-                })
-            })
+        let rel = crate::model::names::file_names(stem)
+            .map(|name| dir.join(name))
             .find(|rel| !files::exists_no_follow(&self.root.join(rel)))
             .unwrap_or_else(|| dir.join(format!("{stem}.md")));
         let path = self.root.join(&rel);
@@ -581,6 +621,48 @@ impl Store {
         }
         self.lock(&[&overlay_dir])
     }
+}
+
+/// The `.md` files below `dir`, as paths below it, in walk order: hidden files and folders are
+/// skipped and symlinks are not followed. With `temporary`, the tool's temporary files met on
+/// the way (hidden, but a killed writer's must be swept) are handed to it.
+fn markdown_below(
+    dir: &Path,
+    mut temporary: Option<&mut dyn FnMut(&Path)>,
+    error: impl Fn(walkdir::Error) -> Error,
+) -> Result<Vec<PathBuf>> {
+    let sweeping = temporary.is_some();
+    let mut paths = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_name().to_string_lossy().starts_with('.')
+                || (sweeping && files::is_temporary_name(e.file_name()))
+        });
+    for entry in walker {
+        let entry = entry.map_err(&error)?;
+        if let Some(temporary) = temporary.as_mut()
+            && files::is_temporary_name(entry.file_name())
+        {
+            if entry.file_type().is_file() {
+                temporary(entry.path());
+            }
+            continue;
+        }
+        let is_md = entry.path().extension().is_some_and(|x| x == "md");
+        if entry.file_type().is_file() && is_md {
+            paths.push(
+                entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(entry.path())
+                    .to_path_buf(),
+            );
+        }
+    }
+    Ok(paths)
 }
 
 /// Does `path`, with the symlinks of its existing part resolved, stay inside `base` (canonical)?
@@ -700,4 +782,36 @@ pub fn output_dir(path: &Path, shown: &Path) -> Result<PathBuf> {
 /// A path with every symlink and `..` resolved (the path must exist).
 pub fn canonical(path: &Path) -> Result<PathBuf> {
     std::fs::canonicalize(path).map_err(|e| Error::io(path, &e))
+}
+
+/// Creates a folder and the folders above it that are missing (`init`).
+pub fn create_dir(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path).map_err(|e| Error::io(path, &e))
+}
+
+/// Is there a folder at `path` (following symlinks)?
+pub fn is_dir(path: &Path) -> bool {
+    path.is_dir()
+}
+
+/// Is there a regular file at `path` (following symlinks)?
+pub fn is_file(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// Is there anything at `path` (following symlinks)?
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
+/// Like [`write_file`], then makes the file executable (a git hook).
+pub fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_file(path, bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| Error::io(path, &e))?;
+    }
+    Ok(())
 }

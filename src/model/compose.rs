@@ -6,7 +6,7 @@
 
 use crate::model::document::{Document, to_newline};
 use crate::model::entry::{Detail, Entry, Problem};
-use crate::model::reader::{options, read_log};
+use crate::model::reader::{container_depth, options, read_log};
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, Parser, Tag};
 
@@ -202,6 +202,7 @@ pub fn check_markdown(text: &str) -> Result<(), crate::msg::Text> {
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let line = text[..range.start].matches('\n').count() + 1;
+        depth = container_depth(&event, depth);
         match event {
             Event::Start(Tag::Heading { level, .. }) if depth == 0 && (level as u8) <= 2 => {
                 let source = &text[range.clone()];
@@ -213,20 +214,6 @@ pub fn check_markdown(text: &str) -> Result<(), crate::msg::Text> {
                     crate::msg::m::E_MD_SETEXT.with("line", line)
                 });
             }
-            Event::Start(
-                Tag::List(_)
-                | Tag::Item
-                | Tag::BlockQuote(_)
-                | Tag::FootnoteDefinition(_)
-                | Tag::DefinitionList,
-            ) => depth += 1,
-            Event::End(
-                pulldown_cmark::TagEnd::List(_)
-                | pulldown_cmark::TagEnd::Item
-                | pulldown_cmark::TagEnd::BlockQuote(_)
-                | pulldown_cmark::TagEnd::FootnoteDefinition
-                | pulldown_cmark::TagEnd::DefinitionList,
-            ) => depth = depth.saturating_sub(1),
             _ => {}
         }
     }

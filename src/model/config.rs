@@ -230,7 +230,7 @@ pub const CHANNEL_ALIASES: [(&str, &str); 5] = [
     ("会议", "meeting"),
 ];
 
-/// Chinese aliases of the default objection categories (SPEC 4), recognised like channels.
+/// Chinese aliases of the default objection categories (docs/format.md), recognised like channels.
 pub const OBJECTION_ALIASES: [(&str, &str); 7] = [
     ("价格", "price"),
     ("预算", "budget"),
@@ -242,6 +242,20 @@ pub const OBJECTION_ALIASES: [(&str, &str); 7] = [
 ];
 
 pub const ALWAYS_CONFIDENTIAL: [&str; 3] = ["contact.phone", "contact.email", "contact.wechat"];
+
+/// The channels a folder knows without a `channels` setting.
+pub const DEFAULT_CHANNELS: [&str; 5] = ["phone", "email", "visit", "wechat", "meeting"];
+
+/// The objection categories a folder knows without an `objections` setting.
+pub const DEFAULT_OBJECTIONS: [&str; 7] = [
+    "price",
+    "budget",
+    "timing",
+    "competitor",
+    "decision-process",
+    "feature-gap",
+    "trust",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -274,16 +288,8 @@ impl Default for Config {
                 stale_after: Duration::Days(30),
                 vague_phrases: strings(&["follow up", "keep in touch", "跟进客户", "保持联系"]),
             },
-            channels: strings(&["phone", "email", "visit", "wechat", "meeting"]),
-            objections: strings(&[
-                "price",
-                "budget",
-                "timing",
-                "competitor",
-                "decision-process",
-                "feature-gap",
-                "trust",
-            ]),
+            channels: strings(&DEFAULT_CHANNELS),
+            objections: strings(&DEFAULT_OBJECTIONS),
             confidential: Vec::new(),
             private_file: "followup.private.toml".to_string(),
             notify: Notify::default(),
@@ -305,7 +311,7 @@ struct RawConfig {
 }
 
 /// `channels`, `objections` and `confidential` are accepted inside `[rules]` too: in the
-/// SPEC's example they follow the `[rules]` table, so TOML puts them there.
+/// followup.toml `init` writes they follow the `[rules]` table, so TOML puts them there.
 #[derive(Deserialize, Default)]
 struct RawRules {
     required: Option<Vec<String>>,
@@ -446,6 +452,15 @@ impl Config {
             );
         }
         unknown
+    }
+
+    /// The team's stages as `key (label)`, for a hint: `potential (潜在), intent (意向), …`.
+    pub fn stage_list(&self) -> String {
+        self.stages
+            .iter()
+            .map(|s| format!("{} ({})", s.key, s.label))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The canonical stage key for a key, a label or a built-in Chinese alias.
@@ -609,7 +624,7 @@ impl Config {
     }
 }
 
-/// Default probabilities of the SPEC's stage names (SPEC 11).
+/// Default probabilities of the default stage names (docs/pipeline.md, "Stage roles").
 const DEFAULT_PROBABILITY: [(&str, f64); 4] = [
     ("potential", 0.1),
     ("intent", 0.4),
@@ -617,9 +632,9 @@ const DEFAULT_PROBABILITY: [(&str, f64); 4] = [
     ("maintenance", 1.0),
 ];
 
-/// The probability of a stage that does not set one: the SPEC's default for its name, else by
+/// The probability of a stage that does not set one: the default for its name, else by
 /// its role — 1.0 at or after the won stage, 0.4 from the converted stage on, 0.1 before it
-/// (which gives the SPEC's defaults for the four default stages, renamed or not).
+/// (which gives the same defaults for the four default stages, renamed or not).
 pub fn default_probability(key: &str, rank: usize, won: Option<usize>, converted: usize) -> f64 {
     if let Some((_, p)) = DEFAULT_PROBABILITY.iter().find(|(k, _)| *k == key) {
         return *p;
@@ -831,7 +846,7 @@ mod tests {
     }
 
     #[test]
-    fn template_parses_and_spec_layout_puts_channels_in_rules() {
+    fn template_parses_and_its_layout_puts_channels_in_rules() {
         Config::parse(&template(Lang::Zh)).unwrap();
         let c = Config::parse("[rules]\nstale_after = \"2w\"\n\nchannels = [\"phone\", \"fax\"]\n")
             .unwrap();

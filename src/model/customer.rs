@@ -230,7 +230,7 @@ pub fn read_customer(
                 Code::UnknownStage,
                 m::D_UNKNOWN_STAGE.with("value", shown(config, "stage", &raw)),
                 did_you_mean(&raw, keys)
-                    .or_else(|| Some(m::H_USE_ONE_OF.with("values", stage_list(config)))),
+                    .or_else(|| Some(m::H_USE_ONE_OF.with("values", config.stage_list()))),
             );
         }
     }
@@ -370,15 +370,6 @@ pub fn vague_phrase<'a>(text: &str, config: &'a Config) -> Option<&'a str> {
         .iter()
         .find(|p| !p.trim().is_empty() && lower.contains(&p.to_lowercase()))
         .map(String::as_str)
-}
-
-fn stage_list(config: &Config) -> String {
-    config
-        .stages
-        .iter()
-        .map(|s| format!("{} ({})", s.key, s.label))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A value as a diagnostic may quote it: `***` when the key is confidential, so that `check`

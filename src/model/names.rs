@@ -57,6 +57,18 @@ pub fn slug(name: &str) -> String {
     out
 }
 
+/// The file names a new customer with this stem may take, in order: `STEM.md`, then
+/// `STEM-2.md`, `STEM-3.md`… when the name before is taken.
+pub fn file_names(stem: &str) -> impl Iterator<Item = String> + '_ {
+    (1..).map(move |n: usize| {
+        if n == 1 {
+            format!("{stem}.md")
+        } else {
+            format!("{stem}-{n}.md")
+        }
+    })
+}
+
 /// Is this stem a Windows device name (`con`, `aux`, `com1`, `lpt9`, …)?
 pub fn is_reserved(stem: &str) -> bool {
     let lower = stem.to_ascii_lowercase();

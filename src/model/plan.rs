@@ -132,8 +132,8 @@ struct Typed {
     at: String,
 }
 
-/// Parses and checks `inputs` into a new entry (SPEC 3) for a customer whose front matter is
-/// `current`, relative to `today`. Every problem is returned, each with where it was typed.
+/// Parses and checks `inputs` into a new entry (docs/format.md, "What the tool writes") for a
+/// customer whose front matter is `current`, relative to `today`. Every problem is returned, each with where it was typed.
 ///
 /// - Empty values are refused; so is a date `check` would reject (`(due …)` in any field is
 ///   resolved: `(due fri)` → `(due 2026-11-27)`).
@@ -151,396 +151,22 @@ pub fn plan_entry(
     today: NaiveDate,
     current: &Current,
 ) -> Result<PlannedEntry, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let mut slots = Vec::new();
-    let mut message = Vec::new();
-    let mut date: Option<(NaiveDate, String)> = None;
-    let mut channel: Option<(String, String)> = None;
-    let mut due: Option<(NaiveDate, String)> = None;
-    let mut next: Option<(String, Option<NaiveDate>, String)> = None;
-    let mut stage: Option<Typed> = None;
-    let mut status: Option<Typed> = None;
-    let mut amount: Option<(Value, String)> = None;
-    let mut outcome_at: Option<String> = None;
-    let mut reason_at: Option<String> = None;
+    let mut g = Gathered::default();
     for input in inputs {
-        let mut problem = |message: Text| {
-            problems.push(Problem {
-                at: input.at.clone(),
-                message,
-            });
-        };
-        let value = input.value.trim();
-        let key = input.key.trim();
-        let argument = match key {
-            "message" | "date" | "channel" | "due" if input.argument => Some(key),
-            _ => None,
-        };
-        let field = field_key(key);
-        // A Markdown to-do without a key (`- [ ] call back`) reads as key `task`.
-        let task_item = key == "task" && input.task.is_some();
-        if value.is_empty() {
-            problem(
-                m::P_EMPTY
-                    .with("key", shown_key(key, &input))
-                    .with_text("what", what_to_write(argument.or(field).unwrap_or(key))),
-            );
-            continue;
-        }
-        if let Some(arg) = argument {
-            let once = |seen: bool, problem: &mut dyn FnMut(Text)| {
-                if seen {
-                    problem(m::P_TWICE.with("arg", arg));
-                }
-            };
-            match arg {
-                "message" => message.push(value.to_string()),
-                "date" => {
-                    once(date.is_some(), &mut problem);
-                    match parse_date_arg(value, today) {
-                        Ok(d) => date = Some((d, input.at.clone())),
-                        Err(e) => problem(e),
-                    }
-                }
-                "channel" => {
-                    once(channel.is_some(), &mut problem);
-                    let c = config.channel_key(value);
-                    if c.contains(char::is_whitespace) || c.starts_with('@') {
-                        problem(m::P_CHANNEL_WORD.with("value", value));
-                    } else {
-                        channel = Some((c, input.at.clone()));
-                    }
-                }
-                _ => {
-                    once(due.is_some(), &mut problem);
-                    match parse_date_arg(value, today) {
-                        Ok(d) => due = Some((d, input.at.clone())),
-                        Err(e) => problem(e),
-                    }
-                }
-            }
-            continue;
-        }
-        // `(due fri)` → `(due 2026-11-27)` in every field, so no field holds a date `check`
-        // rejects.
-        let value = match resolve_due_in_text(value, today) {
-            Ok(v) => v,
-            Err(e) => {
-                problem(m::P_DEADLINE_IN.with("value", value).with_text("detail", e));
-                continue;
-            }
-        };
-        let text_before_due = split_due(&value).0.trim().to_string();
-        match field {
-            Some("outcome") => {
-                if outcome_at.is_some() {
-                    problem(m::P_ONE_OUTCOME.into());
-                } else if let Outcome::Unknown(o) = Outcome::parse(&value) {
-                    problem(
-                        m::MESSAGE_HINT
-                            .with_text("message", m::P_UNKNOWN_OUTCOME.with("value", o))
-                            .with_text("hint", m::H_OUTCOMES),
-                    );
-                } else {
-                    outcome_at = Some(input.at.clone());
-                    slots.push(Slot::Field(NewField::new("outcome", value, false)));
-                }
-            }
-            Some("objection") => {
-                let (category, how) = split_objection(&value);
-                if category.is_empty() {
-                    problem(m::P_OBJECTION_CATEGORY.with("value", &value));
-                    continue;
-                }
-                let value = match how {
-                    Some(h) if !h.is_empty() => format!("{category} — {h}"),
-                    _ => category.to_string(),
-                };
-                slots.push(Slot::Field(NewField::new("objection", value, false)));
-            }
-            Some(k @ ("promised" | "assist")) => {
-                if text_before_due.is_empty() {
-                    problem(m::P_ONLY_DEADLINE.with("key", k).with("value", &value));
-                    continue;
-                }
-                if k == "assist" {
-                    let parts = text_before_due.split_once([':', '：']);
-                    if parts
-                        .is_none_or(|(who, task)| who.trim().is_empty() || task.trim().is_empty())
-                    {
-                        problem(m::P_ASSIST_SHAPE.with("value", &value));
-                        continue;
-                    }
-                }
-                slots.push(Slot::Field(item(k, value, input.task)));
-            }
-            Some("next") => {
-                if next.is_some() {
-                    problem(m::P_ONE_NEXT.into());
-                    continue;
-                }
-                if text_before_due.is_empty() {
-                    problem(m::P_NEXT_ONLY_DEADLINE.with("value", &value));
-                    continue;
-                }
-                let deadline = crate::model::entry::due_date(&value);
-                next = Some((text_before_due, deadline, input.at.clone()));
-                slots.push(Slot::Next);
-            }
-            Some(k @ ("stage" | "status")) => {
-                let seen = if k == "stage" { &stage } else { &status };
-                if seen.is_some() {
-                    problem(m::P_CHANGE_ONCE.with("key", k));
-                    continue;
-                }
-                let (old, new) = parse_change(&value);
-                let mut bad = false;
-                for v in old.iter().chain(Some(&new)) {
-                    let known = if k == "stage" {
-                        config.stage_key(v).is_some()
-                    } else {
-                        Status::parse(v).is_some()
-                    };
-                    if !known {
-                        bad = true;
-                        problem(if k == "stage" {
-                            m::MESSAGE_HINT
-                                .with_text("message", m::P_UNKNOWN_STAGE.with("value", v))
-                                .with_text(
-                                    "hint",
-                                    m::H_USE_ONE_OF.with(
-                                        "values",
-                                        config
-                                            .stages
-                                            .iter()
-                                            .map(|s| format!("{} ({})", s.key, s.label))
-                                            .collect::<Vec<_>>()
-                                            .join(", "),
-                                    ),
-                                )
-                        } else {
-                            m::MESSAGE_HINT
-                                .with_text("message", m::P_UNKNOWN_STATUS.with("value", v))
-                                .with_text("hint", m::H_STATUSES)
-                        });
-                    }
-                }
-                if bad {
-                    continue;
-                }
-                let typed = Typed {
-                    value: new,
-                    at: input.at.clone(),
-                };
-                if k == "stage" {
-                    stage = Some(typed);
-                    slots.push(Slot::Stage);
-                } else {
-                    status = Some(typed);
-                    slots.push(Slot::Status);
-                }
-            }
-            Some("amount") => {
-                if amount.is_some() {
-                    problem(m::P_ONE_AMOUNT.into());
-                    continue;
-                }
-                match typed_value("deal.amount", &value, config, today) {
-                    Ok(v) => {
-                        slots.push(Slot::Field(NewField::new(
-                            "amount",
-                            v.to_string().trim(),
-                            false,
-                        )));
-                        amount = Some((v, input.at.clone()));
-                    }
-                    Err(e) => problem(m::D_KEY_DETAIL.with("key", "amount").with_text("detail", e)),
-                }
-            }
-            Some("feedback") => slots.push(Slot::Field(NewField::new("feedback", value, false))),
-            // Why: a lost deal's reason (`log --status lost --reason …`), read by `stats`.
-            Some("reason") => {
-                if reason_at.is_some() {
-                    problem(m::P_ONE_REASON.into());
-                } else {
-                    reason_at = Some(input.at.clone());
-                    slots.push(Slot::Field(NewField::new("reason", value, false)));
-                }
-            }
-            _ if task_item => slots.push(Slot::Field(item("task", value, input.task))),
-            // A key the tool does not know is kept as written, and ignored.
-            _ => {
-                let key = key.to_lowercase();
-                slots.push(Slot::Field(match input.task {
-                    Some(done) => item(&key, value, Some(done)),
-                    None => NewField::new(&key, value, false),
-                }));
-            }
-        }
+        g.read(input, config, today);
     }
-
-    // The next action: `next` (its own `(due …)`, or the `due` argument), or a lone `due`
-    // that moves the current action's deadline.
     let mut changes = Vec::new();
-    let mut next_field = None;
-    if next.is_some() || due.is_some() {
-        let deadline = match (&next, &due) {
-            (Some((_, Some(a), at)), Some((b, _))) if a != b => {
-                problems.push(Problem {
-                    at: at.clone(),
-                    message: m::P_TWO_DEADLINES.with("a", a).with("b", b),
-                });
-                None
-            }
-            (Some((_, Some(a), _)), _) => Some(*a),
-            (_, Some((b, _))) => Some(*b),
-            _ => None,
-        };
-        let action = match &next {
-            Some((action, _, _)) => Some(action.clone()),
-            None => current.next_action.clone(),
-        };
-        match action {
-            None => {
-                let at = due.as_ref().map_or_else(String::new, |(_, at)| at.clone());
-                problems.push(Problem {
-                    at,
-                    message: if current.name.is_empty() {
-                        m::P_DEADLINE_NEEDS_ACTION_ANON.into()
-                    } else {
-                        m::P_DEADLINE_NEEDS_ACTION.with("name", &current.name)
-                    },
-                });
-            }
-            Some(action) => {
-                if next.is_some() {
-                    changes.push(Change::Set(
-                        "next.action".into(),
-                        Value::from(action.as_str()),
-                    ));
-                }
-                match deadline {
-                    Some(d) => changes.push(Change::Set("next.due".into(), date_value(d))),
-                    // A new action without a deadline must not inherit the old one's.
-                    None => changes.push(Change::Remove("next.due".into())),
-                }
-                let text = match deadline {
-                    Some(d) => format!("{action} (due {d})"),
-                    None => action.clone(),
-                };
-                next_field = Some(NewField::new("next", text, false));
-                if next.is_none() {
-                    slots.push(Slot::Next);
-                }
-            }
-        }
-    }
-
-    // Stage and status: a won status puts the deal at the won stage.
-    let canonical_stage = |v: &str| config.stage_key(v).map(str::to_string);
-    let current_stage = current.stage.as_deref().and_then(canonical_stage);
-    let mut notes = Vec::new();
-    let won = config.won_stage();
-    let status_won = status
-        .as_ref()
-        .is_some_and(|s| Status::parse(&s.value) == Some(Status::Won));
-    let mut stage_field = None;
-    let mut status_field = None;
-    let mut auto_stage = None;
-    if let (true, Some(won)) = (status_won, won) {
-        match &stage {
-            Some(s) if !config.is_won_or_later(&s.value) => problems.push(Problem {
-                at: s.at.clone(),
-                message: m::P_STAGE_WITH_WON
-                    .with("stage", &s.value)
-                    .with("won", &won.key),
-            }),
-            Some(_) => {}
-            None => {
-                let before_won = current_stage
-                    .as_deref()
-                    .is_none_or(|s| !config.is_won_or_later(s));
-                let unknown_written = current.stage.is_some() && current_stage.is_none();
-                if before_won && !unknown_written {
-                    // Written like the current stage: its key, or its label (意向 → 成交).
-                    let styled = match (&current.stage, &current_stage) {
-                        (Some(raw), Some(key)) if !raw.trim().eq_ignore_ascii_case(key) => {
-                            won.label.clone()
-                        }
-                        _ => won.key.clone(),
-                    };
-                    notes.push(
-                        m::P_WON_MOVES_STAGE
-                            .with("from", current_stage.as_deref().unwrap_or("-"))
-                            .with("to", &won.key),
-                    );
-                    auto_stage = Some(styled);
-                }
-            }
-        }
-    }
-    for (key, typed) in [
-        (
-            "stage",
-            stage.as_ref().map(|s| s.value.clone()).or(auto_stage),
-        ),
-        ("status", status.as_ref().map(|s| s.value.clone())),
-    ] {
-        let Some(new) = typed else { continue };
-        let old = if key == "stage" {
-            current.stage.as_deref()
-        } else {
-            current.status.as_deref()
-        };
-        let same = match key {
-            "stage" => old.and_then(canonical_stage) == canonical_stage(&new),
-            _ => old
-                .and_then(Status::parse)
-                .is_some_and(|o| Some(o) == Status::parse(&new)),
-        };
-        if same {
-            notes.push(
-                m::P_ALREADY
-                    .with("key", key)
-                    .with("value", old.unwrap_or(&new)),
-            );
-            continue;
-        }
-        changes.push(Change::Set(key.into(), Value::from(new.as_str())));
-        let field = NewField::new(key, change_text(key, old, &new, config), false);
-        if key == "stage" {
-            stage_field = Some(field);
-        } else {
-            status_field = Some(field);
-        }
-    }
-    if let Some((v, _)) = &amount {
+    let next_field = g.next_action(current, &mut changes);
+    let (stage_field, status_field, notes) = g.stage_and_status(config, current, &mut changes);
+    if let Some((v, _)) = &g.amount {
         changes.push(Change::Set("deal.amount".into(), v.clone()));
     }
-
-    if !problems.is_empty() {
-        return Err(problems);
+    if !g.problems.is_empty() {
+        return Err(g.problems);
     }
-    let mut fields = Vec::new();
-    // A stage moved by `status: won` goes just before the status.
-    let mut auto_stage_field = if stage.is_none() {
-        stage_field.take()
-    } else {
-        None
-    };
-    for slot in slots {
-        match slot {
-            Slot::Field(f) => fields.push(f),
-            Slot::Next => fields.extend(next_field.take()),
-            Slot::Stage => fields.extend(stage_field.take()),
-            Slot::Status => {
-                fields.extend(auto_stage_field.take());
-                fields.extend(status_field.take());
-            }
-        }
-    }
-    let (date, _) = date.unwrap_or((today, String::new()));
-    let channel = channel.map_or_else(
+    let fields = g.fields(next_field, stage_field, status_field);
+    let (date, _) = g.date.unwrap_or((today, String::new()));
+    let channel = g.channel.map_or_else(
         || {
             config
                 .channels
@@ -552,11 +178,476 @@ pub fn plan_entry(
     Ok(PlannedEntry {
         date,
         channel,
-        message,
+        message: g.message,
         fields,
         changes,
         notes,
     })
+}
+
+/// The inputs read so far: the fields in the order typed, the arguments, and every problem.
+#[derive(Default)]
+struct Gathered {
+    problems: Vec<Problem>,
+    slots: Vec<Slot>,
+    message: Vec<String>,
+    date: Option<(NaiveDate, String)>,
+    channel: Option<(String, String)>,
+    due: Option<(NaiveDate, String)>,
+    /// The action, its own `(due …)`, where it was typed.
+    next: Option<(String, Option<NaiveDate>, String)>,
+    stage: Option<Typed>,
+    status: Option<Typed>,
+    amount: Option<(Value, String)>,
+    outcome_at: Option<String>,
+    reason_at: Option<String>,
+}
+
+impl Gathered {
+    /// Reads one input: an argument (`message`, `date`, `channel`, `due`) or a field.
+    fn read(&mut self, input: Input, config: &Config, today: NaiveDate) {
+        let value = input.value.trim();
+        let key = input.key.trim();
+        let argument = match key {
+            "message" | "date" | "channel" | "due" if input.argument => Some(key),
+            _ => None,
+        };
+        if value.is_empty() {
+            let field = field_key(key);
+            self.problem(
+                &input,
+                m::P_EMPTY
+                    .with("key", shown_key(key, &input))
+                    .with_text("what", what_to_write(argument.or(field).unwrap_or(key))),
+            );
+            return;
+        }
+        match argument {
+            Some(arg) => self.read_argument(arg, value, &input, config, today),
+            None => self.read_field(&input, config, today),
+        }
+    }
+
+    fn problem(&mut self, input: &Input, message: Text) {
+        self.problems.push(Problem {
+            at: input.at.clone(),
+            message,
+        });
+    }
+
+    /// `message`, `date`, `channel` or `due` (the next action's deadline) given as an argument.
+    fn read_argument(
+        &mut self,
+        arg: &str,
+        value: &str,
+        input: &Input,
+        config: &Config,
+        today: NaiveDate,
+    ) {
+        let once = |seen: bool, g: &mut Gathered| {
+            if seen {
+                g.problem(input, m::P_TWICE.with("arg", arg));
+            }
+        };
+        match arg {
+            "message" => self.message.push(value.to_string()),
+            "date" => {
+                once(self.date.is_some(), self);
+                match parse_date_arg(value, today) {
+                    Ok(d) => self.date = Some((d, input.at.clone())),
+                    Err(e) => self.problem(input, e),
+                }
+            }
+            "channel" => {
+                once(self.channel.is_some(), self);
+                let c = config.channel_key(value);
+                if c.contains(char::is_whitespace) || c.starts_with('@') {
+                    self.problem(input, m::P_CHANNEL_WORD.with("value", value));
+                } else {
+                    self.channel = Some((c, input.at.clone()));
+                }
+            }
+            _ => {
+                once(self.due.is_some(), self);
+                match parse_date_arg(value, today) {
+                    Ok(d) => self.due = Some((d, input.at.clone())),
+                    Err(e) => self.problem(input, e),
+                }
+            }
+        }
+    }
+
+    /// A field: known keys checked, other keys kept as written.
+    fn read_field(&mut self, input: &Input, config: &Config, today: NaiveDate) {
+        let value = input.value.trim();
+        let key = input.key.trim();
+        let field = field_key(key);
+        // A Markdown to-do without a key (`- [ ] call back`) reads as key `task`.
+        let task_item = key == "task" && input.task.is_some();
+        // `(due fri)` → `(due 2026-11-27)` in every field, so no field holds a date `check`
+        // rejects.
+        let value = match resolve_due_in_text(value, today) {
+            Ok(v) => v,
+            Err(e) => {
+                self.problem(
+                    input,
+                    m::P_DEADLINE_IN.with("value", value).with_text("detail", e),
+                );
+                return;
+            }
+        };
+        let text_before_due = split_due(&value).0.trim().to_string();
+        match field {
+            Some("outcome") => {
+                if self.outcome_at.is_some() {
+                    self.problem(input, m::P_ONE_OUTCOME.into());
+                } else if let Outcome::Unknown(o) = Outcome::parse(&value) {
+                    self.problem(
+                        input,
+                        m::MESSAGE_HINT
+                            .with_text("message", m::P_UNKNOWN_OUTCOME.with("value", o))
+                            .with_text("hint", m::H_OUTCOMES),
+                    );
+                } else {
+                    self.outcome_at = Some(input.at.clone());
+                    self.slots
+                        .push(Slot::Field(NewField::new("outcome", value, false)));
+                }
+            }
+            Some("objection") => {
+                let (category, how) = split_objection(&value);
+                if category.is_empty() {
+                    self.problem(input, m::P_OBJECTION_CATEGORY.with("value", &value));
+                    return;
+                }
+                let value = match how {
+                    Some(h) if !h.is_empty() => format!("{category} — {h}"),
+                    _ => category.to_string(),
+                };
+                self.slots
+                    .push(Slot::Field(NewField::new("objection", value, false)));
+            }
+            Some(k @ ("promised" | "assist")) => {
+                if text_before_due.is_empty() {
+                    self.problem(
+                        input,
+                        m::P_ONLY_DEADLINE.with("key", k).with("value", &value),
+                    );
+                    return;
+                }
+                if k == "assist" {
+                    let parts = text_before_due.split_once([':', '：']);
+                    if parts
+                        .is_none_or(|(who, task)| who.trim().is_empty() || task.trim().is_empty())
+                    {
+                        self.problem(input, m::P_ASSIST_SHAPE.with("value", &value));
+                        return;
+                    }
+                }
+                self.slots.push(Slot::Field(item(k, value, input.task)));
+            }
+            Some("next") => {
+                if self.next.is_some() {
+                    self.problem(input, m::P_ONE_NEXT.into());
+                    return;
+                }
+                if text_before_due.is_empty() {
+                    self.problem(input, m::P_NEXT_ONLY_DEADLINE.with("value", &value));
+                    return;
+                }
+                let deadline = crate::model::entry::due_date(&value);
+                self.next = Some((text_before_due, deadline, input.at.clone()));
+                self.slots.push(Slot::Next);
+            }
+            Some(k @ ("stage" | "status")) => self.read_change(k, &value, input, config),
+            Some("amount") => {
+                if self.amount.is_some() {
+                    self.problem(input, m::P_ONE_AMOUNT.into());
+                    return;
+                }
+                match typed_value("deal.amount", &value, config, today) {
+                    Ok(v) => {
+                        self.slots.push(Slot::Field(NewField::new(
+                            "amount",
+                            v.to_string().trim(),
+                            false,
+                        )));
+                        self.amount = Some((v, input.at.clone()));
+                    }
+                    Err(e) => self.problem(
+                        input,
+                        m::D_KEY_DETAIL.with("key", "amount").with_text("detail", e),
+                    ),
+                }
+            }
+            Some("feedback") => self
+                .slots
+                .push(Slot::Field(NewField::new("feedback", value, false))),
+            // Why: a lost deal's reason (`log --status lost --reason …`), read by `stats`.
+            Some("reason") => {
+                if self.reason_at.is_some() {
+                    self.problem(input, m::P_ONE_REASON.into());
+                } else {
+                    self.reason_at = Some(input.at.clone());
+                    self.slots
+                        .push(Slot::Field(NewField::new("reason", value, false)));
+                }
+            }
+            _ if task_item => self
+                .slots
+                .push(Slot::Field(item("task", value, input.task))),
+            // A key the tool does not know is kept as written, and ignored.
+            _ => {
+                let key = key.to_lowercase();
+                self.slots.push(Slot::Field(match input.task {
+                    Some(done) => item(&key, value, Some(done)),
+                    None => NewField::new(&key, value, false),
+                }));
+            }
+        }
+    }
+
+    /// A `stage` or `status` field: `NEW` or `OLD -> NEW`, each a known value, once.
+    fn read_change(&mut self, k: &str, value: &str, input: &Input, config: &Config) {
+        let seen = if k == "stage" {
+            &self.stage
+        } else {
+            &self.status
+        };
+        if seen.is_some() {
+            self.problem(input, m::P_CHANGE_ONCE.with("key", k));
+            return;
+        }
+        let (old, new) = parse_change(value);
+        let mut bad = false;
+        for v in old.iter().chain(Some(&new)) {
+            let known = if k == "stage" {
+                config.stage_key(v).is_some()
+            } else {
+                Status::parse(v).is_some()
+            };
+            if !known {
+                bad = true;
+                self.problem(
+                    input,
+                    if k == "stage" {
+                        m::MESSAGE_HINT
+                            .with_text("message", m::P_UNKNOWN_STAGE.with("value", v))
+                            .with_text("hint", m::H_USE_ONE_OF.with("values", config.stage_list()))
+                    } else {
+                        m::MESSAGE_HINT
+                            .with_text("message", m::P_UNKNOWN_STATUS.with("value", v))
+                            .with_text("hint", m::H_STATUSES)
+                    },
+                );
+            }
+        }
+        if bad {
+            return;
+        }
+        let typed = Typed {
+            value: new,
+            at: input.at.clone(),
+        };
+        if k == "stage" {
+            self.stage = Some(typed);
+            self.slots.push(Slot::Stage);
+        } else {
+            self.status = Some(typed);
+            self.slots.push(Slot::Status);
+        }
+    }
+
+    /// The next action: `next` (its own `(due …)`, or the `due` argument), or a lone `due`
+    /// that moves the current action's deadline. Returns the entry's `next` field.
+    fn next_action(&mut self, current: &Current, changes: &mut Vec<Change>) -> Option<NewField> {
+        if self.next.is_none() && self.due.is_none() {
+            return None;
+        }
+        let deadline = match (&self.next, &self.due) {
+            (Some((_, Some(a), at)), Some((b, _))) if a != b => {
+                self.problems.push(Problem {
+                    at: at.clone(),
+                    message: m::P_TWO_DEADLINES.with("a", a).with("b", b),
+                });
+                None
+            }
+            (Some((_, Some(a), _)), _) => Some(*a),
+            (_, Some((b, _))) => Some(*b),
+            _ => None,
+        };
+        let action = match &self.next {
+            Some((action, _, _)) => Some(action.clone()),
+            None => current.next_action.clone(),
+        };
+        let Some(action) = action else {
+            let at = self
+                .due
+                .as_ref()
+                .map_or_else(String::new, |(_, at)| at.clone());
+            self.problems.push(Problem {
+                at,
+                message: if current.name.is_empty() {
+                    m::P_DEADLINE_NEEDS_ACTION_ANON.into()
+                } else {
+                    m::P_DEADLINE_NEEDS_ACTION.with("name", &current.name)
+                },
+            });
+            return None;
+        };
+        if self.next.is_some() {
+            changes.push(Change::Set(
+                "next.action".into(),
+                Value::from(action.as_str()),
+            ));
+        }
+        match deadline {
+            Some(d) => changes.push(Change::Set("next.due".into(), date_value(d))),
+            // A new action without a deadline must not inherit the old one's.
+            None => changes.push(Change::Remove("next.due".into())),
+        }
+        let text = match deadline {
+            Some(d) => format!("{action} (due {d})"),
+            None => action.clone(),
+        };
+        if self.next.is_none() {
+            self.slots.push(Slot::Next);
+        }
+        Some(NewField::new("next", text, false))
+    }
+
+    /// Stage and status: each written `OLD -> NEW` and set, unless it changes nothing; a won
+    /// status puts the deal at the won stage. Returns the `stage` and `status` fields and the
+    /// notes.
+    fn stage_and_status(
+        &mut self,
+        config: &Config,
+        current: &Current,
+        changes: &mut Vec<Change>,
+    ) -> (Option<NewField>, Option<NewField>, Vec<Text>) {
+        let canonical_stage = |v: &str| config.stage_key(v).map(str::to_string);
+        let mut notes = Vec::new();
+        let auto_stage = self.won_moves_stage(config, current, &mut notes);
+        let mut stage_field = None;
+        let mut status_field = None;
+        for (key, typed) in [
+            (
+                "stage",
+                self.stage.as_ref().map(|s| s.value.clone()).or(auto_stage),
+            ),
+            ("status", self.status.as_ref().map(|s| s.value.clone())),
+        ] {
+            let Some(new) = typed else { continue };
+            let old = if key == "stage" {
+                current.stage.as_deref()
+            } else {
+                current.status.as_deref()
+            };
+            let same = match key {
+                "stage" => old.and_then(canonical_stage) == canonical_stage(&new),
+                _ => old
+                    .and_then(Status::parse)
+                    .is_some_and(|o| Some(o) == Status::parse(&new)),
+            };
+            if same {
+                notes.push(
+                    m::P_ALREADY
+                        .with("key", key)
+                        .with("value", old.unwrap_or(&new)),
+                );
+                continue;
+            }
+            changes.push(Change::Set(key.into(), Value::from(new.as_str())));
+            let field = NewField::new(key, change_text(key, old, &new, config), false);
+            if key == "stage" {
+                stage_field = Some(field);
+            } else {
+                status_field = Some(field);
+            }
+        }
+        (stage_field, status_field, notes)
+    }
+
+    /// The stage `status: won` moves a customer before the won stage to, written like its
+    /// current stage (its key, or its label: 意向 → 成交); a typed stage before the won one is
+    /// a problem.
+    fn won_moves_stage(
+        &mut self,
+        config: &Config,
+        current: &Current,
+        notes: &mut Vec<Text>,
+    ) -> Option<String> {
+        let status_won = self
+            .status
+            .as_ref()
+            .is_some_and(|s| Status::parse(&s.value) == Some(Status::Won));
+        let won = config.won_stage().filter(|_| status_won)?;
+        match &self.stage {
+            Some(s) if !config.is_won_or_later(&s.value) => {
+                self.problems.push(Problem {
+                    at: s.at.clone(),
+                    message: m::P_STAGE_WITH_WON
+                        .with("stage", &s.value)
+                        .with("won", &won.key),
+                });
+                None
+            }
+            Some(_) => None,
+            None => {
+                let current_stage = current
+                    .stage
+                    .as_deref()
+                    .and_then(|v| config.stage_key(v).map(str::to_string));
+                let before_won = current_stage
+                    .as_deref()
+                    .is_none_or(|s| !config.is_won_or_later(s));
+                let unknown_written = current.stage.is_some() && current_stage.is_none();
+                if !before_won || unknown_written {
+                    return None;
+                }
+                let styled = match (&current.stage, &current_stage) {
+                    (Some(raw), Some(key)) if !raw.trim().eq_ignore_ascii_case(key) => {
+                        won.label.clone()
+                    }
+                    _ => won.key.clone(),
+                };
+                notes.push(
+                    m::P_WON_MOVES_STAGE
+                        .with("from", current_stage.as_deref().unwrap_or("-"))
+                        .with("to", &won.key),
+                );
+                Some(styled)
+            }
+        }
+    }
+
+    /// The entry's fields in the order typed; a stage moved by `status: won` goes just before
+    /// the status.
+    fn fields(
+        &mut self,
+        mut next_field: Option<NewField>,
+        mut stage_field: Option<NewField>,
+        mut status_field: Option<NewField>,
+    ) -> Vec<NewField> {
+        let mut fields = Vec::new();
+        let mut auto_stage_field = if self.stage.is_none() {
+            stage_field.take()
+        } else {
+            None
+        };
+        for slot in std::mem::take(&mut self.slots) {
+            match slot {
+                Slot::Field(f) => fields.push(f),
+                Slot::Next => fields.extend(next_field.take()),
+                Slot::Stage => fields.extend(stage_field.take()),
+                Slot::Status => {
+                    fields.extend(auto_stage_field.take());
+                    fields.extend(status_field.take());
+                }
+            }
+        }
+        fields
+    }
 }
 
 /// A promise, assist or to-do as a task item: open, or ticked when it was typed ticked.

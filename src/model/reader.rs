@@ -588,6 +588,28 @@ pub struct Block {
     pub date: Option<NaiveDate>,
 }
 
+/// The depth of containers — lists, items, block quotes, footnotes, definition lists — after
+/// `event`, from `depth` before it: a heading is top-level (it can start an entry) only at 0.
+pub fn container_depth(event: &Event<'_>, depth: usize) -> usize {
+    match event {
+        Event::Start(
+            Tag::List(_)
+            | Tag::Item
+            | Tag::BlockQuote(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList,
+        ) => depth + 1,
+        Event::End(
+            TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList,
+        ) => depth.saturating_sub(1),
+        _ => depth,
+    }
+}
+
 /// Splits a body into blocks at its top-level level-1 and level-2 headings, read as
 /// CommonMark; joining the blocks' texts gives the body back byte for byte.
 pub fn split_blocks(body: &str) -> Vec<Block> {
@@ -595,6 +617,7 @@ pub fn split_blocks(body: &str) -> Vec<Block> {
     let mut depth = 0usize;
     let mut heading: Option<(u8, Range<usize>, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        depth = container_depth(&event, depth);
         match event {
             Event::Start(Tag::Heading { level, .. }) if depth == 0 && (level as u8) <= 2 => {
                 heading = Some((level as u8, range, String::new()));
@@ -621,20 +644,6 @@ pub fn split_blocks(body: &str) -> Vec<Block> {
                     cuts.push((start, source, date));
                 }
             }
-            Event::Start(
-                Tag::List(_)
-                | Tag::Item
-                | Tag::BlockQuote(_)
-                | Tag::FootnoteDefinition(_)
-                | Tag::DefinitionList,
-            ) => depth += 1,
-            Event::End(
-                TagEnd::List(_)
-                | TagEnd::Item
-                | TagEnd::BlockQuote(_)
-                | TagEnd::FootnoteDefinition
-                | TagEnd::DefinitionList,
-            ) => depth = depth.saturating_sub(1),
             _ => {}
         }
     }

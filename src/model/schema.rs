@@ -19,14 +19,9 @@ pub fn check_stage(raw: &str, config: &Config) -> Result<String, Text> {
         .stage_key(raw)
         .map(|_| raw.trim().to_string())
         .ok_or_else(|| {
-            let keys: Vec<String> = config
-                .stages
-                .iter()
-                .map(|s| format!("{} ({})", s.key, s.label))
-                .collect();
             m::MESSAGE_HINT
                 .with_text("message", m::D_UNKNOWN_STAGE.with("value", raw))
-                .with_text("hint", m::H_USE_ONE_OF.with("values", keys.join(", ")))
+                .with_text("hint", m::H_USE_ONE_OF.with("values", config.stage_list()))
         })
 }
 

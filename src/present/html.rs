@@ -973,7 +973,39 @@ fn pipeline(
             &snap.no_close.sum,
         ));
     }
-    let chart = (!forecast.is_empty()).then(|| {
+    let chart = forecast_chart(&forecast, hidden);
+    let past_due = snap
+        .past_due
+        .deals
+        .iter()
+        .enumerate()
+        .map(|(i, d)| DealRow {
+            who: input.who(&d.customer, Some(&d.file)),
+            owner: input.owner(d.owner.as_deref()),
+            stage: input.stage(&d.stage),
+            close: d.expected_close.clone().unwrap_or_default(),
+            amount: opt_money(
+                "pipeline",
+                &format!("past_due.deals.{i}.amount"),
+                d.amount,
+                hidden,
+            ),
+        })
+        .collect();
+    let owners = owner_rows(input, hidden);
+    (
+        stages,
+        total,
+        chart,
+        forecast.into_iter().map(|(r, _)| r).collect(),
+        past_due,
+        owners,
+    )
+}
+
+/// The forecast as bars: amount (weighted inside) per month; with hidden amounts, deals.
+fn forecast_chart(forecast: &[(ForecastRow, &Sum)], hidden: bool) -> Option<Chart> {
+    (!forecast.is_empty()).then(|| {
         chart::bars(
             &forecast
                 .iter()
@@ -1011,26 +1043,12 @@ fn pipeline(
                 .collect::<Vec<_>>(),
             WIDE,
         )
-    });
-    let past_due = snap
-        .past_due
-        .deals
-        .iter()
-        .enumerate()
-        .map(|(i, d)| DealRow {
-            who: input.who(&d.customer, Some(&d.file)),
-            owner: input.owner(d.owner.as_deref()),
-            stage: input.stage(&d.stage),
-            close: d.expected_close.clone().unwrap_or_default(),
-            amount: opt_money(
-                "pipeline",
-                &format!("past_due.deals.{i}.amount"),
-                d.amount,
-                hidden,
-            ),
-        })
-        .collect();
-    let owners = input
+    })
+}
+
+/// `pipeline --by owner`'s totals, a row per owner.
+fn owner_rows(input: &Input<'_>, hidden: bool) -> Vec<OwnerRow> {
+    input
         .pipeline_owners
         .iter()
         .enumerate()
@@ -1051,15 +1069,7 @@ fn pipeline(
                 ],
             }
         })
-        .collect();
-    (
-        stages,
-        total,
-        chart,
-        forecast.into_iter().map(|(r, _)| r).collect(),
-        past_due,
-        owners,
-    )
+        .collect()
 }
 
 /// The page for these results.

@@ -8,7 +8,7 @@ use crate::model::dates::days_between;
 use crate::msg::m;
 use chrono::{Datelike, NaiveDate};
 
-/// The reason kinds in the order the digest groups them (SPEC 12: next actions, promises,
+/// The reason kinds in the order the digest groups them (docs/notify.md: next actions, promises,
 /// assists, cadence dates; other open to-do boxes before cadence).
 pub const KINDS: [&str; 5] = ["next-action", "promise", "assist", "task", "cadence"];
 

@@ -101,6 +101,13 @@ impl Table {
         }
     }
 
+    /// The rows without the header line: a list laid out as a table.
+    pub fn render_rows(&self, color: bool) -> String {
+        self.render(color)
+            .split_once('\n')
+            .map_or(String::new(), |(_, rest)| rest.to_string())
+    }
+
     /// Columns two spaces apart, each as wide as its widest line; no wrapping.
     fn render_plain(&self, color: bool) -> String {
         let cols = self.headers.len();
@@ -219,6 +226,18 @@ impl Table {
 
 /// A zero-width space: marks the first line of each row in a rendered table.
 const ROW_MARK: char = '\u{200B}';
+
+/// A section's heading in a report for people: a blank line, then the title.
+pub fn section_heading(out: &mut String, title: &str, color: bool) {
+    out.push('\n');
+    out.push_str(&paint(title, Tone::Header, color));
+    out.push('\n');
+}
+
+/// Every line indented by two spaces (a section's body under its heading).
+pub fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
 
 /// Masks one confidential text: a phone number keeps its last four digits, anything else is
 /// hidden whole. Every masked value of every output ends here (see `present::mask`).

@@ -263,8 +263,19 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         ),
         None => out.push_str(&(m::R_WHERE_FROM.get(lang) + "\n\n")),
     }
+    headline(&mut out, r, lang);
+    funnel(&mut out, r, config, lang);
+    objections(&mut out, m, lang);
+    wins_and_losses(&mut out, m, lang);
+    broken_promises(&mut out, m, lang);
+    unanswered_and_stale(&mut out, m, lang);
+    by_owner(&mut out, r, lang);
+    out
+}
 
-    // Headline numbers.
+/// Headline numbers: this period, the one before and the change.
+fn headline(out: &mut String, r: &Report<'_>, lang: Lang) {
+    let m = r.current;
     out.push_str(&format!("## {}\n\n", m::R_HEADLINE.get(lang)));
     let mut rows = Vec::new();
     for (_, label, kind, get) in HEADLINES {
@@ -310,8 +321,10 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         );
         out.push('\n');
     }
+}
 
-    // The funnel over the whole range.
+/// The funnel over the whole range.
+fn funnel(out: &mut String, r: &Report<'_>, config: &Config, lang: Lang) {
     out.push_str(&format!(
         "\n## {}{}\n\n",
         m::R_FUNNEL.get(lang),
@@ -345,8 +358,10 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
         &[false, true, true, true, true],
         &rows,
     ));
+}
 
-    // Objections.
+/// The top objections.
+fn objections(out: &mut String, m: &Metrics, lang: Lang) {
     out.push_str(&format!("\n## {}\n\n", m::R_TOP_OBJECTIONS.get(lang)));
     if m.objections.is_empty() {
         out.push_str(&(m::R_NO_OBJECTION.get(lang) + "\n"));
@@ -373,8 +388,10 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             &rows,
         ));
     }
+}
 
-    // Wins and losses.
+/// The customers won, and why customers were lost.
+fn wins_and_losses(out: &mut String, m: &Metrics, lang: Lang) {
     if !m.won_customers.is_empty() {
         out.push_str(&format!("\n## {}\n\n", m::R_WON.get(lang)));
         for name in &m.won_customers {
@@ -406,8 +423,10 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             &rows,
         ));
     }
+}
 
-    // Promises broken.
+/// The promises broken in the period.
+fn broken_promises(out: &mut String, m: &Metrics, lang: Lang) {
     out.push_str(&format!(
         "\n## {}{}\n\n",
         m::R_PROMISES_BROKEN.get(lang),
@@ -432,8 +451,10 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
                 .render(lang)
         ));
     }
+}
 
-    // Who is unanswered or stale.
+/// Who is unanswered or stale.
+fn unanswered_and_stale(out: &mut String, m: &Metrics, lang: Lang) {
     for (title, list, unit) in [
         (
             m::UNANSWERED_STREAKS,
@@ -459,8 +480,10 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             ));
         }
     }
+}
 
-    // One row per owner.
+/// One row per owner.
+fn by_owner(out: &mut String, r: &Report<'_>, lang: Lang) {
     if !r.owners.is_empty() {
         out.push_str(&format!("\n## {}\n\n", m::R_BY_OWNER.get(lang)));
         let rows: Vec<Vec<String>> = r
@@ -509,7 +532,6 @@ pub fn markdown(r: &Report<'_>, config: &Config, lang: Lang) -> String {
             &rows,
         ));
     }
-    out
 }
 
 /// An objection category as shown: `price`, or 价格 in Chinese.
