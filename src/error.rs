@@ -69,15 +69,19 @@ impl Error {
 
     /// The sentence, without the `error:` lead, in `lang`.
     pub fn message(&self, lang: Lang) -> String {
-        let list = |c: &[String]| crate::msg::list(lang, c);
+        self.text().render(lang)
+    }
+
+    /// The sentence as a message of the catalogue, to be rendered (or put into another
+    /// message) when the language is known.
+    pub fn text(&self) -> Text {
         match self {
-            Error::Text(t) => t.render(lang),
-            Error::Usage(s) | Error::Refused(s) => s.clone(),
-            Error::NoRoot { start } => m::ERR_NO_ROOT.with("dir", start.display()).render(lang),
+            Error::Text(t) => t.clone(),
+            Error::Usage(s) | Error::Refused(s) => Text::raw(s.clone()),
+            Error::NoRoot { start } => m::ERR_NO_ROOT.with("dir", start.display()),
             Error::Io { path, message } => m::ERR_AT_FILE
                 .with("file", path.display())
-                .with_text("message", message.clone())
-                .render(lang),
+                .with_text("message", message.clone()),
             Error::Parse {
                 path,
                 line,
@@ -91,22 +95,19 @@ impl Error {
                 match hint {
                     Some(h) => m::MESSAGE_HINT
                         .with_text("message", at)
-                        .with_text("hint", h.clone())
-                        .render(lang),
-                    None => at.render(lang),
+                        .with_text("hint", h.clone()),
+                    None => at,
                 }
             }
             Error::UnknownCustomer { query, candidates } if candidates.is_empty() => {
-                m::ERR_NO_CUSTOMER.with("query", query).render(lang)
+                m::ERR_NO_CUSTOMER.with("query", query)
             }
             Error::UnknownCustomer { query, candidates } => m::ERR_NO_CUSTOMER_MEAN
                 .with("query", query)
-                .with("candidates", list(candidates))
-                .render(lang),
+                .with_list("candidates", candidates),
             Error::AmbiguousCustomer { query, candidates } => m::ERR_AMBIGUOUS_CUSTOMER
                 .with("query", query)
-                .with("candidates", list(candidates))
-                .render(lang),
+                .with_list("candidates", candidates),
         }
     }
 

@@ -34,6 +34,8 @@ pub struct Msg {
 pub enum Arg {
     Plain(String),
     Text(Text),
+    /// Words shown as a list in the language: `a, b` / `a、b`.
+    List(Vec<String>),
 }
 
 /// A message with its arguments, rendered when the language is known. `Display` is English
@@ -71,6 +73,15 @@ impl Msg {
     pub fn with_text(self, name: &'static str, value: impl Into<Text>) -> Text {
         Text::from(self).with_text(name, value)
     }
+
+    /// The message with one argument that is a list of words.
+    pub fn with_list(
+        self,
+        name: &'static str,
+        items: impl IntoIterator<Item = impl fmt::Display>,
+    ) -> Text {
+        Text::from(self).with_list(name, items)
+    }
 }
 
 impl From<Msg> for Text {
@@ -103,6 +114,37 @@ impl Text {
         self
     }
 
+    /// Words as one argument, joined as a list in the language it is rendered in
+    /// (`a, b, c` / `a、b、c`).
+    #[must_use]
+    pub fn with_list(
+        mut self,
+        name: &'static str,
+        items: impl IntoIterator<Item = impl fmt::Display>,
+    ) -> Text {
+        let items = items.into_iter().map(|i| i.to_string()).collect();
+        self.0.args.push((name, Arg::List(items)));
+        self
+    }
+
+    /// The same text with each `wrapper` message in it (at any depth) replaced by its
+    /// argument `arg`: a refusal's `…; nothing was written` left out where the rest goes on.
+    #[must_use]
+    pub fn unwrapping(&self, wrapper: Msg, arg: &str) -> Text {
+        if self.0.msg == wrapper
+            && let Some((_, Arg::Text(inner))) = self.0.args.iter().find(|(n, _)| *n == arg)
+        {
+            return inner.unwrapping(wrapper, arg);
+        }
+        let mut out = self.clone();
+        for (_, a) in &mut out.0.args {
+            if let Arg::Text(t) = a {
+                *t = t.unwrapping(wrapper, arg);
+            }
+        }
+        out
+    }
+
     /// Text that is not the tool's own sentence (a TOML parser's detail, a setting's
     /// explanation not yet in the catalogue): shown as it is in every language.
     pub fn raw(text: impl Into<String>) -> Text {
@@ -126,6 +168,7 @@ impl Text {
             .map(|(_, a)| match a {
                 Arg::Plain(s) => s.clone(),
                 Arg::Text(t) => t.render(lang),
+                Arg::List(items) => list(lang, items),
             })
     }
 
@@ -193,6 +236,7 @@ struct Stored {
 enum StoredArg {
     Plain(String),
     Text(Box<Stored>),
+    List(Vec<String>),
 }
 
 impl Text {
@@ -207,6 +251,7 @@ impl Text {
                     let a = match a {
                         Arg::Plain(s) => StoredArg::Plain(s.clone()),
                         Arg::Text(t) => StoredArg::Text(Box::new(t.stored())),
+                        Arg::List(items) => StoredArg::List(items.clone()),
                     };
                     ((*n).to_string(), a)
                 })
@@ -224,6 +269,7 @@ impl Text {
             let arg = match arg {
                 StoredArg::Plain(p) => Arg::Plain(p),
                 StoredArg::Text(t) => Arg::Text(Text::from_stored(*t)?),
+                StoredArg::List(items) => Arg::List(items),
             };
             text.0.args.push((name, arg));
         }
@@ -353,6 +399,35 @@ mod tests {
         assert_eq!(back.render(Lang::Zh), "3 位客户；未写入任何内容");
         let unknown = stored.replace("ERROR_NOTHING_WRITTEN", "NO_SUCH_KEY");
         assert!(serde_json::from_str::<Text>(&unknown).is_err());
+    }
+
+    #[test]
+    fn a_list_is_joined_in_the_language_and_stored() {
+        let t = m::ERR_NO_CUSTOMER_MEAN
+            .with("query", "ac")
+            .with_list("candidates", ["acme", "acorn"]);
+        assert!(t.render(Lang::En).ends_with("did you mean acme, acorn"));
+        assert!(t.render(Lang::Zh).ends_with("你是不是要找 acme、acorn"));
+        let back: Text = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
+    }
+
+    /// A wrapper left out at any depth: the guard's "nothing was written" where the rest goes on.
+    #[test]
+    fn a_wrapper_is_left_out() {
+        let why = m::N_CUSTOMERS.with("n", 2);
+        let t = m::ERR_AT_FILE.with("file", "a.md").with_text(
+            "message",
+            m::ERROR_NOTHING_WRITTEN.with_text("why", why.clone()),
+        );
+        let out = t.unwrapping(m::ERROR_NOTHING_WRITTEN, "why");
+        assert_eq!(out.to_string(), "a.md: 2 customers");
+        assert_eq!(out.render(Lang::Zh), "a.md：2 位客户");
+        assert_eq!(
+            why.unwrapping(m::ERROR_NOTHING_WRITTEN, "why"),
+            why,
+            "a text without the wrapper stays as it is"
+        );
     }
 
     #[test]

@@ -602,6 +602,83 @@ fn a_dry_run_writes_nothing_and_prints_the_plan_with_check() {
     assert!(!bad_rules.stderr.contains("panicked"));
 }
 
+/// Every line of the report in the session's language, from the catalogue — the problems
+/// `log`'s planner finds in a column too — while the JSON stays English whatever the language.
+#[test]
+fn the_report_speaks_chinese_and_the_json_stays_english() {
+    let sb = existing_folder();
+    template_workbook(&sb.path().join("t.xlsx"));
+    sb.write(
+        "thin.csv",
+        "\u{feff}客户名称,负责人,联系人,内部编号\n新客户,li.wei,王五,7\n",
+    );
+    sb.write(
+        "r.csv",
+        "日期,客户,跟进方式,金额,其他,处理方式\n\
+         2026-11-20,Blue River,电话,abc,,\n\
+         2026-11-21,Blue River,电话,,foo bar,\n\
+         2026-11-22,Blue River,电话,,,换个说法\n",
+    );
+    let before = sb.snapshot();
+    let zh = sb
+        .run(&[
+            "import",
+            "t.xlsx",
+            "thin.csv",
+            "r.csv",
+            "--dry-run",
+            "--lang",
+            "zh",
+        ])
+        .code(1)
+        .stdout;
+    for line in [
+        "已读取 t.xlsx › 客户档案：客户档案（表头在第 2 行，3 行数据）。",
+        "  未导入的列：内部编号",
+        "  新建  customers/华东精密机械.md  华东精密机械：15 个字段，2 条记录",
+        "  更新  customers/acme-manufacturing.md  Acme Manufacturing：补充 contact.title；1 条记录",
+        "已跳过 2 条已有的记录（日期、方式和内容相同）：",
+        "  客户档案 第 3 行：Acme Manufacturing 的 industry：保留 `Manufacturing`，表格为 `制造`",
+        "  跟进记录 第 8 行（华东精密机械）：结果 列：结果 `也许` 无法识别",
+        "  r.csv 第 2 行（Blue River）：金额 列：`abc` 不是数字，例如 650000 或 65万",
+        "  r.csv 第 3 行（Blue River）：其他 列：`foo bar` 不是「字段: 值」的写法",
+        "  r.csv 第 4 行（Blue River）：写了异议的处理方式，但没有写异议",
+        "  customers/新客户.md:1:1: error[missing-field]: 缺少必填字段 `industry`；",
+    ] {
+        assert!(zh.contains(line), "{line}\n{zh}");
+    }
+    let json = sb
+        .run(&[
+            "import",
+            "t.xlsx",
+            "thin.csv",
+            "--dry-run",
+            "--json",
+            "--lang",
+            "zh",
+        ])
+        .code(1)
+        .json();
+    assert_eq!(
+        json["refused"][0]["message"],
+        "column 阶段: unknown stage `谈判中`; use one of: potential (潜在), intent (意向), won (成交), maintenance (维护)"
+    );
+    let d = &json["check"]["diagnostics"][0];
+    assert_eq!(d["message"], "required field `industry` is missing");
+    assert_eq!(d["hint"], "add `industry = \"…\"` to the front matter");
+    // Errors too.
+    let err = sb
+        .run(&["import", "t.xlsx", "--sheet", "2019", "--lang", "zh"])
+        .code(2);
+    assert!(
+        err.stderr
+            .contains("t.xlsx 中没有工作表 `2019`；其中的工作表有：客户档案、跟进记录"),
+        "{}",
+        err.stderr
+    );
+    assert_eq!(sb.snapshot(), before);
+}
+
 #[test]
 fn csv_files_import_with_chinese_headers_in_the_encodings_excel_writes() {
     let sb = existing_folder();

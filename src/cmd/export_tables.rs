@@ -6,7 +6,7 @@
 
 use crate::cli::{CsvArgs, SqliteArgs};
 use crate::engine::stats::win_entries;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::sqlite::{Sql, SqlTable};
 use crate::io::store::Store;
 use crate::model::config::{Config, Lang};
@@ -18,6 +18,7 @@ use crate::model::entry::{
 use crate::model::record::{Record, parse_document};
 use crate::model::sheet::{Kind, Person, header_of, number_text, person_text};
 use crate::model::summary::customer_key;
+use crate::msg::{Text, m};
 use crate::present::mask::Masker;
 use crate::present::render::mask;
 use crate::{Ctx, Output};
@@ -307,10 +308,9 @@ pub fn csv(args: &CsvArgs, ctx: &Ctx) -> Result<Output> {
     let customers = gather(&store)?;
     let dir = resolve(ctx, &args.dir);
     if crate::io::store::exists(&dir) && !crate::io::store::is_dir(&dir) {
-        return Err(Error::Refused(format!(
-            "{} is a file; give export csv a folder to write the two tables into",
-            args.dir.display()
-        )));
+        return Err(m::EXP_CSV_DIR_IS_FILE
+            .with("dir", args.dir.display())
+            .into());
     }
     let headers = |kind: Kind, keys: &[&str]| -> Vec<&'static str> {
         keys.iter().map(|k| header_of(kind, k)).collect()
@@ -335,29 +335,11 @@ pub fn csv(args: &CsvArgs, ctx: &Ctx) -> Result<Output> {
     for (name, text) in &files {
         crate::io::store::write_file(&dir.join(name), text.as_bytes())?;
     }
-    let shown = args.dir.display();
-    Ok(Output::text(match lang {
-        Lang::En => format!(
-            "wrote {shown}/客户档案.csv ({} customers) and {shown}/跟进记录.csv ({} entries){}\n",
-            profiles.len(),
-            records.len(),
-            if ctx.reveal {
-                ""
-            } else {
-                "; confidential values are masked (--reveal to include them)"
-            }
-        ),
-        Lang::Zh => format!(
-            "已写入 {shown}/客户档案.csv（{} 个客户）和 {shown}/跟进记录.csv（{} 条记录）{}\n",
-            profiles.len(),
-            records.len(),
-            if ctx.reveal {
-                ""
-            } else {
-                "；保密字段已打码（加 --reveal 导出原值）"
-            }
-        ),
-    }))
+    let wrote = m::EXP_WROTE_CSV
+        .with("dir", args.dir.display())
+        .with("customers", profiles.len())
+        .with("entries", records.len());
+    Ok(wrote_line(wrote, ctx.reveal, lang))
 }
 
 /// The database schema (docs/export.md explains each column).
@@ -593,30 +575,21 @@ pub fn sqlite(args: &SqliteArgs, ctx: &Ctx) -> Result<Output> {
     let counts = (tables[0].rows.len(), tables[1].rows.len());
     let out = resolve(ctx, &args.out);
     crate::io::sqlite::write(&out, &tables, &INDEXES)?;
-    Ok(Output::text(match lang {
-        Lang::En => format!(
-            "wrote {} ({} customers, {} entries){}\n",
-            args.out.display(),
-            counts.0,
-            counts.1,
-            if ctx.reveal {
-                ""
-            } else {
-                "; confidential values are masked (--reveal to include them)"
-            }
-        ),
-        Lang::Zh => format!(
-            "已写入 {}（{} 个客户，{} 条记录）{}\n",
-            args.out.display(),
-            counts.0,
-            counts.1,
-            if ctx.reveal {
-                ""
-            } else {
-                "；保密字段已打码（加 --reveal 导出原值）"
-            }
-        ),
-    }))
+    let wrote = m::EXP_WROTE_DB
+        .with("file", args.out.display())
+        .with("customers", counts.0)
+        .with("entries", counts.1);
+    Ok(wrote_line(wrote, ctx.reveal, lang))
+}
+
+/// What an export wrote, and that its confidential values are masked unless `--reveal`.
+fn wrote_line(wrote: Text, reveal: bool, lang: Lang) -> Output {
+    let line = if reveal {
+        wrote
+    } else {
+        m::EXP_MASKED.with_text("wrote", wrote)
+    };
+    Output::text(line.render(lang) + "\n")
 }
 
 /// A customer's row of the `customers` table (`id` from 1).

@@ -15,9 +15,9 @@ use crate::model::config::Lang;
 use crate::model::diagnostic::{Diagnostic, Severity};
 use crate::model::names::identity;
 use crate::model::record::{file_stem, parse_record};
-use crate::model::sheet::{NotRead, Rules, layout};
+use crate::model::sheet::{Kind, NotRead, Rules, layout};
 use crate::model::summary::customer_key;
-use crate::msg::{Text, m};
+use crate::msg::{Msg, Text, m};
 use crate::present::mask::Masker;
 use crate::present::render::clean;
 use crate::{Ctx, Output};
@@ -32,7 +32,7 @@ const PROGRESS_FROM: u64 = 500;
 struct SheetInfo {
     file: String,
     sheet: String,
-    kind: Option<&'static str>,
+    kind: Option<Kind>,
     header_row: usize,
     rows: usize,
     unused: Vec<String>,
@@ -55,7 +55,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
             Rules::parse(&text).map_err(|(line, message)| Error::Parse {
                 path: path.clone(),
                 line,
-                message: Text::raw(message),
+                message,
                 hint: Some(m::E_RULES_SEE_DOCS.into()),
             })?
         }
@@ -72,7 +72,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
                     infos.push(SheetInfo {
                         file: shown_file,
                         sheet: table.sheet.clone(),
-                        kind: Some(l.kind.word()),
+                        kind: Some(l.kind),
                         header_row: l.header_row,
                         rows: table.rows.iter().filter(|(n, _)| *n > l.header_row).count(),
                         unused: l.unused.clone(),
@@ -96,16 +96,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
     }
     if sheets.is_empty() {
         let files: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
-        return Err(Error::Usage(match lang {
-            Lang::En => format!(
-                "{} has no sheet with the template's headers (客户名称/Customer … for profiles, 日期/Date and 客户/Customer for records); name its columns in a rules file (--rules, see docs/import.md)",
-                files.join(", ")
-            ),
-            Lang::Zh => format!(
-                "{} 中没有带模板表头的工作表（客户档案需要 客户名称，跟进记录需要 日期 和 客户）；请用规则文件（--rules，见 docs/import.md）说明各列",
-                files.join("、")
-            ),
-        }));
+        return Err(m::IMP_NO_SHEET.with_list("files", files).into());
     }
     let folder = read_folder(&store)?;
     let private = store.load_overlay()?.is_some();
@@ -113,7 +104,6 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
         config,
         rules: &rules,
         today: ctx.today,
-        lang,
         private,
         git_user: crate::io::git::user_name(&store.root),
     };
@@ -123,15 +113,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
             Some(total),
             indicatif::ProgressDrawTarget::stderr(),
         );
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} rows")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message(match lang {
-            Lang::En => "planning",
-            Lang::Zh => "正在规划",
-        });
+        progress_style(&bar, m::IMP_PROGRESS_PLAN, lang);
         bar
     });
     let tick = |n: u64| {
@@ -156,6 +138,7 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
         if let Some(b) = &bar {
             b.reset();
             b.set_length(plan.files.len() as u64);
+            progress_style(b, m::IMP_PROGRESS_WRITE, lang);
         }
         for f in &plan.files {
             match write(&store, f, &known) {
@@ -173,27 +156,14 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
     }
     if let Some(e) = failure {
         let done: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-        return Err(Error::Refused(match lang {
-            Lang::En => format!(
-                "{e}; the import stopped after writing {} file{}{}; run it again to finish (a second run adds only what is missing)",
-                done.len(),
-                if done.len() == 1 { "" } else { "s" },
-                if done.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", done.join(", "))
-                }
-            ),
-            Lang::Zh => format!(
-                "{e}；导入在写入 {} 个文件后停止{}；请再运行一次以完成（再次导入只会补上缺少的部分）",
-                done.len(),
-                if done.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{}）", done.join("、"))
-                }
-            ),
-        }));
+        let stopped = if done.is_empty() {
+            m::IMP_STOPPED_NONE.with("n", 0)
+        } else {
+            m::IMP_STOPPED
+                .with("n", done.len())
+                .with_list("files", done)
+        };
+        return Err(stopped.with_text("error", e.text()).into());
     }
     let masker = Masker::new(config, ctx.reveal);
     let code = u8::from(!plan.refused.is_empty());
@@ -238,12 +208,12 @@ fn read_folder(store: &Store) -> Result<Folder> {
             }
             Err(u) => {
                 let d = u.first();
-                store.warn(format!(
-                    "{}:{}: {}; no customer is imported into it (run `followup check`)",
-                    u.path.display(),
-                    d.line,
-                    d.message
-                ));
+                store.warn_text(
+                    m::IMP_UNREADABLE_FILE
+                        .with("file", u.path.display())
+                        .with("line", d.line)
+                        .with_text("message", d.message.clone()),
+                );
                 unreadable.push(rel);
             }
         }
@@ -328,15 +298,17 @@ fn write(store: &Store, f: &PlannedFile, known: &HashSet<PathBuf>) -> Result<Pat
                     if known.contains(&rel) {
                         continue;
                     }
-                    let Ok(bytes) = store.read(&rel) else { continue };
-                    if let Ok(s) = crate::model::record::parse_summary(rel.clone(), &bytes, &store.config)
+                    let Ok(bytes) = store.read(&rel) else {
+                        continue;
+                    };
+                    if let Ok(s) =
+                        crate::model::record::parse_summary(rel.clone(), &bytes, &store.config)
                         && identity(&s.customer.name) == wanted
                     {
-                        return Err(Error::Refused(format!(
-                            "customer `{}` appeared in {} while the import was running; nothing was written for it",
-                            f.customer,
-                            rel.display()
-                        )));
+                        return Err(m::IMP_APPEARED
+                            .with("customer", &f.customer)
+                            .with("file", rel.display())
+                            .into());
                     }
                 }
                 Ok(())
@@ -345,10 +317,9 @@ fn write(store: &Store, f: &PlannedFile, known: &HashSet<PathBuf>) -> Result<Pat
         Some(before) => {
             store.update_private(&f.rel, |bytes| {
                 if bytes != before.as_slice() {
-                    return Err(Error::Refused(format!(
-                        "{} changed while the import was running; nothing was written to it",
-                        f.rel.display()
-                    )));
+                    return Err(m::IMP_CHANGED_MEANWHILE
+                        .with("file", f.rel.display())
+                        .into());
                 }
                 Ok((f.after.clone(), f.private.clone(), ()))
             })?;
@@ -357,8 +328,16 @@ fn write(store: &Store, f: &PlannedFile, known: &HashSet<PathBuf>) -> Result<Pat
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// The progress bar's text: `planning [====>    ] 120/1000 rows`, in the language.
+fn progress_style(bar: &indicatif::ProgressBar, msg: Msg, lang: Lang) {
+    let template = msg
+        .with("bar", "[{bar:30}]")
+        .with("done", "{pos}")
+        .with("total", "{len}")
+        .render(lang);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
 }
 
 fn text_report(
@@ -369,55 +348,37 @@ fn text_report(
     masker: &Masker<'_>,
     lang: Lang,
 ) -> String {
-    let zh = lang == Lang::Zh;
     let mut out = String::new();
     if dry_run {
-        out.push_str(if zh {
-            "试运行：没有写入任何文件。\n"
-        } else {
-            "Dry run: nothing was written.\n"
-        });
+        push_line(&mut out, lang, "", m::IMP_DRY_RUN.into());
     }
     for i in infos {
-        let line = match (i.kind, zh) {
-            (Some(kind), false) => format!(
-                "Read {} › {} as {kind} (headers in row {}, {}).\n",
-                i.file,
-                clean(&i.sheet),
-                i.header_row,
-                plural(i.rows, "row", "rows")
-            ),
-            (Some(kind), true) => format!(
-                "已读取 {} › {}：{}（表头在第 {} 行，{} 行数据）。\n",
-                i.file,
-                clean(&i.sheet),
-                if kind == "profiles" {
-                    "客户档案"
-                } else {
-                    "跟进记录"
-                },
-                i.header_row,
-                i.rows
-            ),
-            (None, false) => format!(
-                "Skipped {} › {}: no row of it looks like the template's headers.\n",
-                i.file,
-                clean(&i.sheet)
-            ),
-            (None, true) => format!(
-                "已跳过 {} › {}：没有找到模板的表头。\n",
-                i.file,
-                clean(&i.sheet)
-            ),
+        let read = match i.kind {
+            Some(kind) => m::IMP_READ_SHEET
+                .with_text(
+                    "kind",
+                    match kind {
+                        Kind::Profiles => m::IMP_KIND_PROFILES,
+                        Kind::Records => m::IMP_KIND_RECORDS,
+                    },
+                )
+                .with("row", i.header_row)
+                .with("n", i.rows),
+            None => m::IMP_SKIPPED_SHEET.into(),
         };
-        out.push_str(&line);
+        push_line(
+            &mut out,
+            lang,
+            "",
+            read.with("file", &i.file).with("sheet", &i.sheet),
+        );
         if !i.unused.is_empty() {
-            let cols: Vec<String> = i.unused.iter().map(|c| clean(c).into_owned()).collect();
-            out.push_str(&if zh {
-                format!("  未导入的列：{}\n", cols.join("、"))
-            } else {
-                format!("  Columns not imported: {}\n", cols.join(", "))
-            });
+            push_line(
+                &mut out,
+                lang,
+                "  ",
+                m::IMP_UNUSED_COLUMNS.with_list("columns", &i.unused),
+            );
         }
     }
     let created: Vec<&PlannedFile> = plan.files.iter().filter(|f| f.before.is_none()).collect();
@@ -426,138 +387,105 @@ fn text_report(
         out.push('\n');
     }
     for f in created.iter().chain(&updated) {
-        let what = match (f.before.is_none(), zh) {
-            (true, false) => "created",
-            (false, false) => "updated",
-            (true, true) => "新建",
-            (false, true) => "更新",
+        let (what, detail) = match f.before {
+            None => (
+                m::IMP_CREATED,
+                m::IMP_NEW_DETAIL
+                    .with("keys", f.keys.len())
+                    .with("entries", f.entries),
+            ),
+            Some(_) if f.keys.is_empty() => (m::IMP_UPDATED, m::IMP_N_ENTRIES.with("n", f.entries)),
+            Some(_) => (
+                m::IMP_UPDATED,
+                m::IMP_ADDED_KEYS
+                    .with_list("keys", &f.keys)
+                    .with("entries", f.entries),
+            ),
         };
-        let detail = if f.before.is_none() {
-            if zh {
-                format!("{} 个字段，{} 条记录", f.keys.len(), f.entries)
-            } else {
-                format!(
-                    "{}, {}",
-                    plural(f.keys.len(), "key", "keys"),
-                    plural(f.entries, "entry", "entries")
-                )
-            }
+        let detail = if f.private.is_empty() {
+            detail
         } else {
-            let keys = if f.keys.is_empty() {
-                String::new()
-            } else if zh {
-                format!("补充 {}；", f.keys.join("、"))
-            } else {
-                format!("+ {}; ", f.keys.join(", "))
-            };
-            if zh {
-                format!("{keys}{} 条记录", f.entries)
-            } else {
-                format!("{keys}{}", plural(f.entries, "entry", "entries"))
-            }
+            m::PAREN
+                .with_text("a", detail)
+                .with_text("b", m::IMP_TO_PRIVATE)
         };
-        let private = if f.private.is_empty() {
-            ""
-        } else if zh {
-            "（联系方式写入私有文件）"
-        } else {
-            " (contact details to the private file)"
-        };
-        out.push_str(&if zh {
-            format!(
-                "  {what}  {}  {}：{detail}{private}\n",
-                f.rel.display(),
-                clean(&f.customer)
-            )
-        } else {
-            format!(
-                "  {what:8} {}  {}: {detail}{private}\n",
-                f.rel.display(),
-                clean(&f.customer)
-            )
-        });
+        push_line(
+            &mut out,
+            lang,
+            "  ",
+            m::IMP_FILE_LINE
+                .with_text("what", what)
+                .with("file", f.rel.display())
+                .with("customer", &f.customer)
+                .with_text("detail", detail),
+        );
     }
     if !plan.skipped.is_empty() {
-        out.push_str(&if zh {
-            format!(
-                "\n已跳过 {} 条已有的记录（日期、方式和内容相同）：\n",
-                plan.skipped.len()
-            )
-        } else {
-            format!(
-                "\nSkipped {} already present (same date, channel and text):\n",
-                plural(plan.skipped.len(), "entry", "entries")
-            )
-        });
+        out.push('\n');
+        push_line(
+            &mut out,
+            lang,
+            "",
+            m::IMP_SKIPPED_HEAD.with("n", plan.skipped.len()),
+        );
         for s in &plan.skipped {
-            out.push_str(&format!(
-                "  {}{}{} {} {}\n",
-                s.at.shown(lang),
-                if zh { "：" } else { ": " },
-                clean(&s.customer),
-                s.date,
-                s.channel
-            ));
+            push_line(
+                &mut out,
+                lang,
+                "  ",
+                m::IMP_SKIPPED_LINE
+                    .with_text("at", s.at.text())
+                    .with("customer", &s.customer)
+                    .with("date", &s.date)
+                    .with("channel", &s.channel),
+            );
         }
     }
     if !plan.differences.is_empty() {
-        out.push_str(if zh {
-            "\n与现有值不同（保留现有值，表格中的值没有写入）：\n"
-        } else {
-            "\nValues that differ (the kept value stays; the sheet's is not written):\n"
-        });
+        out.push('\n');
+        push_line(&mut out, lang, "", m::IMP_DIFFER_HEAD.into());
         for d in &plan.differences {
-            let kept = masker.text(&d.key, &d.kept);
-            let sheet = masker.text(&d.key, &d.sheet_value);
-            out.push_str(&if zh {
-                format!(
-                    "  {}：{} 的 {}：保留 `{}`，表格为 `{}`\n",
-                    d.at.shown(lang),
-                    clean(&d.customer),
-                    d.key,
-                    clean(&kept),
-                    clean(&sheet)
-                )
-            } else {
-                format!(
-                    "  {}: {} {}: kept `{}`, sheet `{}`\n",
-                    d.at.shown(lang),
-                    clean(&d.customer),
-                    d.key,
-                    clean(&kept),
-                    clean(&sheet)
-                )
-            });
+            let kept = match &d.kept {
+                Some(k) => masker.text(&d.key, k),
+                None => m::IMP_A_TABLE.get(lang),
+            };
+            push_line(
+                &mut out,
+                lang,
+                "  ",
+                m::IMP_DIFFER_LINE
+                    .with_text("at", d.at.text())
+                    .with("customer", &d.customer)
+                    .with("key", &d.key)
+                    .with("kept", kept)
+                    .with("sheet", masker.text(&d.key, &d.sheet_value)),
+            );
         }
     }
     if !plan.refused.is_empty() {
-        out.push_str(&if zh {
-            format!("\n未导入 {} 行：\n", plan.refused.len())
-        } else {
-            format!("\nRefused {}:\n", plural(plan.refused.len(), "row", "rows"))
-        });
+        out.push('\n');
+        push_line(
+            &mut out,
+            lang,
+            "",
+            m::IMP_REFUSED_HEAD.with("n", plan.refused.len()),
+        );
         for r in &plan.refused {
-            let who = r.customer.as_deref().map_or_else(String::new, |c| {
-                if zh {
-                    format!("（{}）", clean(c))
-                } else {
-                    format!(" ({})", clean(c))
-                }
-            });
-            out.push_str(&format!(
-                "  {}{who}{}{}\n",
-                r.at.shown(lang),
-                if zh { "：" } else { ": " },
-                clean(&r.message)
-            ));
+            let text = match &r.customer {
+                Some(c) => m::IMP_REFUSED_LINE.with("customer", c),
+                None => m::PROBLEM_AT.into(),
+            };
+            push_line(
+                &mut out,
+                lang,
+                "  ",
+                text.with_text("at", r.at.text())
+                    .with("message", r.message(lang)),
+            );
         }
     }
     for n in &plan.notes {
-        out.push_str(&format!(
-            "{}: {}\n",
-            if zh { "说明" } else { "note" },
-            clean(n)
-        ));
+        push_line(&mut out, lang, "", m::IMP_NOTE.with_text("note", n.clone()));
     }
     let errors = findings
         .iter()
@@ -565,66 +493,63 @@ fn text_report(
         .count();
     let warnings = findings.len() - errors;
     if !findings.is_empty() {
-        out.push_str(if zh {
-            "\n导入结果的检查（followup check 将会报告）：\n"
-        } else {
-            "\nCheck of the result (what `followup check` will say):\n"
-        });
+        out.push('\n');
+        push_line(&mut out, lang, "", m::IMP_CHECK_HEAD.into());
         for f in findings {
             let d = &f.diagnostic;
+            // As `check` prints it: the severity and the code stay as they are.
             let severity = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let hint = d
-                .hint
-                .as_ref()
-                .map_or_else(String::new, |h| format!("; {h}"));
+            let message = match &d.hint {
+                Some(h) => m::MESSAGE_HINT
+                    .with_text("message", d.message.clone())
+                    .with_text("hint", h.clone()),
+                None => d.message.clone(),
+            };
             out.push_str(&format!(
-                "  {}:{}:{}: {severity}[{}]: {}{}\n",
+                "  {}:{}:{}: {severity}[{}]: {}\n",
                 f.file.display(),
                 d.line,
                 d.column,
                 d.code,
-                clean(&d.message.render(lang)),
-                clean(&hint)
+                clean(&message.render(lang))
             ));
         }
     }
-    let entries: usize = plan.files.iter().map(|f| f.entries).sum();
+    let summary = m::IMP_SUMMARY
+        .with("created", created.len())
+        .with("updated", updated.len())
+        .with(
+            "entries",
+            plan.files.iter().map(|f| f.entries).sum::<usize>(),
+        )
+        .with("skipped", plan.skipped.len())
+        .with("differ", plan.differences.len())
+        .with("refused", plan.refused.len())
+        .with("errors", errors)
+        .with("warnings", warnings);
     out.push('\n');
-    out.push_str(&if zh {
-        format!(
-            "{}新建 {} 个客户，更新 {} 个，新增 {} 条记录，跳过 {} 条已有记录，{} 个值不同，{} 行未导入；检查：{} 个错误，{} 个警告。\n",
-            if dry_run { "将会" } else { "" },
-            created.len(),
-            updated.len(),
-            entries,
-            plan.skipped.len(),
-            plan.differences.len(),
-            plan.refused.len(),
-            errors,
-            warnings
-        )
-    } else {
-        format!(
-            "{}{} created, {} updated, {} added, {} skipped, {}, {} refused; check: {}, {}.\n",
-            if dry_run { "Would be: " } else { "" },
-            plural(created.len(), "customer", "customers"),
-            updated.len(),
-            plural(entries, "entry", "entries"),
-            plan.skipped.len(),
-            if plan.differences.len() == 1 {
-                "1 value differs".to_string()
-            } else {
-                format!("{} values differ", plan.differences.len())
-            },
-            plural(plan.refused.len(), "row", "rows"),
-            plural(errors, "error", "errors"),
-            plural(warnings, "warning", "warnings")
-        )
-    });
+    push_line(
+        &mut out,
+        lang,
+        "",
+        if dry_run {
+            m::IMP_WOULD_BE.with_text("summary", summary)
+        } else {
+            summary
+        },
+    );
     out
+}
+
+/// One line of the report, in the language; what came from the files is made safe for a
+/// terminal.
+fn push_line(out: &mut String, lang: Lang, indent: &str, text: Text) {
+    out.push_str(indent);
+    out.push_str(&clean(&text.render(lang)));
+    out.push('\n');
 }
 
 fn json_report(
@@ -650,7 +575,7 @@ fn json_report(
     serde_json::json!({
         "dry_run": dry_run,
         "sheets": infos.iter().map(|i| serde_json::json!({
-            "file": i.file, "sheet": i.sheet, "kind": i.kind, "header_row": i.header_row,
+            "file": i.file, "sheet": i.sheet, "kind": i.kind.map(Kind::word), "header_row": i.header_row,
             "rows": i.rows, "unused_columns": i.unused,
         })).collect::<Vec<_>>(),
         "created": plan.files.iter().filter(|f| f.before.is_none()).map(file).collect::<Vec<_>>(),
@@ -659,11 +584,12 @@ fn json_report(
         "skipped": plan.skipped,
         "differences": plan.differences.iter().map(|d| serde_json::json!({
             "sheet": d.at.sheet, "row": d.at.row, "customer": d.customer, "file": d.file,
-            "key": d.key, "kept": masker.text(&d.key, &d.kept),
+            "key": d.key,
+            "kept": d.kept.as_ref().map_or_else(|| "(a table)".to_string(), |k| masker.text(&d.key, k)),
             "sheet_value": masker.text(&d.key, &d.sheet_value),
         })).collect::<Vec<_>>(),
         "refused": plan.refused,
-        "notes": plan.notes,
+        "notes": plan.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "check": {
             "errors": errors,
             "warnings": findings.len() - errors,
@@ -673,7 +599,8 @@ fn json_report(
                 "column": f.diagnostic.column,
                 "severity": f.diagnostic.severity,
                 "code": f.diagnostic.code.to_string(),
-                "message": f.diagnostic.message,
+                "message": f.diagnostic.message.to_string(),
+                "hint": f.diagnostic.hint.as_ref().map(ToString::to_string),
             })).collect::<Vec<_>>(),
         },
     })

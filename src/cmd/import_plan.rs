@@ -13,13 +13,13 @@
 
 use crate::cmd::shared::{Expect, logged_field, place_entry, split_private, verified};
 use crate::model::compose::{Discussion, NewEntry, check_markdown};
-use crate::model::config::{Config, Lang};
+use crate::model::config::Config;
 use crate::model::customer::{Priority, Status, role_key};
 use crate::model::document::Document;
 use crate::model::edit::{Change, apply, date_value};
 use crate::model::entry::{Detail, Entry, Outcome, parse_change, split_done, split_objection};
 use crate::model::names::{identity, is_unsafe_char, portable_stem, slug};
-use crate::model::plan::{Current, Input, plan_entry};
+use crate::model::plan::{Current, Input, Problem, plan_entry};
 use crate::model::reader::read_log;
 use crate::model::record::{Record, parse_document};
 use crate::model::schema::{check_stage, typed_value};
@@ -28,7 +28,7 @@ use crate::model::sheet::{
     person_text, sheet_date, sheet_list, sheet_number, task_box,
 };
 use crate::model::toml_path;
-use crate::msg::Text;
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,7 +41,6 @@ pub struct Settings<'a> {
     pub config: &'a Config,
     pub rules: &'a Rules,
     pub today: NaiveDate,
-    pub lang: Lang,
     /// The folder keeps confidential values in its private overlay.
     pub private: bool,
     /// `git config user.name`: the owner of a new customer nothing else names (like `new`).
@@ -81,21 +80,38 @@ pub struct At {
 }
 
 impl At {
-    pub fn shown(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => format!("{} row {}", self.sheet, self.row),
-            Lang::Zh => format!("{} 第 {} 行", self.sheet, self.row),
-        }
+    /// `客户档案 row 3` / `客户档案 第 3 行`.
+    pub fn text(&self) -> Text {
+        m::IMP_ROW.with("sheet", &self.sheet).with("row", self.row)
     }
 }
 
-/// A row that is not imported, and why.
+/// A row that is not imported, and why: each problem, rendered when the language is known
+/// (JSON: `message`, the problems in English joined by `; `).
 #[derive(Debug, Clone, Serialize)]
 pub struct Refusal {
     #[serde(flatten)]
     pub at: At,
     pub customer: Option<String>,
-    pub message: String,
+    #[serde(rename = "message", serialize_with = "english")]
+    pub problems: Vec<Text>,
+}
+
+impl Refusal {
+    /// The problems in `lang`, one sentence each, joined by `; ` / `；`.
+    pub fn message(&self, lang: crate::model::config::Lang) -> String {
+        self.problems
+            .iter()
+            .map(|p| p.render(lang))
+            .collect::<Vec<_>>()
+            .join(m::SEMICOLON.template(lang))
+    }
+}
+
+/// Messages as JSON has them: English, joined by `; `.
+fn english<S: serde::Serializer>(texts: &[Text], s: S) -> Result<S::Ok, S::Error> {
+    let en: Vec<String> = texts.iter().map(ToString::to_string).collect();
+    s.serialize_str(&en.join("; "))
 }
 
 /// A value the sheet gives differently from the one kept (the file's, or an earlier row's).
@@ -106,8 +122,8 @@ pub struct Difference {
     pub customer: String,
     pub file: String,
     pub key: String,
-    /// The value kept.
-    pub kept: String,
+    /// The value kept; `None`: a table (`size` as a table where the sheet has a value).
+    pub kept: Option<String>,
     /// The sheet's value, not written.
     pub sheet_value: String,
 }
@@ -145,7 +161,7 @@ pub struct Plan {
     pub differences: Vec<Difference>,
     pub skipped: Vec<Skipped>,
     /// Cells not imported, and why (a masked value, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
     /// Rows read, per kind.
     pub rows: usize,
 }
@@ -178,7 +194,7 @@ struct Outcomes {
     refused: Vec<Refusal>,
     differences: Vec<Difference>,
     skipped: Vec<Skipped>,
-    notes: Vec<String>,
+    notes: Vec<Text>,
 }
 
 /// Plans the import of `sheets` (profiles are read before records) into `folder`. `tick` is
@@ -235,11 +251,7 @@ pub fn plan(
                 plan.refused.push(Refusal {
                     at,
                     customer: None,
-                    message: tr(
-                        s.lang,
-                        format!("the customer's name (column {header}) is empty"),
-                        format!("客户名称（{header} 列）为空"),
-                    ),
+                    problems: vec![m::IMP_NAME_EMPTY.with("header", header)],
                 });
                 tick(1);
                 continue;
@@ -273,13 +285,6 @@ pub fn plan(
     plan.differences.sort_by(|a, b| a.at.cmp(&b.at));
     plan.skipped.sort_by(|a, b| a.at.cmp(&b.at));
     plan
-}
-
-fn tr(lang: Lang, en: String, zh: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
 }
 
 /// Groups the rows by customer identity, matches them to files, and names the new files —
@@ -390,19 +395,20 @@ fn targets<'a>(rows: Vec<Row<'a>>, folder: &'a Folder, s: &Settings<'_>) -> Vec<
     out
 }
 
-/// Where a cell was typed, for a problem: `客户档案 row 3, column 阶段`.
-fn cell_at(header: &str, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("column {header}"),
-        Lang::Zh => format!("{header} 列"),
-    }
+/// `column 日期: why` / `日期 列：why`.
+fn in_column(header: &str, why: impl Into<Text>) -> Text {
+    m::IMP_IN_COLUMN
+        .with("header", header)
+        .with_text("why", why)
 }
 
-/// `column 日期: why` / `日期 列：why`.
-fn in_column(header: &str, why: &str, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("column {header}: {why}"),
-        Lang::Zh => format!("{header} 列：{why}"),
+/// A problem `plan_entry` found in an input, where the input's `at` is its column's header
+/// (empty for what no column gave).
+fn column_problem(p: &Problem) -> Text {
+    if p.at.is_empty() {
+        p.message.clone()
+    } else {
+        in_column(&p.at, p.message.clone())
     }
 }
 
@@ -419,12 +425,8 @@ const DATE_KEYS: [&str; 4] = ["created", "paused_until", "next.due", "deal.expec
 const NUMBER_KEYS: [&str; 2] = ["deal.amount", "size.employees"];
 const LIST_KEYS: [&str; 2] = ["tags", "pain_points"];
 
-fn not_a_number(value: &str, lang: Lang) -> String {
-    tr(
-        lang,
-        format!("`{value}` is not a number, like 650000 or 65万"),
-        format!("`{value}` 不是数字，例如 650000 或 65万"),
-    )
+fn not_a_number(value: &str) -> Text {
+    m::IMP_NOT_A_NUMBER.with("value", value)
 }
 
 /// A value that looks like an exported mask (`***`, `***1234`): never imported.
@@ -435,8 +437,8 @@ fn is_masked(text: &str) -> bool {
 fn read_profile(
     row: &Row<'_>,
     s: &Settings<'_>,
-    notes: &mut Vec<String>,
-) -> Result<Profile, Vec<String>> {
+    notes: &mut Vec<Text>,
+) -> Result<Profile, Vec<Text>> {
     let mut p = Profile::default();
     let mut problems = Vec::new();
     let config = s.config;
@@ -445,23 +447,17 @@ fn read_profile(
         if matches!(key, "name" | "folder" | "file") {
             continue;
         }
-        let at = cell_at(header, s.lang);
         let text = s.rules.map_value(key, &cell.text());
         if text.trim().is_empty() {
             continue;
         }
         if config.touches(key) && is_masked(&text) {
-            notes.push(tr(
-                s.lang,
-                format!(
-                    "{}, {at}: `{text}` is a masked value (an export without --reveal), so it was not imported",
-                    row.at.shown(s.lang)
-                ),
-                format!(
-                    "{}，{at}：`{text}` 是打码后的值（导出时没有加 --reveal），未导入",
-                    row.at.shown(s.lang)
-                ),
-            ));
+            notes.push(
+                m::IMP_MASKED_VALUE
+                    .with_text("at", row.at.text())
+                    .with_text("column", m::IMP_COLUMN.with("header", *header))
+                    .with("value", &text),
+            );
             continue;
         }
         let mapped = Cell::Text(text.clone());
@@ -471,7 +467,7 @@ fn read_profile(
         } else {
             text.as_str()
         };
-        let result: Result<Option<(String, Value)>, String> = match key {
+        let result: Result<Option<(String, Value)>, Text> = match key {
             "notes" => {
                 p.notes = Some(text.clone());
                 Ok(None)
@@ -492,28 +488,18 @@ fn read_profile(
                     k["decision_chain.".len()..].to_string()
                 };
                 if role_key(&role).is_none() {
-                    Err(tr(
-                        s.lang,
-                        format!(
-                            "`{role}` is not a decision-chain role; use decision-maker, influencer, key-person or evaluator (决策人 影响者 关键人 评估者)"
-                        ),
-                        format!("`{role}` 不是决策链角色；请用 决策人、影响者、关键人 或 评估者"),
-                    ))
+                    Err(m::IMP_NOT_A_ROLE.with("role", role))
                 } else {
                     p.people
                         .extend(cell_lines(&text).iter().map(|l| person(l, Some(&role))));
                     Ok(None)
                 }
             }
-            k if DATE_KEYS.contains(&k) => sheet_date(cell, &s.rules.date_formats, s.lang)
+            k if DATE_KEYS.contains(&k) => sheet_date(cell, &s.rules.date_formats)
                 .map(|d| Some((k.to_string(), date_value(d))))
                 .map_err(|e| {
                     if config.hides(k) {
-                        tr(
-                            s.lang,
-                            format!("{k}: the value is not a date"),
-                            format!("{k}：这个值不是日期"),
-                        )
+                        m::IMP_HIDDEN_NOT_A_DATE.with("key", k)
                     } else {
                         e
                     }
@@ -523,14 +509,12 @@ fn read_profile(
                     Ok(Some((k.to_string(), Value::from(n as i64))))
                 }
                 Some(n) => Ok(Some((k.to_string(), Value::from(n)))),
-                None => Err(not_a_number(shown, s.lang)),
+                None => Err(not_a_number(shown)),
             },
             k if LIST_KEYS.contains(&k) => {
                 Ok(Some((k.to_string(), Value::from_iter(sheet_list(&text)))))
             }
-            "stage" => stage_value(&text, config)
-                .map(|v| Some(("stage".into(), Value::from(v))))
-                .map_err(|e| e.render(s.lang)),
+            "stage" => stage_value(&text, config).map(|v| Some(("stage".into(), Value::from(v)))),
             k => typed_value(k, &text, config, s.today)
                 .map(|v| Some((k.to_string(), v)))
                 .map_err(|e| {
@@ -539,7 +523,6 @@ fn read_profile(
                     } else {
                         e
                     }
-                    .render(s.lang)
                 }),
         };
         match result {
@@ -548,18 +531,11 @@ fn read_profile(
                 p.values.push((k, v));
             }
             Ok(None) => {}
-            Err(e) => problems.push(in_column(header, &e, s.lang)),
+            Err(e) => problems.push(in_column(header, e)),
         }
     }
     if let Some(person) = p.people.iter().find(|p| p.name.is_empty()) {
-        problems.push(tr(
-            s.lang,
-            format!(
-                "a decision-chain line `{}` has no name",
-                person_text(person)
-            ),
-            format!("决策链中的 `{}` 没有姓名", person_text(person)),
-        ));
+        problems.push(m::IMP_CHAIN_NO_NAME.with("line", person_text(person)));
     }
     if problems.is_empty() {
         Ok(p)
@@ -625,7 +601,7 @@ const FIELD_ORDER: [&str; 10] = [
     "reason",
 ];
 
-fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>> {
+fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<Text>> {
     let mut problems = Vec::new();
     let mut date = None;
     let mut out = RecordRow {
@@ -642,7 +618,8 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
     let mut channel_at = String::new();
     for (key, header, cell) in &row.cells {
         let key = *key;
-        let at = cell_at(header, s.lang);
+        // Where a value was typed, for a problem `plan_entry` finds: its column.
+        let at = (*header).to_string();
         let text = s.rules.map_value(key, &cell.text());
         if text.trim().is_empty() {
             continue;
@@ -652,9 +629,9 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
             "date" => {
                 let mapped = Cell::Text(text.clone());
                 let c = if text == cell.text() { *cell } else { &mapped };
-                match sheet_date(c, &s.rules.date_formats, s.lang) {
+                match sheet_date(c, &s.rules.date_formats) {
                     Ok(d) => date = Some(d),
-                    Err(e) => problems.push(in_column(header, &e, s.lang)),
+                    Err(e) => problems.push(in_column(header, e)),
                 }
             }
             "channel" => {
@@ -696,9 +673,9 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
             "due" => {
                 let mapped = Cell::Text(text.clone());
                 let c = if text == cell.text() { *cell } else { &mapped };
-                match sheet_date(c, &s.rules.date_formats, s.lang) {
+                match sheet_date(c, &s.rules.date_formats) {
                     Ok(d) => out.inputs.push(Input::argument("due", d.to_string(), at)),
-                    Err(e) => problems.push(in_column(header, &e, s.lang)),
+                    Err(e) => problems.push(in_column(header, e)),
                 }
             }
             "amount" => match sheet_number(cell) {
@@ -707,15 +684,11 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
                     .push(Input::field("amount", number_text(n), at, None)),
                 None => problems.push(in_column(
                     header,
-                    &not_a_number(
-                        if s.config.hides("deal.amount") {
-                            "***"
-                        } else {
-                            text.as_str()
-                        },
-                        s.lang,
-                    ),
-                    s.lang,
+                    not_a_number(if s.config.hides("deal.amount") {
+                        "***"
+                    } else {
+                        text.as_str()
+                    }),
                 )),
             },
             "stage" | "status" => {
@@ -741,15 +714,8 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
                             out.inputs
                                 .push(Input::field("task", rest, at.clone(), done));
                         }
-                        _ => problems.push(in_column(
-                            header,
-                            &tr(
-                                s.lang,
-                                format!("`{line}` is not KEY: VALUE"),
-                                format!("`{line}` 不是「字段: 值」的写法"),
-                            ),
-                            s.lang,
-                        )),
+                        _ => problems
+                            .push(in_column(header, m::IMP_NOT_KEY_VALUE.with("line", &line))),
                     }
                 }
             }
@@ -769,11 +735,7 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
     if hows.iter().filter(|h| !h.is_empty()).count() > 0
         && !row.cells.iter().any(|(k, _, _)| *k == "objection")
     {
-        problems.push(tr(
-            s.lang,
-            "it says how an objection was handled but names no objection".into(),
-            "写了异议的处理方式，但没有写异议".into(),
-        ));
+        problems.push(m::IMP_HOW_WITHOUT_OBJECTION.into());
     }
     // In the order `log` writes its flags' fields.
     out.inputs.sort_by_key(|i| {
@@ -787,9 +749,7 @@ fn read_record(row: &Row<'_>, s: &Settings<'_>) -> Result<RecordRow, Vec<String>
     }
     match date {
         Some(d) => out.date = d,
-        None if problems.is_empty() => {
-            problems.push(tr(s.lang, "the date is empty".into(), "日期为空".into()))
-        }
+        None if problems.is_empty() => problems.push(m::IMP_DATE_EMPTY.into()),
         None => {}
     }
     out.inputs
@@ -912,12 +872,12 @@ struct Accepted<'r> {
 
 fn plan_target(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>) -> Outcomes {
     let mut out = Outcomes::default();
-    let refuse_all = |out: &mut Outcomes, message: String| {
+    let refuse_all = |out: &mut Outcomes, message: Text| {
         for row in t.profiles.iter().chain(&t.records) {
             out.refused.push(Refusal {
                 at: row.at.clone(),
                 customer: Some(t.name.clone()),
-                message: message.clone(),
+                problems: vec![message.clone()],
             });
         }
     };
@@ -929,21 +889,10 @@ fn plan_target(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>) -> Outcomes
             .collect();
         refuse_all(
             &mut out,
-            tr(
-                s.lang,
-                format!(
-                    "`{}` is in {} files ({}); merge them into one first (followup check warns duplicate-customer)",
-                    t.name,
-                    files.len(),
-                    files.join(", ")
-                ),
-                format!(
-                    "`{}` 同时在 {} 个文件中（{}）；请先合并成一个文件（followup check 会提示 duplicate-customer）",
-                    t.name,
-                    files.len(),
-                    files.join("、")
-                ),
-            ),
+            m::IMP_IN_SEVERAL_FILES
+                .with("name", &t.name)
+                .with("n", files.len())
+                .with_list("files", files),
         );
         return out;
     }
@@ -951,29 +900,12 @@ fn plan_target(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>) -> Outcomes
         if let Some(p) = &t.blocked {
             refuse_all(
                 &mut out,
-                tr(
-                    s.lang,
-                    format!(
-                        "{} may be this customer but cannot be read; fix it (followup check shows why), then import again",
-                        p.display()
-                    ),
-                    format!(
-                        "{} 可能就是这个客户，但无法读取；请先修好它（followup check 会说明原因），再重新导入",
-                        p.display()
-                    ),
-                ),
+                m::IMP_UNREADABLE_NAMESAKE.with("file", p.display()),
             );
             return out;
         }
         if t.name.chars().any(is_unsafe_char) || slug(&t.name).is_empty() {
-            refuse_all(
-                &mut out,
-                tr(
-                    s.lang,
-                    "the customer's name holds a line break or control character, or no letter or digit to name a file after".into(),
-                    "客户名称含有换行或控制字符，或者没有可用作文件名的字母或数字".into(),
-                ),
-            );
+            refuse_all(&mut out, m::IMP_UNSAFE_NAME.into());
             return out;
         }
     }
@@ -1129,7 +1061,7 @@ fn plan_existing(t: &Target<'_>, e: &Existing, s: &Settings<'_>, out: &mut Outco
                             customer: t.name.clone(),
                             file: file.clone(),
                             key: key.clone(),
-                            kept: shown(&old),
+                            kept: Some(shown(&old)),
                             sheet_value: shown(value),
                         });
                     }
@@ -1141,7 +1073,7 @@ fn plan_existing(t: &Target<'_>, e: &Existing, s: &Settings<'_>, out: &mut Outco
                         customer: t.name.clone(),
                         file: file.clone(),
                         key: key.clone(),
-                        kept: "(a table)".into(),
+                        kept: None,
                         sheet_value: shown(value),
                     });
                 }
@@ -1161,7 +1093,7 @@ fn plan_existing(t: &Target<'_>, e: &Existing, s: &Settings<'_>, out: &mut Outco
                             customer: t.name.clone(),
                             file: file.clone(),
                             key: "decision_chain".into(),
-                            kept: people_text(&old),
+                            kept: Some(people_text(&old)),
                             sheet_value: people_text(&profile.people),
                         });
                     }
@@ -1182,7 +1114,8 @@ fn plan_existing(t: &Target<'_>, e: &Existing, s: &Settings<'_>, out: &mut Outco
         let edited = match apply(&doc, &shared) {
             Ok(d) => d,
             Err(why) => {
-                out.refused.push(refusal(row, &t.name, &[why]));
+                // The edit layer's reason (a front matter that is not TOML), as it gives it.
+                out.refused.push(refusal(row, &t.name, &[Text::raw(why)]));
                 continue;
             }
         };
@@ -1229,18 +1162,17 @@ fn plan_existing(t: &Target<'_>, e: &Existing, s: &Settings<'_>, out: &mut Outco
     }
 }
 
-fn refusal(row: &Row<'_>, customer: &str, problems: &[String]) -> Refusal {
+fn refusal(row: &Row<'_>, customer: &str, problems: &[Text]) -> Refusal {
     Refusal {
         at: row.at.clone(),
         customer: Some(customer.to_string()),
-        message: problems.join("; "),
+        problems: problems.to_vec(),
     }
 }
 
 /// The guard's message without its "nothing was written" (the rest of the import goes on).
-fn guard_message(e: &crate::error::Error) -> String {
-    let text = e.to_string();
-    text.trim_end_matches("; nothing was written").to_string()
+fn guard_message(e: &crate::error::Error) -> Text {
+    e.text().unwrapping(m::ERROR_NOTHING_WRITTEN, "why")
 }
 
 /// Places an entry in the document after the last one dated on or before it, through the
@@ -1252,7 +1184,7 @@ fn place(
     entry: &NewEntry,
     date: NaiveDate,
     s: &Settings<'_>,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     let (new_doc, line) = place_entry(doc, doc, record, entry, date);
     let expect = Expect::entry(line, entry.fields.len());
     let v = verified(rel, record, &new_doc, &expect, s.config, s.today)
@@ -1297,7 +1229,7 @@ fn plan_records<'r>(
         let planned = match plan_entry(r.inputs.clone(), config, s.today, &current) {
             Ok(p) => p,
             Err(problems) => {
-                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                let list: Vec<Text> = problems.iter().map(column_problem).collect();
                 out.refused.push(refusal(row, &t.name, &list));
                 continue;
             }
@@ -1314,11 +1246,8 @@ fn plan_records<'r>(
         };
         let read = read_log(&entry.render(planned.date, "\n"), 0, 1, Detail::Full);
         let Some(as_read) = read.entries.into_iter().next() else {
-            out.refused.push(refusal(
-                row,
-                &t.name,
-                &["the entry would not read back".into()],
-            ));
+            out.refused
+                .push(refusal(row, &t.name, &[m::IMP_ENTRY_NOT_READ_BACK.into()]));
             continue;
         };
         let sig = signature(&as_read, config);
@@ -1333,21 +1262,11 @@ fn plan_records<'r>(
         }
         if entry.fields.is_empty() && matches!(entry.discussion, Discussion::None) {
             let why = if planned.notes.is_empty() {
-                tr(
-                    s.lang,
-                    "nothing to log: the row has a date but no content, feedback or other field"
-                        .into(),
-                    "没有可记录的内容：这一行只有日期，没有沟通内容、反馈或其他字段".into(),
-                )
+                vec![m::IMP_NOTHING_TO_LOG.into()]
             } else {
-                planned
-                    .notes
-                    .iter()
-                    .map(|n| n.render(s.lang))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                planned.notes.clone()
             };
-            out.refused.push(refusal(row, &t.name, &[why]));
+            out.refused.push(refusal(row, &t.name, &why));
             continue;
         }
         seen.insert(sig);
@@ -1363,7 +1282,7 @@ fn plan_records<'r>(
     accepted
 }
 
-/// The order of a new file's keys, as the SPEC's example writes them.
+/// The order of a new file's keys, as docs/format.md's example writes them.
 const ROOT_ORDER: [&str; 13] = [
     "name",
     "industry",
@@ -1415,7 +1334,7 @@ fn plan_new(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>, out: &mut Outc
                             customer: t.name.clone(),
                             file: file.clone(),
                             key,
-                            kept: shown(old),
+                            kept: Some(shown(old)),
                             sheet_value: shown(&value),
                         });
                     }
@@ -1432,7 +1351,7 @@ fn plan_new(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>, out: &mut Outc
                     customer: t.name.clone(),
                     file: file.clone(),
                     key: "decision_chain".into(),
-                    kept: people_text(&people),
+                    kept: Some(people_text(&people)),
                     sheet_value: people_text(&profile.people),
                 });
             }
@@ -1443,27 +1362,11 @@ fn plan_new(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>, out: &mut Outc
     }
     if has_profiles && profile_rows == 0 {
         let message = if t.profiles.is_empty() {
-            tr(
-                s.lang,
-                format!(
-                    "customer `{}` is neither in the folder nor in the profile sheet; add a profile row for it (or create it with followup new)",
-                    t.name
-                ),
-                format!(
-                    "客户 `{}` 既不在文件夹中，也不在客户档案表中；请在客户档案表中补一行（或用 followup new 新建）",
-                    t.name
-                ),
-            )
+            m::IMP_NOT_IN_FOLDER
         } else {
-            tr(
-                s.lang,
-                format!(
-                    "customer `{}`'s profile row was refused, so it was not created",
-                    t.name
-                ),
-                format!("客户 `{}` 的档案行未能导入，因此没有创建该客户", t.name),
-            )
-        };
+            m::IMP_PROFILE_REFUSED
+        }
+        .with("name", &t.name);
         for row in &t.records {
             out.refused
                 .push(refusal(row, &t.name, std::slice::from_ref(&message)));
@@ -1557,11 +1460,8 @@ fn plan_new(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>, out: &mut Outc
     let text = new_file(&t.name, &shared, &people, notes.as_deref());
     let Ok((mut record, mut doc)) = parse_document(t.rel.clone(), text.as_bytes(), config) else {
         for row in t.profiles.iter().chain(&t.records) {
-            out.refused.push(refusal(
-                row,
-                &t.name,
-                &["the new file would not read back".into()],
-            ));
+            out.refused
+                .push(refusal(row, &t.name, &[m::IMP_FILE_NOT_READ_BACK.into()]));
         }
         return;
     };
@@ -1592,7 +1492,7 @@ fn plan_new(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>, out: &mut Outc
     });
 }
 
-/// A new customer file, as `new` writes one: the front matter in the SPEC's order (the
+/// A new customer file, as `new` writes one: the front matter in docs/format.md's order (the
 /// profile's keys, `[contact]`, `[[decision_chain]]`, `[next]`, `[deal]`, then any other), the
 /// name as the title, and the profile's notes under it.
 fn new_file(name: &str, changes: &[Change], people: &[Person], notes: Option<&str>) -> String {

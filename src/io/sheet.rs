@@ -31,17 +31,17 @@ pub fn read_tables(path: &Path, shown: &Path, sheet: Option<&str>) -> Result<Vec
     match ext.as_str() {
         "csv" | "tsv" | "txt" => {
             if let Some(s) = sheet {
-                return Err(Error::Usage(format!(
-                    "--sheet {s}: {name} is a CSV file, which holds one table; --sheet picks a sheet of a workbook (.xlsx, .xls, .ods)"
-                )));
+                return Err(m::IMP_CSV_HAS_ONE_TABLE
+                    .with("sheet", s)
+                    .with("file", name)
+                    .into());
             }
             Ok(vec![read_csv(&bytes, name, shown)?])
         }
         "xlsx" | "xlsm" | "xls" | "xla" | "xlsb" | "ods" => read_workbook(bytes, sheet, shown),
-        _ => Err(Error::Usage(format!(
-            "{} is not a spreadsheet followup reads; give an .xlsx, .xls, .ods or .csv file",
-            shown.display()
-        ))),
+        _ => Err(m::IMP_NOT_A_SPREADSHEET
+            .with("file", shown.display())
+            .into()),
     }
 }
 
@@ -63,11 +63,11 @@ fn read_workbook(bytes: Vec<u8>, wanted: Option<&str>, path: &Path) -> Result<Ve
                 .cloned()
                 .collect();
             if found.is_empty() {
-                return Err(Error::Usage(format!(
-                    "{} has no sheet `{w}`; its sheets are: {}",
-                    path.display(),
-                    names.join(", ")
-                )));
+                return Err(m::IMP_NO_SUCH_SHEET
+                    .with("file", path.display())
+                    .with("sheet", w)
+                    .with_list("sheets", &names)
+                    .into());
             }
             found
         }
@@ -85,10 +85,11 @@ fn read_workbook(bytes: Vec<u8>, wanted: Option<&str>, path: &Path) -> Result<Ve
                         continue;
                     }
                     if cells.len() >= MAX_CELLS {
-                        return Err(Error::Refused(format!(
-                            "{}: sheet `{name}` has more than {MAX_CELLS} filled cells; split it and import the parts",
-                            path.display()
-                        )));
+                        return Err(m::IMP_SHEET_TOO_BIG
+                            .with("file", path.display())
+                            .with("sheet", &name)
+                            .with("max", MAX_CELLS)
+                            .into());
                     }
                     cells.push((row, col, value));
                 }
@@ -220,10 +221,10 @@ fn read_csv(bytes: &[u8], name: String, path: &Path) -> Result<Table> {
             .collect();
         cells += row.len();
         if cells > MAX_CELLS {
-            return Err(Error::Refused(format!(
-                "{} has more than {MAX_CELLS} cells; split it and import the parts",
-                path.display()
-            )));
+            return Err(m::IMP_CSV_TOO_BIG
+                .with("file", path.display())
+                .with("max", MAX_CELLS)
+                .into());
         }
         if row.iter().any(|c| !c.is_empty()) {
             rows.push((i + 1, row));

@@ -58,11 +58,7 @@ pub struct SqlTable {
 /// replacing any file there.
 pub fn write(out: &Path, tables: &[SqlTable], extra: &[&str]) -> Result<()> {
     if out.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} is a folder; give a file name such as {}/sales.db",
-            out.display(),
-            out.display()
-        )));
+        return Err(m::EXP_DB_IS_FOLDER.with("dir", out.display()).into());
     }
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

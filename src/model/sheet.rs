@@ -4,9 +4,9 @@
 //! which sheet is which), and the small languages of cells: dates as sheets hold them, amounts
 //! (`65万`, `¥650,000`), lists, ticked boxes, decision-chain people. Pure: no file, no clock.
 
-use crate::model::config::Lang;
 use crate::model::customer::role_key;
 use crate::model::names::identity;
+use crate::msg::{Text, m};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -521,12 +521,13 @@ pub enum SheetKind {
 
 impl Rules {
     /// Reads a rules file; the error is one sentence with the line.
-    pub fn parse(text: &str) -> Result<Rules, (usize, String)> {
+    pub fn parse(text: &str) -> Result<Rules, (usize, Text)> {
         let rules: Rules = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| {
                 text[..s.start.min(text.len())].matches('\n').count() + 1
             });
-            (line, e.message().trim().to_string())
+            // The TOML parser's own detail, as it gives it.
+            (line, Text::raw(e.message().trim()))
         })?;
         let line_of = |needle: &str| {
             text.lines()
@@ -535,12 +536,7 @@ impl Rules {
         };
         for f in &rules.date_formats {
             if !valid_format(f) {
-                return Err((
-                    line_of(f),
-                    format!(
-                        "date format `{f}` is not a chrono format with a year, a month and a day, like \"%d/%m/%Y\""
-                    ),
-                ));
+                return Err((line_of(f), m::IMP_RULES_DATE_FORMAT.with("format", f)));
             }
         }
         let all_columns = rules
@@ -551,9 +547,7 @@ impl Rules {
             if !valid_target(key) {
                 return Err((
                     line_of(header),
-                    format!(
-                        "column `{header}` maps to `{key}`, which is not a key; use letters, digits, `_`, `-` and `.` (contact.phone), or \"\" to skip the column"
-                    ),
+                    m::IMP_RULES_COLUMN.with("header", header).with("key", key),
                 ));
             }
         }
@@ -563,19 +557,15 @@ impl Rules {
             {
                 return Err((
                     line_of(kind),
-                    format!(
-                        "sheet `{}`: kind `{kind}` is unknown; use profiles, records or skip",
-                        sheet.name
-                    ),
+                    m::IMP_RULES_KIND
+                        .with("sheet", &sheet.name)
+                        .with("kind", kind),
                 ));
             }
             if sheet.header_row == Some(0) {
                 return Err((
                     line_of("header_row"),
-                    format!(
-                        "sheet `{}`: header_row counts from 1, like the sheet's row numbers",
-                        sheet.name
-                    ),
+                    m::IMP_RULES_HEADER_ROW.with("sheet", &sheet.name),
                 ));
             }
         }
@@ -796,54 +786,27 @@ fn builtin(kind: Kind, header: &str) -> Option<(&'static str, usize)> {
 
 /// The date forms a sheet holds, tried in order: the rules' formats, then ISO `2024-03-01`,
 /// `2024/3/1`, `2024.3.1`, `2024年3月1日`, `20240301`, an Excel serial number (`45352`), each
-/// optionally followed by a time, which is dropped. The error is in the team's language.
-pub fn sheet_date(cell: &Cell, formats: &[String], lang: Lang) -> Result<NaiveDate, String> {
-    let zh = lang == Lang::Zh;
+/// optionally followed by a time, which is dropped.
+pub fn sheet_date(cell: &Cell, formats: &[String]) -> Result<NaiveDate, Text> {
     let checked = |d: NaiveDate| {
         let year = chrono::Datelike::year(&d);
         if (1900..=9999).contains(&year) {
             Ok(d)
-        } else if zh {
-            Err(format!("{d} 不在 1900–9999 年之间；请检查这个单元格"))
         } else {
-            Err(format!(
-                "{d} is outside the years 1900–9999; check the cell"
-            ))
+            Err(m::IMP_DATE_RANGE.with("date", d))
         }
     };
     match cell {
         Cell::Date(d) => checked(*d),
         Cell::Number(n) => excel_serial(*n).map_or_else(
-            || {
-                Err(if zh {
-                    format!("`{}` 不是 Excel 日期序号", number_text(*n))
-                } else {
-                    format!("`{}` is not an Excel date number", number_text(*n))
-                })
-            },
+            || Err(m::IMP_NOT_EXCEL_DATE.with("value", number_text(*n))),
             checked,
         ),
-        Cell::Empty => Err(if zh {
-            "日期为空".into()
-        } else {
-            "the date is empty".into()
-        }),
+        Cell::Empty => Err(m::IMP_DATE_EMPTY.into()),
         other => {
             let text = other.text();
-            text_date(&text, formats).map_or_else(
-                || {
-                    Err(if zh {
-                        format!(
-                            "`{text}` 不是日期；请写成 2024-03-01、2024/3/1、2024.3.1 或 2024年3月1日（或在规则文件的 date_formats 中加上这种写法）"
-                        )
-                    } else {
-                        format!(
-                            "`{text}` is not a date; write it like 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日 (or add its form to date_formats in a rules file)"
-                        )
-                    })
-                },
-                checked,
-            )
+            text_date(&text, formats)
+                .map_or_else(|| Err(m::IMP_NOT_A_DATE.with("value", text)), checked)
         }
     }
 }
@@ -1063,8 +1026,8 @@ pub fn person_text(p: &Person) -> String {
 mod tests {
     use super::*;
 
-    fn date(text: &str) -> Result<NaiveDate, String> {
-        sheet_date(&Cell::Text(text.into()), &[], Lang::En)
+    fn date(text: &str) -> Result<NaiveDate, Text> {
+        sheet_date(&Cell::Text(text.into()), &[])
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -1087,10 +1050,7 @@ mod tests {
         ] {
             assert_eq!(date(text), Ok(d(2024, 3, 1)), "{text}");
         }
-        assert_eq!(
-            sheet_date(&Cell::Number(45352.75), &[], Lang::En),
-            Ok(d(2024, 3, 1))
-        );
+        assert_eq!(sheet_date(&Cell::Number(45352.75), &[]), Ok(d(2024, 3, 1)));
         assert_eq!(excel_serial(1.0), Some(d(1900, 1, 1)));
         assert_eq!(excel_serial(59.0), Some(d(1900, 2, 28)));
         assert_eq!(excel_serial(60.0), None);
@@ -1100,7 +1060,7 @@ mod tests {
         assert!(date("next week").unwrap_err().contains("2024年3月1日"));
         let us = vec!["%m/%d/%Y".to_string()];
         assert_eq!(
-            sheet_date(&Cell::Text("3/1/2024".into()), &us, Lang::En),
+            sheet_date(&Cell::Text("3/1/2024".into()), &us),
             Ok(d(2024, 3, 1))
         );
     }
@@ -1196,8 +1156,8 @@ mod tests {
         #[test]
         fn no_cell_panics(text in "[ -~年月日万亿（）()【】：:；;、，,\\n\\r'*\u{3000}-\u{303f}\u{4e00}-\u{4e10}]{0,40}", n in proptest::prelude::any::<f64>()) {
             let cell = Cell::Text(text.clone());
-            let _ = sheet_date(&cell, &["%d/%m/%Y".to_string()], Lang::Zh);
-            let _ = sheet_date(&Cell::Number(n), &[], Lang::En);
+            let _ = sheet_date(&cell, &["%d/%m/%Y".to_string()]);
+            let _ = sheet_date(&Cell::Number(n), &[]);
             let _ = sheet_number(&cell);
             let _ = head_count(&cell);
             let _ = normalise_header(&text);

@@ -780,4 +780,81 @@ catalogue! {
     E_CSV_LINE: "line {line}: {detail}" => "第 {line} 行：{detail}";
     E_DB_WRITE: "cannot write the database: {detail}" => "无法写入数据库：{detail}";
     E_OUT_IS_FILE: "{file} is a file; give --out a folder (index.html is written inside it)" => "{file} 是文件；请给 --out 一个目录（index.html 会写在里面）";
+
+    // import: the report (the plan, what `check` will say, the summary).
+    IMP_DRY_RUN: "Dry run: nothing was written." => "试运行：没有写入任何文件。";
+    IMP_KIND_PROFILES: "profiles" => "客户档案";
+    IMP_KIND_RECORDS: "records" => "跟进记录";
+    IMP_READ_SHEET: "Read {file} › {sheet} as {kind} (headers in row {row}, {n} {n|row|rows})." => "已读取 {file} › {sheet}：{kind}（表头在第 {row} 行，{n} 行数据）。";
+    IMP_SKIPPED_SHEET: "Skipped {file} › {sheet}: no row of it looks like the template's headers." => "已跳过 {file} › {sheet}：没有找到模板的表头。";
+    IMP_UNUSED_COLUMNS: "Columns not imported: {columns}" => "未导入的列：{columns}";
+    IMP_CREATED: "created" => "新建";
+    IMP_UPDATED: "updated" => "更新";
+    IMP_FILE_LINE: "{what}  {file}  {customer}: {detail}" => "{what}  {file}  {customer}：{detail}";
+    IMP_NEW_DETAIL: "{keys} {keys|key|keys}, {entries} {entries|entry|entries}" => "{keys} 个字段，{entries} 条记录";
+    IMP_ADDED_KEYS: "+ {keys}; {entries} {entries|entry|entries}" => "补充 {keys}；{entries} 条记录";
+    IMP_N_ENTRIES: "{n} {n|entry|entries}" => "{n} 条记录";
+    IMP_TO_PRIVATE: "contact details to the private file" => "联系方式写入私有文件";
+    IMP_SKIPPED_HEAD: "Skipped {n} {n|entry|entries} already present (same date, channel and text):" => "已跳过 {n} 条已有的记录（日期、方式和内容相同）：";
+    IMP_SKIPPED_LINE: "{at}: {customer} {date} {channel}" => "{at}：{customer} {date} {channel}";
+    IMP_DIFFER_HEAD: "Values that differ (the kept value stays; the sheet's is not written):" => "与现有值不同（保留现有值，表格中的值没有写入）：";
+    IMP_DIFFER_LINE: "{at}: {customer} {key}: kept `{kept}`, sheet `{sheet}`" => "{at}：{customer} 的 {key}：保留 `{kept}`，表格为 `{sheet}`";
+    IMP_A_TABLE: "(a table)" => "（一个表）";
+    IMP_REFUSED_HEAD: "Refused {n} {n|row|rows}:" => "未导入 {n} 行：";
+    IMP_REFUSED_LINE: "{at} ({customer}): {message}" => "{at}（{customer}）：{message}";
+    IMP_NOTE: "note: {note}" => "说明：{note}";
+    IMP_CHECK_HEAD: "Check of the result (what `followup check` will say):" => "导入结果的检查（followup check 将会报告）：";
+    IMP_SUMMARY: "{created} {created|customer|customers} created, {updated} updated, {entries} {entries|entry|entries} added, {skipped} skipped, {differ} {differ|value differs|values differ}, {refused} {refused|row|rows} refused; check: {errors} {errors|error|errors}, {warnings} {warnings|warning|warnings}." => "新建 {created} 个客户，更新 {updated} 个，新增 {entries} 条记录，跳过 {skipped} 条已有记录，{differ} 个值不同，{refused} 行未导入；检查：{errors} 个错误，{warnings} 个警告。";
+    IMP_WOULD_BE: "Would be: {summary}" => "将会{summary}";
+    IMP_PROGRESS_PLAN: "planning {bar} {done}/{total} rows" => "正在规划 {bar} {done}/{total} 行";
+    IMP_PROGRESS_WRITE: "writing {bar} {done}/{total} files" => "正在写入 {bar} {done}/{total} 个文件";
+
+    // import: where a problem is, and why a row is refused.
+    IMP_ROW: "{sheet} row {row}" => "{sheet} 第 {row} 行";
+    IMP_COLUMN: "column {header}" => "{header} 列";
+    IMP_IN_COLUMN: "column {header}: {why}" => "{header} 列：{why}";
+    IMP_NAME_EMPTY: "the customer's name (column {header}) is empty" => "客户名称（{header} 列）为空";
+    IMP_NOT_A_NUMBER: "`{value}` is not a number, like 650000 or 65万" => "`{value}` 不是数字，例如 650000 或 65万";
+    IMP_MASKED_VALUE: "{at}, {column}: `{value}` is a masked value (an export without --reveal), so it was not imported" => "{at}，{column}：`{value}` 是打码后的值（导出时没有加 --reveal），未导入";
+    IMP_NOT_A_ROLE: "`{role}` is not a decision-chain role; use decision-maker, influencer, key-person or evaluator (决策人 影响者 关键人 评估者)" => "`{role}` 不是决策链角色；请用 决策人、影响者、关键人 或 评估者";
+    IMP_HIDDEN_NOT_A_DATE: "{key}: the value is not a date" => "{key}：这个值不是日期";
+    IMP_CHAIN_NO_NAME: "a decision-chain line `{line}` has no name" => "决策链中的 `{line}` 没有姓名";
+    IMP_NOT_KEY_VALUE: "`{line}` is not KEY: VALUE" => "`{line}` 不是「字段: 值」的写法";
+    IMP_HOW_WITHOUT_OBJECTION: "it says how an objection was handled but names no objection" => "写了异议的处理方式，但没有写异议";
+    IMP_DATE_EMPTY: "the date is empty" => "日期为空";
+    IMP_DATE_RANGE: "{date} is outside the years 1900–9999; check the cell" => "{date} 不在 1900–9999 年之间；请检查这个单元格";
+    IMP_NOT_EXCEL_DATE: "`{value}` is not an Excel date number" => "`{value}` 不是 Excel 日期序号";
+    IMP_NOT_A_DATE: "`{value}` is not a date; write it like 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日 (or add its form to date_formats in a rules file)" => "`{value}` 不是日期；请写成 2024-03-01、2024/3/1、2024.3.1 或 2024年3月1日（或在规则文件的 date_formats 中加上这种写法）";
+    IMP_ENTRY_NOT_READ_BACK: "the entry would not read back" => "这条记录写入后无法读回";
+    IMP_NOTHING_TO_LOG: "nothing to log: the row has a date but no content, feedback or other field" => "没有可记录的内容：这一行只有日期，没有沟通内容、反馈或其他字段";
+    IMP_NOT_IN_FOLDER: "customer `{name}` is neither in the folder nor in the profile sheet; add a profile row for it (or create it with followup new)" => "客户 `{name}` 既不在文件夹中，也不在客户档案表中；请在客户档案表中补一行（或用 followup new 新建）";
+    IMP_PROFILE_REFUSED: "customer `{name}`'s profile row was refused, so it was not created" => "客户 `{name}` 的档案行未能导入，因此没有创建该客户";
+    IMP_FILE_NOT_READ_BACK: "the new file would not read back" => "新文件写入后无法读回";
+    IMP_IN_SEVERAL_FILES: "`{name}` is in {n} files ({files}); merge them into one first (followup check warns duplicate-customer)" => "`{name}` 同时在 {n} 个文件中（{files}）；请先合并成一个文件（followup check 会提示 duplicate-customer）";
+    IMP_UNREADABLE_NAMESAKE: "{file} may be this customer but cannot be read; fix it (followup check shows why), then import again" => "{file} 可能就是这个客户，但无法读取；请先修好它（followup check 会说明原因），再重新导入";
+    IMP_UNSAFE_NAME: "the customer's name holds a line break or control character, or no letter or digit to name a file after" => "客户名称含有换行或控制字符，或者没有可用作文件名的字母或数字";
+
+    // import: the files it reads and writes.
+    IMP_NO_SHEET: "{files} has no sheet with the template's headers (客户名称/Customer … for profiles, 日期/Date and 客户/Customer for records); name its columns in a rules file (--rules, see docs/import.md)" => "{files} 中没有带模板表头的工作表（客户档案需要 客户名称，跟进记录需要 日期 和 客户）；请用规则文件（--rules，见 docs/import.md）说明各列";
+    IMP_CSV_HAS_ONE_TABLE: "--sheet {sheet}: {file} is a CSV file, which holds one table; --sheet picks a sheet of a workbook (.xlsx, .xls, .ods)" => "--sheet {sheet}：{file} 是 CSV 文件，只有一张表；--sheet 用于选择工作簿（.xlsx、.xls、.ods）中的工作表";
+    IMP_NOT_A_SPREADSHEET: "{file} is not a spreadsheet followup reads; give an .xlsx, .xls, .ods or .csv file" => "{file} 不是 followup 能读取的表格；请提供 .xlsx、.xls、.ods 或 .csv 文件";
+    IMP_NO_SUCH_SHEET: "{file} has no sheet `{sheet}`; its sheets are: {sheets}" => "{file} 中没有工作表 `{sheet}`；其中的工作表有：{sheets}";
+    IMP_SHEET_TOO_BIG: "{file}: sheet `{sheet}` has more than {max} filled cells; split it and import the parts" => "{file}：工作表 `{sheet}` 中有内容的单元格超过 {max} 个；请拆分后分批导入";
+    IMP_CSV_TOO_BIG: "{file} has more than {max} cells; split it and import the parts" => "{file} 的单元格超过 {max} 个；请拆分后分批导入";
+    IMP_RULES_DATE_FORMAT: "date format `{format}` is not a chrono format with a year, a month and a day, like \"%d/%m/%Y\"" => "日期格式 `{format}` 不是包含年、月、日的 chrono 格式，例如 \"%d/%m/%Y\"";
+    IMP_RULES_COLUMN: "column `{header}` maps to `{key}`, which is not a key; use letters, digits, `_`, `-` and `.` (contact.phone), or \"\" to skip the column" => "列 `{header}` 对应的 `{key}` 不是字段名；请只用字母、数字、`_`、`-` 和 `.`（如 contact.phone），或写 \"\" 跳过这一列";
+    IMP_RULES_KIND: "sheet `{sheet}`: kind `{kind}` is unknown; use profiles, records or skip" => "工作表 `{sheet}`：未知的 kind `{kind}`；请用 profiles、records 或 skip";
+    IMP_RULES_HEADER_ROW: "sheet `{sheet}`: header_row counts from 1, like the sheet's row numbers" => "工作表 `{sheet}`：header_row 从 1 开始计数，与表格的行号相同";
+    IMP_UNREADABLE_FILE: "{file}:{line}: {message}; no customer is imported into it (run `followup check`)" => "{file}:{line}：{message}；不会向它导入任何客户（运行 `followup check` 查看）";
+    IMP_APPEARED: "customer `{customer}` appeared in {file} while the import was running; nothing was written for it" => "导入过程中客户 `{customer}` 出现在 {file} 中；没有为它写入任何内容";
+    IMP_CHANGED_MEANWHILE: "{file} changed while the import was running; nothing was written to it" => "导入过程中 {file} 被修改；没有写入它";
+    IMP_STOPPED: "{error}; the import stopped after writing {n} {n|file|files} ({files}); run it again to finish (a second run adds only what is missing)" => "{error}；导入在写入 {n} 个文件后停止（{files}）；请再运行一次以完成（再次导入只会补上缺少的部分）";
+    IMP_STOPPED_NONE: "{error}; the import stopped after writing {n} {n|file|files}; run it again to finish (a second run adds only what is missing)" => "{error}；导入在写入 {n} 个文件后停止；请再运行一次以完成（再次导入只会补上缺少的部分）";
+
+    // export sqlite, export csv.
+    EXP_CSV_DIR_IS_FILE: "{dir} is a file; give export csv a folder to write the two tables into" => "{dir} 是文件；请给 export csv 一个目录，两张表会写在里面";
+    EXP_DB_IS_FOLDER: "{dir} is a folder; give a file name such as {dir}/sales.db" => "{dir} 是目录；请给出文件名，例如 {dir}/sales.db";
+    EXP_WROTE_CSV: "wrote {dir}/客户档案.csv ({customers} {customers|customer|customers}) and {dir}/跟进记录.csv ({entries} {entries|entry|entries})" => "已写入 {dir}/客户档案.csv（{customers} 个客户）和 {dir}/跟进记录.csv（{entries} 条记录）";
+    EXP_WROTE_DB: "wrote {file} ({customers} {customers|customer|customers}, {entries} {entries|entry|entries})" => "已写入 {file}（{customers} 个客户，{entries} 条记录）";
+    EXP_MASKED: "{wrote}; confidential values are masked (--reveal to include them)" => "{wrote}；保密字段已打码（加 --reveal 导出原值）";
 }
