@@ -535,15 +535,18 @@ pub fn missing_required(root: &Table, config: &Config, loc: &Locator<'_>) -> Vec
                 Code::MissingField,
                 m::D_MISSING_FIELD.with("key", key),
             )
-            .with_hint(m::H_MISSING_FIELD.with("example", example_for(key))),
+            .with_hint(missing_hint(key)),
         );
     }
     out
 }
 
-fn example_for(key: &str) -> String {
+/// How to add a missing key: `name = "…"` under its table when it has one.
+fn missing_hint(key: &str) -> crate::msg::Text {
     match key.rsplit_once('.') {
-        Some((table, leaf)) => format!("{leaf} = \"…\"` under `[{table}]"),
-        None => format!("{key} = \"…\""),
+        Some((table, leaf)) => m::H_MISSING_FIELD_IN
+            .with("example", format!("{leaf} = \"…\""))
+            .with("table", table),
+        None => m::H_MISSING_FIELD.with("example", format!("{key} = \"…\"")),
     }
 }

@@ -178,6 +178,7 @@ catalogue! {
     D_UNKNOWN_ROLE: "unknown decision-chain role `{value}`" => "未知的决策链角色 `{value}`";
     D_MISSING_FIELD: "required field `{key}` is missing" => "缺少必填字段 `{key}`";
     H_MISSING_FIELD: "add `{example}` to the front matter" => "在 front matter 中加上 `{example}`";
+    H_MISSING_FIELD_IN: "add `{example}` under `[{table}]` to the front matter" => "在 front matter 的 `[{table}]` 下加上 `{example}`";
 
     // Values typed on the command line or in $EDITOR.
     E_NOT_A_DURATION: "`{text}` is not a duration; write a number (up to 100000) and a unit, like 3d, 2w, 1m, 5b or 24h" => "`{text}` 不是时长；请写数字（不超过 100000）加单位，例如 3d、2w、1m、5b 或 24h";
