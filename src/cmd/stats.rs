@@ -465,7 +465,7 @@ fn metric_table(
         }
         Cell::Rate(f) => match (f(before), f(now)) {
             ((a, true), (b, true)) => {
-                let d = ((b - a) * 100.0).round();
+                let d = (b * 100.0).round() - (a * 100.0).round(); // between the percentages shown, as the review does
                 m::POINTS
                     .with("n", signed(d, &i18n::number(d.abs(), 0)))
                     .render(lang)
