@@ -373,36 +373,6 @@ const CUSTOMERS: &str = "CREATE TABLE customers (
   last_contact TEXT,
   front_matter TEXT NOT NULL
 )";
-const CUSTOMER_COLUMNS: &[&str] = &[
-    "id",
-    "file",
-    "name",
-    "industry",
-    "owner",
-    "stage",
-    "stage_rank",
-    "status",
-    "priority",
-    "created",
-    "cadence",
-    "paused_until",
-    "contact_name",
-    "contact_title",
-    "contact_phone",
-    "contact_email",
-    "contact_wechat",
-    "budget",
-    "deal_amount",
-    "deal_currency",
-    "expected_close",
-    "obstacle",
-    "next_action",
-    "next_due",
-    "tags",
-    "first_contact",
-    "last_contact",
-    "front_matter",
-];
 const ENTRIES: &str = "CREATE TABLE entries (
   id INTEGER PRIMARY KEY,
   customer_id INTEGER NOT NULL REFERENCES customers(id),
@@ -417,20 +387,6 @@ const ENTRIES: &str = "CREATE TABLE entries (
   contact INTEGER NOT NULL,
   text TEXT NOT NULL
 )";
-const ENTRY_COLUMNS: &[&str] = &[
-    "id",
-    "customer_id",
-    "line",
-    "date",
-    "time",
-    "channel",
-    "author",
-    "outcome",
-    "reached",
-    "unanswered",
-    "contact",
-    "text",
-];
 const FIELDS: &str = "CREATE TABLE fields (
   id INTEGER PRIMARY KEY,
   entry_id INTEGER NOT NULL REFERENCES entries(id),
@@ -440,15 +396,6 @@ const FIELDS: &str = "CREATE TABLE fields (
   value TEXT NOT NULL,
   task INTEGER
 )";
-const FIELD_COLUMNS: &[&str] = &[
-    "id",
-    "entry_id",
-    "customer_id",
-    "line",
-    "key",
-    "value",
-    "task",
-];
 const ITEMS: &str = "CREATE TABLE items (
   id INTEGER PRIMARY KEY,
   entry_id INTEGER NOT NULL REFERENCES entries(id),
@@ -462,19 +409,6 @@ const ITEMS: &str = "CREATE TABLE items (
   done INTEGER NOT NULL,
   done_date TEXT
 )";
-const ITEM_COLUMNS: &[&str] = &[
-    "id",
-    "entry_id",
-    "customer_id",
-    "line",
-    "kind",
-    "text",
-    "who",
-    "date",
-    "due",
-    "done",
-    "done_date",
-];
 const STAGE_CHANGES: &str = "CREATE TABLE stage_changes (
   id INTEGER PRIMARY KEY,
   entry_id INTEGER NOT NULL REFERENCES entries(id),
@@ -486,17 +420,6 @@ const STAGE_CHANGES: &str = "CREATE TABLE stage_changes (
   written TEXT NOT NULL,
   win INTEGER NOT NULL
 )";
-const STAGE_CHANGE_COLUMNS: &[&str] = &[
-    "id",
-    "entry_id",
-    "customer_id",
-    "date",
-    "field",
-    "from_value",
-    "to_value",
-    "written",
-    "win",
-];
 const OBJECTIONS: &str = "CREATE TABLE objections (
   id INTEGER PRIMARY KEY,
   entry_id INTEGER NOT NULL REFERENCES entries(id),
@@ -507,16 +430,6 @@ const OBJECTIONS: &str = "CREATE TABLE objections (
   how TEXT,
   written TEXT NOT NULL
 )";
-const OBJECTION_COLUMNS: &[&str] = &[
-    "id",
-    "entry_id",
-    "customer_id",
-    "date",
-    "category",
-    "known",
-    "how",
-    "written",
-];
 const INFO: &str = "CREATE TABLE export_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
 const INDEXES: [&str; 6] = [
     "CREATE INDEX entries_customer ON entries(customer_id, date)",
@@ -780,44 +693,30 @@ impl Rows {
         [
             SqlTable {
                 create: CUSTOMERS,
-                name: "customers",
-                columns: CUSTOMER_COLUMNS,
                 rows: self.customers,
             },
             SqlTable {
                 create: ENTRIES,
-                name: "entries",
-                columns: ENTRY_COLUMNS,
                 rows: self.entries,
             },
             SqlTable {
                 create: FIELDS,
-                name: "fields",
-                columns: FIELD_COLUMNS,
                 rows: self.fields,
             },
             SqlTable {
                 create: ITEMS,
-                name: "items",
-                columns: ITEM_COLUMNS,
                 rows: self.items,
             },
             SqlTable {
                 create: STAGE_CHANGES,
-                name: "stage_changes",
-                columns: STAGE_CHANGE_COLUMNS,
                 rows: self.changes,
             },
             SqlTable {
                 create: OBJECTIONS,
-                name: "objections",
-                columns: OBJECTION_COLUMNS,
                 rows: self.objections,
             },
             SqlTable {
                 create: INFO,
-                name: "export_info",
-                columns: &["key", "value"],
                 rows: info,
             },
         ]

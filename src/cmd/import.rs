@@ -129,7 +129,9 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
     let mut written = Vec::new();
     let mut failure = None;
     if !args.dry_run {
-        let known: HashSet<PathBuf> = folder
+        // Files read when the plan was made, and those this import has written since: the
+        // check under each new file's lock reads only files that appeared from elsewhere.
+        let mut known: HashSet<PathBuf> = folder
             .existing
             .iter()
             .map(|e| e.rel.clone())
@@ -142,7 +144,10 @@ pub fn run(args: &ImportArgs, ctx: &Ctx) -> Result<Output> {
         }
         for f in &plan.files {
             match write(&store, f, &known) {
-                Ok(rel) => written.push(rel),
+                Ok(rel) => {
+                    known.insert(rel.clone());
+                    written.push(rel);
+                }
                 Err(e) => {
                     failure = Some(e);
                     break;

@@ -359,14 +359,8 @@ fn targets<'a>(rows: Vec<Row<'a>>, folder: &'a Folder, s: &Settings<'_>) -> Vec<
                         if unreadable.contains(&first.to_string_lossy().to_lowercase()) {
                             blocked = Some(first.clone());
                         }
-                        let rel = (1..)
-                            .map(|n| {
-                                dir.join(if n == 1 {
-                                    format!("{stem}.md")
-                                } else {
-                                    format!("{stem}-{n}.md")
-                                })
-                            })
+                        let rel = crate::model::names::file_names(&stem)
+                            .map(|name| dir.join(name))
                             .find(|p| !taken.contains(&p.to_string_lossy().to_lowercase()))
                             .unwrap_or(first);
                         taken.insert(rel.to_string_lossy().to_lowercase());
@@ -824,7 +818,7 @@ fn signature(e: &Entry, config: &Config) -> Signature {
     }
     Signature {
         date: e.date,
-        channel: config.channel_key(e.channel),
+        channel: config.channel_key(e.channel).to_string(),
         text,
         fields,
     }
@@ -1132,22 +1126,7 @@ fn plan_existing(t: &Target<'_>, e: &Existing, s: &Settings<'_>, out: &mut Outco
         }
     }
     let accepted = plan_records(t, &record, s, out);
-    let mut entries = 0;
-    for a in accepted {
-        let author = a
-            .author
-            .clone()
-            .or_else(|| s.rules.owner.clone())
-            .or_else(|| record.customer.owner.clone());
-        let entry = NewEntry {
-            author: crate::cmd::shared::author(author.as_deref(), None),
-            ..a.entry
-        };
-        match place(&e.rel, &mut doc, &mut record, &entry, a.date, s) {
-            Ok(()) => entries += 1,
-            Err(why) => out.refused.push(refusal(a.row, &t.name, &[why])),
-        }
-    }
+    let entries = place_all(&e.rel, &mut doc, &mut record, accepted, t, s, out);
     let after = doc.to_bytes();
     if after != e.bytes || !private.is_empty() {
         out.file = Some(PlannedFile {
@@ -1173,6 +1152,36 @@ fn refusal(row: &Row<'_>, customer: &str, problems: &[Text]) -> Refusal {
 /// The guard's message without its "nothing was written" (the rest of the import goes on).
 fn guard_message(e: &crate::error::Error) -> Text {
     e.text().unwrapping(m::ERROR_NOTHING_WRITTEN, "why")
+}
+
+/// Places the accepted rows' entries one by one, each by its author (the row's, the rules'
+/// default owner, else the customer's owner); a refused one is recorded. How many were placed.
+fn place_all(
+    rel: &Path,
+    doc: &mut Document,
+    record: &mut Record,
+    accepted: Vec<Accepted<'_>>,
+    t: &Target<'_>,
+    s: &Settings<'_>,
+    out: &mut Outcomes,
+) -> usize {
+    let mut entries = 0;
+    for a in accepted {
+        let author = a
+            .author
+            .clone()
+            .or_else(|| s.rules.owner.clone())
+            .or_else(|| record.customer.owner.clone());
+        let entry = NewEntry {
+            author: crate::cmd::shared::author(author.as_deref(), None),
+            ..a.entry
+        };
+        match place(rel, doc, record, &entry, a.date, s) {
+            Ok(()) => entries += 1,
+            Err(why) => out.refused.push(refusal(a.row, &t.name, &[why])),
+        }
+    }
+    entries
 }
 
 /// Places an entry in the document after the last one dated on or before it, through the
@@ -1465,22 +1474,7 @@ fn plan_new(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>, out: &mut Outc
         }
         return;
     };
-    let mut entries = 0;
-    for a in accepted {
-        let author = a
-            .author
-            .clone()
-            .or_else(|| s.rules.owner.clone())
-            .or_else(|| record.customer.owner.clone());
-        let entry = NewEntry {
-            author: crate::cmd::shared::author(author.as_deref(), None),
-            ..a.entry
-        };
-        match place(&t.rel, &mut doc, &mut record, &entry, a.date, s) {
-            Ok(()) => entries += 1,
-            Err(why) => out.refused.push(refusal(a.row, &t.name, &[why])),
-        }
-    }
+    let entries = place_all(&t.rel, &mut doc, &mut record, accepted, t, s, out);
     out.file = Some(PlannedFile {
         rel: t.rel.clone(),
         customer: t.name.clone(),

@@ -19,7 +19,7 @@ use crate::present::mask::Masker;
 use crate::present::render::{
     Align, Table, Tone, clean, csv, indent, json, mask, paint, section_heading,
 };
-use crate::present::report::{Report, markdown};
+use crate::present::report::{Report, markdown, points_between};
 use crate::{Ctx, Output};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -465,7 +465,7 @@ fn metric_table(
         }
         Cell::Rate(f) => match (f(before), f(now)) {
             ((a, true), (b, true)) => {
-                let d = (b * 100.0).round() - (a * 100.0).round(); // between the percentages shown, as the review does
+                let d = points_between(b, a);
                 m::POINTS
                     .with("n", signed(d, &i18n::number(d.abs(), 0)))
                     .render(lang)
@@ -834,7 +834,7 @@ fn explain(
         "objections" => config
             .objection_key(g)
             .unwrap_or_else(|| g.trim().to_lowercase()),
-        "channels" => config.channel_key(g),
+        "channels" => config.channel_key(g).to_string(),
         _ => g.trim().to_string(),
     });
     if let Some(g) = &group {

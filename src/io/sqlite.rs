@@ -46,12 +46,29 @@ impl From<usize> for Sql {
     }
 }
 
-/// One table: its `CREATE TABLE` statement, its column names in insert order, its rows.
+/// One table: its `CREATE TABLE name (…)` statement and its rows, each a value per column in
+/// the statement's order.
 pub struct SqlTable {
     pub create: &'static str,
-    pub name: &'static str,
-    pub columns: &'static [&'static str],
     pub rows: Vec<Vec<Sql>>,
+}
+
+impl SqlTable {
+    /// The statement that inserts one row: the table's name from its `CREATE TABLE`, a
+    /// placeholder per value (SQLite refuses a row of the wrong length).
+    fn insert(&self) -> String {
+        let name = self
+            .create
+            .trim_start_matches("CREATE TABLE ")
+            .split([' ', '('])
+            .next()
+            .unwrap_or_default();
+        let width = self.rows.first().map_or(0, Vec::len);
+        format!(
+            "INSERT INTO {name} VALUES ({})",
+            vec!["?"; width].join(", ")
+        )
+    }
 }
 
 /// Writes `tables` (and then `extra` statements, such as indexes) to a new database at `out`,
@@ -79,13 +96,10 @@ pub fn write(out: &Path, tables: &[SqlTable], extra: &[&str]) -> Result<()> {
         let tx = db.transaction().map_err(failed)?;
         for table in tables {
             tx.execute_batch(table.create).map_err(failed)?;
-            let marks = vec!["?"; table.columns.len()].join(", ");
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES ({marks})",
-                table.name,
-                table.columns.join(", ")
-            );
-            let mut insert = tx.prepare(&sql).map_err(failed)?;
+            if table.rows.is_empty() {
+                continue;
+            }
+            let mut insert = tx.prepare(&table.insert()).map_err(failed)?;
             for row in &table.rows {
                 let values = row.iter().map(|c| match c {
                     Sql::Null => SqlValue::Null,

@@ -531,18 +531,24 @@ impl Config {
     }
 
     /// The canonical channel for a known channel or its Chinese alias, else the text as written.
-    pub fn channel_key(&self, raw: &str) -> String {
+    pub fn channel_key(&self, raw: &str) -> crate::model::intern::Word {
+        use crate::model::intern::intern;
         let t = raw.trim();
         if let Some((_, en)) = CHANNEL_ALIASES.iter().find(|(zh, _)| *zh == t) {
-            return (*en).to_string();
+            return en;
         }
         if let Some(c) = self.channels.iter().find(|c| c.eq_ignore_ascii_case(t)) {
-            return c.to_lowercase();
+            // Usually written as configured, in lower case: no new string then.
+            return if t.bytes().any(|b| b.is_ascii_uppercase()) || c != t {
+                intern(&c.to_lowercase())
+            } else {
+                intern(t)
+            };
         }
         if t.eq_ignore_ascii_case("note") {
-            return "note".to_string();
+            return "note";
         }
-        t.to_string()
+        intern(t)
     }
 
     pub fn is_known_channel(&self, key: &str) -> bool {

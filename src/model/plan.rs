@@ -168,10 +168,10 @@ pub fn plan_entry(
     let (date, _) = g.date.unwrap_or((today, String::new()));
     let channel = g.channel.map_or_else(
         || {
-            config
-                .channels
-                .first()
-                .map_or_else(|| "phone".to_string(), |c| config.channel_key(c))
+            config.channels.first().map_or_else(
+                || "phone".to_string(),
+                |c| config.channel_key(c).to_string(),
+            )
         },
         |(c, _)| c,
     );
@@ -264,7 +264,7 @@ impl Gathered {
                 if c.contains(char::is_whitespace) || c.starts_with('@') {
                     self.problem(input, m::P_CHANNEL_WORD.with("value", value));
                 } else {
-                    self.channel = Some((c, input.at.clone()));
+                    self.channel = Some((c.to_string(), input.at.clone()));
                 }
             }
             _ => {

@@ -157,10 +157,7 @@ fn parse_with(
     let mut entries = log.entries;
     for e in &mut entries {
         if !e.channel.is_empty() {
-            let key = config.channel_key(e.channel);
-            if key != e.channel {
-                e.channel = crate::model::intern::intern(&key);
-            }
+            e.channel = config.channel_key(e.channel);
         }
     }
     let record = Record {

@@ -90,6 +90,12 @@ pub(crate) fn shown(kind: Kind, v: Option<f64>, m: &Metrics, lang: Lang) -> Stri
     }
 }
 
+/// The change of a rate in percentage points, between the percentages shown (78% after 71%
+/// is +7 even when the exact rates differ by 6.3), so a Change column reads as it adds up.
+pub(crate) fn points_between(now: f64, before: f64) -> f64 {
+    (now * 100.0).round() - (before * 100.0).round()
+}
+
 /// The change the review shows: `None` when there is nothing to compare (a rate without a
 /// denominator on either side); rates in percentage points between the percentages shown,
 /// days to one decimal.
@@ -109,8 +115,7 @@ pub(crate) fn delta(
         return None;
     }
     Some(match kind {
-        // Between the percentages shown, so the column reads as it adds up.
-        Kind::Rate(_) => (a * 100.0).round() - (b * 100.0).round(),
+        Kind::Rate(_) => points_between(a, b),
         Kind::Days => ((a - b) * 10.0).round() / 10.0,
         _ => a - b,
     })
