@@ -549,6 +549,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_rate_changes_by_the_difference_of_the_percentages_shown() {
+        // The demo's conversion: 5/7 = 71.4% in October, 7/9 = 77.8% in November; the
+        // exact difference is 6.3 points, the table shows 71% and 78%: +7.
+        assert_eq!(points_between(7.0 / 9.0, 5.0 / 7.0), 7.0);
+        assert_eq!(points_between(0.5, 2.0 / 3.0), -17.0);
+    }
+
+    #[test]
     fn text_from_files_cannot_become_markup() {
         assert_eq!(escape("A|B <b>x</b>"), "A\\|B \\<b\\>x\\</b\\>");
         assert_eq!(escape("line\nbreak"), "line break");
