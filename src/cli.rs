@@ -252,7 +252,7 @@ pub struct LogArgs {
     #[arg(long, default_value = "phone", value_name = "CHANNEL")]
     pub channel: String,
     /// Date of the contact (default today): 2026-11-25, yesterday, -2d, 昨天, 前天
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// What came of it: reached, no-answer, voicemail, busy, declined (接通 未接 语音信箱 占线 拒接)
     #[arg(long, value_name = "OUTCOME")]
@@ -270,7 +270,7 @@ pub struct LogArgs {
     #[arg(long, value_name = "TEXT")]
     pub next: Option<String>,
     /// Deadline of the next action: 2026-12-01, fri, 3d, +1w, 明天, 下周五, 本周五, 下个月
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub due: Option<String>,
     /// New stage, recorded as OLD -> NEW and set in the front matter: potential, intent, won, maintenance (潜在 意向 成交 维护)
     #[arg(long, value_name = "STAGE")]
@@ -557,10 +557,10 @@ pub struct StatsArgs {
     #[arg(long, value_name = "N")]
     pub last: Option<u32>,
     /// First day of an explicit range, one column per period in it, e.g. --since 2026-09-01 or --since -4w
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Last day of the range (default: today), e.g. --until 2026-11-30
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub until: Option<String>,
     /// Only this owner's customers, e.g. --owner li.wei
     #[arg(long, value_name = "NAME")]
@@ -601,10 +601,10 @@ pub struct PipelineArgs {
     #[arg(long, value_enum)]
     pub by: Option<PipelineBy>,
     /// First day of the funnel's window (default: 6 months back, counting this one), e.g. --since 2026-06-01
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Last day of the funnel's window (default: today), e.g. --until 2026-11-30
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub until: Option<String>,
     /// List the files and lines behind a number: METRIC or METRIC:GROUP (a stage or a month), e.g. weighted, entered:intent
     #[arg(long, value_name = "METRIC")]
@@ -629,10 +629,10 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ReportPeriod::Month)]
     pub period: ReportPeriod,
     /// First day of the trends and the funnel (default: 8 weeks or 6 months back, counting this one), e.g. --since 2026-06-01
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Last day of the trends and the funnel (default: today)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub until: Option<String>,
     /// Folder to write index.html into (default: report/ in the sales folder)
     #[arg(long, value_name = "DIR")]

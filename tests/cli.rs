@@ -682,6 +682,32 @@ fn date_arguments_follow_today() {
     }
 }
 
+/// `-2d` is a date, not an option: every option that takes a date accepts it as a separate word.
+#[test]
+fn a_date_that_starts_with_a_minus_is_a_date() {
+    let s = Sandbox::new("due");
+    s.run(&[
+        "log",
+        "cadence",
+        "-m",
+        "Back-dated.",
+        "--date",
+        "-2d",
+        "--next",
+        "Call",
+        "--due",
+        "-1d",
+    ])
+    .ok();
+    let text = s.read("customers/cadence.md");
+    assert!(text.contains("## 2026-11-24 "), "{text}");
+    assert!(text.contains("due = 2026-11-25\n"), "{text}");
+    let run = s
+        .run(&["stats", "--since", "-7d", "--until", "-1d", "--json"])
+        .ok();
+    assert!(run.stdout.contains("2026-11-19"), "{}", run.stdout);
+}
+
 #[test]
 fn no_input_never_panics_or_dumps_debug_output() {
     let s = Sandbox::new("due");
