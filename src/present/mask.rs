@@ -177,7 +177,10 @@ impl Masker<'_> {
                 let t = content.trim();
                 if t.starts_with('[') {
                     table = dotted_key(t.trim_matches(['[', ']']));
-                } else if let Some(eq) = content.find('=') {
+                } else if let Some(eq) = content.find('=')
+                    && !content[..eq].trim().is_empty()
+                {
+                    // (A line with no key before its `=`, such as git's `=======`, holds no value.)
                     let key = join(&table, &dotted_key(&content[..eq]));
                     if self.touches(&key) {
                         out.push(value_range(content, eq + 1, start));
@@ -400,6 +403,25 @@ mod tests {
         let ranges = m.secret_ranges(inline);
         let line = inline.lines().nth(1).unwrap();
         assert!(!mask_line(line, 4, &ranges).contains('1'));
+    }
+
+    #[test]
+    fn conflict_markers_in_the_front_matter_are_shown_as_written() {
+        let config = Config::parse("").unwrap();
+        let m = Masker::new(&config, false);
+        let text = "+++\nname = \"A\"\n[contact]\n<<<<<<< ours\nphone = \"1\"\n=======\nphone = \"2\"\n>>>>>>> theirs\n+++\n";
+        let ranges = m.secret_ranges(text);
+        let shown: Vec<String> = text
+            .split_inclusive('\n')
+            .scan(0, |at, line| {
+                let start = *at;
+                *at += line.len();
+                Some(mask_line(line.trim_end(), start, &ranges))
+            })
+            .collect();
+        assert_eq!(shown[4], "phone = ***");
+        assert_eq!(shown[5], "=======");
+        assert_eq!(shown[6], "phone = ***");
     }
 
     #[test]
