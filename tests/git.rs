@@ -537,6 +537,19 @@ fn sync_without_a_remote_or_network_commits_locally_and_says_the_push_is_pending
     assert!(j["pushed"].is_null());
     let log = git(&clone, &["log", "-1", "--format=%s"]).ok().stdout;
     assert_eq!(log.trim(), "log: Acme Manufacturing phone");
+    // In a Chinese session the sentence is Chinese, the JSON stays English.
+    let run = fu(&clone, &["--lang", "zh", "sync"]).ok();
+    assert!(run.stdout.contains("无法连接 origin"), "{}", run.stdout);
+    let run = fu(&clone, &["--lang", "zh", "sync", "--json"]).ok();
+    let j = run.json();
+    assert!(
+        j["pending"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot reach origin"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

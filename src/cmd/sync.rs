@@ -37,7 +37,8 @@ struct Report {
     diagnostics: Vec<(String, crate::model::diagnostic::Diagnostic)>,
     conflicts: Vec<(String, Vec<String>)>,
     pushed: Option<usize>,
-    pending: Option<String>,
+    /// Why the push is pending: rendered in the session's language, in English in JSON.
+    pending: Option<Text>,
 }
 
 struct Sync<'a> {
@@ -142,7 +143,7 @@ impl Sync<'_> {
             return Ok(());
         }
         let Some((remote, remote_branch)) = self.repo.upstream(&branch) else {
-            self.report.pending = Some(m::SYNC_NO_REMOTE.get(self.lang));
+            self.report.pending = Some(m::SYNC_NO_REMOTE.into());
             return Ok(());
         };
         let upstream_set = self
@@ -190,14 +191,11 @@ impl Sync<'_> {
                 self.say(m::SYNC_MOVED_ON);
                 continue;
             }
-            self.report.pending = Some(format!("{remote}: {}", pushed.reason()));
+            self.report.pending = Some(Text::raw(format!("{remote}: {}", pushed.reason())));
             return Ok(());
         }
-        self.report.pending = Some(
-            m::SYNC_KEPT_MOVING
-                .with("to", format!("{remote}/{remote_branch}"))
-                .render(self.lang),
-        );
+        self.report.pending =
+            Some(m::SYNC_KEPT_MOVING.with("to", format!("{remote}/{remote_branch}")));
         Ok(())
     }
 
@@ -346,8 +344,7 @@ impl Sync<'_> {
             self.report.pending = Some(
                 m::SYNC_CANNOT_REACH
                     .with("remote", remote)
-                    .with("reason", reason)
-                    .render(self.lang),
+                    .with("reason", reason),
             );
             return Ok(false);
         }
@@ -446,7 +443,7 @@ impl Sync<'_> {
                     "file": file, "settle": what,
                 })).collect::<Vec<Value>>(),
                 "pushed": r.pushed.map(|n| json!({"to": r.from, "commits": n})),
-                "pending": r.pending,
+                "pending": r.pending.as_ref().map(Text::to_string),
             });
             return Output {
                 stdout: crate::present::render::json(&value),
@@ -506,8 +503,10 @@ impl Sync<'_> {
         let target = r.from.clone().unwrap_or_default();
         let parts = parts.join(m::SEMICOLON.template(self.lang));
         let text = match (&r.pending, parts.is_empty()) {
-            (Some(why), true) => m::SYNC_PENDING.with("why", why),
-            (Some(why), false) => m::SYNC_LOCAL_PENDING.with("parts", parts).with("why", why),
+            (Some(why), true) => m::SYNC_PENDING.with_text("why", why.clone()),
+            (Some(why), false) => m::SYNC_LOCAL_PENDING
+                .with("parts", parts)
+                .with_text("why", why.clone()),
             (None, true) => m::SYNC_ALREADY.with("target", target),
             (None, false) => m::SYNC_DONE.with("target", target).with("parts", parts),
         };
