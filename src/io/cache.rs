@@ -202,13 +202,26 @@ pub fn save<T: Serialize>(
     write_replacing(&file(root, name), &bytes);
 }
 
-/// Writes a temporary of this process's own and renames it over `path`: readers see the old
-/// cache or the new one, never half of one. No fsync: a cache lost in a crash is rebuilt (and a
-/// damaged one fails its checksum), so the write need not wait for the disk.
+/// Writes a temporary and renames it over `path`: readers see the old cache or the new one,
+/// never half of one. The temporary has a random name and is created exclusively, so it is
+/// never written through a symlink a teammate committed under `.followup/` (a predictable name
+/// was: that wrote the cache over any file the user could write). No fsync: a cache lost in a
+/// crash is rebuilt (and a damaged one fails its checksum), so the write need not wait for the
+/// disk. The rename replaces a symlink at `path` itself, never its target.
 fn write_replacing(path: &Path, bytes: &[u8]) {
-    let tmp = path.with_extension(format!("cache.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    use std::io::Write;
+    let Some(dir) = path.parent() else {
+        return;
+    };
+    let Ok(mut tmp) = tempfile::Builder::new()
+        .prefix(".cache-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+    else {
+        return;
+    };
+    if tmp.write_all(bytes).is_ok() {
+        let _ = tmp.persist(path); // on failure the temporary is removed when dropped
     }
 }
 
@@ -235,6 +248,24 @@ pub fn disabled() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_cache_is_never_written_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::write(&outside, "keep me\n").unwrap();
+        let cache = dir.path().join(".followup");
+        std::fs::create_dir(&cache).unwrap();
+        let target = cache.join("summaries.cache");
+        std::os::unix::fs::symlink(&outside, &target).unwrap();
+        write_replacing(&target, b"new cache");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me\n");
+        assert!(std::fs::symlink_metadata(&target).unwrap().is_file());
+        assert_eq!(std::fs::read(&target).unwrap(), b"new cache");
+        let left: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary is left");
+    }
 
     fn stamp(modified_ns: i128) -> Stamp {
         Stamp {
