@@ -647,7 +647,11 @@ fn valid_format(format: &str) -> bool {
     }
     // It must read back a date it wrote.
     let probe = NaiveDate::from_ymd_opt(2024, 11, 23).unwrap_or_default();
-    let shown = probe.format(format).to_string();
+    // (A format a date cannot fill, such as `%s` or `%Z`, fails here: `to_string` would panic.)
+    let mut shown = String::new();
+    if std::fmt::Write::write_fmt(&mut shown, format_args!("{}", probe.format(format))).is_err() {
+        return false;
+    }
     NaiveDate::parse_from_str(&shown, format).ok() == Some(probe)
 }
 
@@ -1137,6 +1141,9 @@ mod tests {
                 .contains("colums")
         );
         assert!(Rules::parse("date_formats = [\"%Q\"]\n").is_err());
+        // Formats a date cannot fill are refused, not a panic.
+        assert!(Rules::parse("date_formats = [\"%s\"]\n").is_err());
+        assert!(Rules::parse("date_formats = [\"%Y-%m-%d %Z\"]\n").is_err());
         assert!(
             Rules::parse("[[sheets]]\nname = \"x\"\nkind = \"people\"\n")
                 .unwrap_err()
