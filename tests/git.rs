@@ -552,6 +552,32 @@ fn sync_without_a_remote_or_network_commits_locally_and_says_the_push_is_pending
     );
 }
 
+/// A customer name holding escape sequences reaches neither the terminal nor `git log` raw.
+#[test]
+fn sync_never_replays_escape_sequences_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("solo");
+    copy_dir(&fixture("acme"), &clone);
+    git(&clone, &["init", "-q", "-b", "main"]).ok();
+    configure(&clone, "amy");
+    fu(&clone, &["init"]).ok();
+    fu(&clone, &["sync"]).ok();
+    let file = clone.join("customers/acme.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let evil = text.replacen(
+        "name = \"Acme Manufacturing\"",
+        "name = \"Acme\\u001b]2;PWNED\\u0007 Manufacturing\"",
+        1,
+    );
+    assert_ne!(evil, text);
+    std::fs::write(&file, evil).unwrap();
+    let run = fu(&clone, &["sync"]).ok();
+    assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+    let log = git(&clone, &["log", "-1", "--format=%B"]).ok().stdout;
+    assert!(!log.contains('\u{1b}') && !log.contains('\u{7}'), "{log:?}");
+}
+
 #[test]
 fn sync_commits_only_the_folders_own_files() {
     let team = Team::new();

@@ -35,9 +35,9 @@ pub fn run(args: &MergeArgs) -> Result<Output> {
         },
     };
     let Some(mut merged) = merge(&base, &ours, &theirs, &labels) else {
-        eprintln!(
+        crate::present::render::say(&format!(
             "followup: {name} cannot be read as a customer file on every side; merging by lines instead"
-        );
+        ));
         let clean = git::merge_file(
             &args.ours,
             &args.base,
@@ -80,10 +80,10 @@ pub fn run(args: &MergeArgs) -> Result<Output> {
 fn finish(args: &MergeArgs, name: &str, merged: &Merged) -> Result<Output> {
     store::write_file(&args.ours, &merged.bytes)?;
     if !merged.conflicts.is_empty() {
-        eprintln!(
+        crate::present::render::say(&format!(
             "followup: {name}: both sides changed {} differently; marked for you to settle, then run `followup check {name}`",
             merged.conflicts.join("; ")
-        );
+        ));
     }
     Ok(Output {
         stdout: String::new(),

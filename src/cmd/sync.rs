@@ -71,7 +71,7 @@ pub fn run(args: &SyncArgs, ctx: &Ctx) -> Result<Output> {
 
 impl Sync<'_> {
     fn say(&self, text: impl Into<Text>) {
-        eprintln!("{}", text.into().render(self.lang));
+        crate::present::render::say(&text.into().render(self.lang));
     }
 
     fn refuse(&self, text: Text) -> Error {
@@ -315,7 +315,13 @@ impl Sync<'_> {
                         new: news[i].as_deref(),
                     })
                     .collect();
+                // Customer names come from files: their control characters are written
+                // escaped, so `git log` never replays them to a terminal.
                 commit_message(&changes)
+                    .lines()
+                    .map(crate::present::render::clean)
+                    .collect::<Vec<_>>()
+                    .join("\n")
             }
         };
         let sha = self
@@ -401,13 +407,13 @@ impl Sync<'_> {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
                 };
-                eprintln!(
+                crate::present::render::say(&format!(
                     "{p}:{}:{}: {label}[{}]: {}",
                     d.line,
                     d.column,
                     d.code,
                     d.message.render(self.lang)
-                );
+                ));
                 self.report.diagnostics.push((p.clone(), d));
             }
             self.report.checked.push(p.clone());

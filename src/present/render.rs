@@ -336,6 +336,12 @@ pub fn terminal_safe(text: &str, keep_colour: bool) -> String {
     out
 }
 
+/// A line on stderr, made safe for the terminal (file names, keys and messages from files may
+/// hold escape sequences).
+pub fn say(line: &str) {
+    eprintln!("{}", terminal_safe(line, false));
+}
+
 /// A warning on stderr, made safe for the terminal: `warning: …` / `警告：…`.
 pub fn warn(message: &str, lang: crate::model::config::Lang) {
     let line = crate::msg::m::WARNING_LINE
