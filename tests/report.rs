@@ -745,6 +745,20 @@ fn only_the_page_is_written_and_errors_are_one_sentence() {
     assert_eq!(run.json()["today"], TODAY);
 }
 
+/// A `report` symlink committed by a teammate does not carry the page out of the folder: the
+/// default place refuses it; `--out` (a place the user names) still goes where it is told.
+#[cfg(unix)]
+#[test]
+fn a_report_symlink_never_carries_the_page_outside() {
+    let s = Sandbox::demo();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), s.path().join("report")).unwrap();
+    let run = s.run(&["report"]).code(2);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    s.run(&["report", "--out", "public"]).ok();
+}
+
 #[test]
 fn an_empty_folder_still_gets_a_page() {
     let s = Sandbox::empty();

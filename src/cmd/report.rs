@@ -77,6 +77,11 @@ pub fn run(args: &ReportArgs, ctx: &Ctx) -> Result<Output> {
         Some(p) => ctx.start.join(p),
         None => store.root.join("report"),
     };
+    // The default place was not told: a `report` symlink (committed by anyone) must not
+    // carry the page outside the folder.
+    if args.out.is_none() && store::is_symlink(&out) {
+        return Err(m::E_REPORT_LINK.into());
+    }
     let base = link_base(args.link_base.as_deref())?;
     let out_dir = output_dir(&out, args.out.as_deref().unwrap_or(&out))?;
     let root = store::canonical(&store.root)?;

@@ -789,6 +789,11 @@ pub fn create_dir(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, &e))
 }
 
+/// Is `path` itself a symbolic link?
+pub fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Is there a folder at `path` (following symlinks)?
 pub fn is_dir(path: &Path) -> bool {
     path.is_dir()

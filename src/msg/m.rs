@@ -780,6 +780,7 @@ catalogue! {
     E_NOT_A_WORKBOOK: "cannot be read as a workbook ({detail}); save it again from Excel or WPS as .xlsx" => "无法作为工作簿读取（{detail}）；请用 Excel 或 WPS 另存为 .xlsx";
     E_CSV_LINE: "line {line}: {detail}" => "第 {line} 行：{detail}";
     E_DB_WRITE: "cannot write the database: {detail}" => "无法写入数据库：{detail}";
+    E_REPORT_LINK: "report/ is a symbolic link, and the page is written inside the folder unless you say where: give --out DIR to write it there" => "report/ 是符号链接；不指定位置时报告只写在本文件夹内：要写到别处请用 --out 目录";
     E_OUT_IS_FILE: "{file} is a file; give --out a folder (index.html is written inside it)" => "{file} 是文件；请给 --out 一个目录（index.html 会写在里面）";
 
     // import: the report (the plan, what `check` will say, the summary).
