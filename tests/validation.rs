@@ -544,3 +544,37 @@ fn stage_roles_in_followup_toml_are_validated_with_their_line() {
         );
     }
 }
+
+/// A new customer file is held to `check` like an edit: `new --set` and an import whose rules
+/// map a column to a key that cannot hold the value both refuse it (a missing required key is
+/// still only a warning, as before).
+#[test]
+fn new_files_from_new_and_import_pass_the_guard() {
+    let s = Sandbox::new("due");
+    let before = s.snapshot();
+    let run = s
+        .run(&[
+            "new",
+            "Test Co",
+            "--owner",
+            "amy",
+            "--industry",
+            "x",
+            "--set",
+            "tags.x=1",
+        ])
+        .code(2);
+    assert!(run.stderr.contains("error[bad-value]"), "{}", run.stderr);
+    assert_eq!(s.snapshot(), before);
+    s.write("rules.toml", "[columns]\n\"extra\" = \"tags.x\"\n");
+    s.write(
+        "p.csv",
+        "客户名称,负责人,行业,联系人,extra\nTest Co,amy,x,Wang,one\n",
+    );
+    let before = s.snapshot();
+    let run = s.run(&["import", "p.csv", "--rules", "rules.toml"]).code(1);
+    assert!(run.stdout.contains("bad-value"), "{}", run.stdout);
+    assert_eq!(s.snapshot(), before, "nothing written");
+    s.run(&["new", "Test Co", "--owner", "amy", "--industry", "x"])
+        .ok();
+}

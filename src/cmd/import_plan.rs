@@ -11,7 +11,9 @@
 //! importing a sheet twice changes nothing; contact data goes to the private overlay when the
 //! folder has one.
 
-use crate::cmd::shared::{Expect, logged_field, place_entry, split_private, verified};
+use crate::cmd::shared::{
+    Expect, logged_field, new_file_checked, place_entry, split_private, verified,
+};
 use crate::model::compose::{Discussion, NewEntry, check_markdown};
 use crate::model::config::Config;
 use crate::model::customer::{Priority, Status, role_key};
@@ -21,7 +23,7 @@ use crate::model::entry::{Detail, Entry, Outcome, parse_change, split_done, spli
 use crate::model::names::{identity, is_unsafe_char, portable_stem, slug};
 use crate::model::plan::{Current, Input, Problem, plan_entry};
 use crate::model::reader::read_log;
-use crate::model::record::{Record, parse_document};
+use crate::model::record::Record;
 use crate::model::schema::{check_stage, typed_value};
 use crate::model::sheet::{
     Cell, Kind, Layout, Person, Rules, Table, cell_lines, head_count, number_text, person,
@@ -1467,12 +1469,17 @@ fn plan_new(t: &Target<'_>, has_profiles: bool, s: &Settings<'_>, out: &mut Outc
     let (private, shared) = split_private(config, s.private, changes);
     let keys: Vec<String> = values.iter().map(|(k, _)| k.clone()).collect();
     let text = new_file(&t.name, &shared, &people, notes.as_deref());
-    let Ok((mut record, mut doc)) = parse_document(t.rel.clone(), text.as_bytes(), config) else {
-        for row in t.profiles.iter().chain(&t.records) {
-            out.refused
-                .push(refusal(row, &t.name, &[m::IMP_FILE_NOT_READ_BACK.into()]));
+    // The new file passes the guard `new` uses (a rules file can map a column to a key that
+    // cannot hold its value, such as `tags.x`).
+    let (mut record, mut doc) = match new_file_checked(&t.rel, text.as_bytes(), config, s.today) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            for row in t.profiles.iter().chain(&t.records) {
+                out.refused
+                    .push(refusal(row, &t.name, &[guard_message(&e)]));
+            }
+            return;
         }
-        return;
     };
     let entries = place_all(&t.rel, &mut doc, &mut record, accepted, t, s, out);
     out.file = Some(PlannedFile {

@@ -2,7 +2,7 @@
 //! customer's name, refusing a customer that already exists under an equivalent name.
 
 use crate::cli::NewArgs;
-use crate::cmd::shared::split_private;
+use crate::cmd::shared::{new_file_checked, split_private};
 use crate::error::{Error, Result};
 use crate::model::config::Config;
 use crate::model::document::Document;
@@ -59,6 +59,12 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
     let (private, changes) = split_private(config, store.load_overlay()?.is_some(), changes);
     // Everything is checked before anything is written: a bad --stage leaves no trace.
     let text = render(name, args, &fields, &changes, config, ctx)?;
+    new_file_checked(
+        &dir.join(format!("{stem}.md")),
+        text.as_bytes(),
+        config,
+        ctx.today,
+    )?;
     let wanted = identity(name);
     let rel = store.create(&dir, &stem, text.as_bytes(), &private, || {
         // Under the lock, so two `new` runs of one customer cannot both pass.

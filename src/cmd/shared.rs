@@ -114,6 +114,59 @@ fn all_diagnostics(record: &Record, config: &Config, today: NaiveDate) -> Vec<Di
 /// edited document must read back as a customer file with `before`'s entries plus what
 /// `expect` says, and without a diagnostic `check` would report that `before` did not have —
 /// the same rules as `check`, except the [`INFORMATIONAL`] warnings, which come back as notes.
+/// Why a write was refused, at its file: "… nothing was written".
+fn refusal(rel: &Path, why: Text) -> Error {
+    Error::Text(
+        m::ERR_AT_FILE
+            .with("file", rel.display())
+            .with_text("message", m::ERROR_NOTHING_WRITTEN.with_text("why", why)),
+    )
+}
+
+/// "it would add error[code] at line N: …" with the diagnostic's hint.
+fn would_add(d: &Diagnostic) -> Text {
+    let what = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let added = m::E_WOULD_ADD
+        .with("what", format!("{what}[{}]", d.code))
+        .with("line", d.line)
+        .with_text("message", d.message.clone());
+    match &d.hint {
+        Some(h) => m::MESSAGE_HINT
+            .with_text("message", added)
+            .with_text("hint", h.clone()),
+        None => added,
+    }
+}
+
+/// The guard for a file that does not exist yet (`new`, `import`): it must read back, and it
+/// may not hold an error `check` would report — except a missing required key, which a new
+/// customer may get later (the command warns about it).
+pub fn new_file_checked(
+    rel: &Path,
+    bytes: &[u8],
+    config: &Config,
+    today: NaiveDate,
+) -> Result<(Record, Document)> {
+    let (record, doc) = parse_document(rel.to_path_buf(), bytes, config).map_err(|u| {
+        refusal(
+            rel,
+            m::E_WOULD_BE_UNREADABLE.with_text("why", u.first().message.clone()),
+        )
+    })?;
+    let mut errors: Vec<Diagnostic> = all_diagnostics(&record, config, today)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error && d.code != Code::MissingField)
+        .collect();
+    errors.sort_by_key(|d| (d.line, d.column));
+    match errors.first() {
+        Some(d) => Err(refusal(rel, would_add(d))),
+        None => Ok((record, doc)),
+    }
+}
+
 pub fn verified(
     rel: &Path,
     before: &Record,
@@ -122,13 +175,7 @@ pub fn verified(
     config: &Config,
     today: NaiveDate,
 ) -> Result<Verified> {
-    let refuse = |why: Text| {
-        Error::Text(
-            m::ERR_AT_FILE
-                .with("file", rel.display())
-                .with_text("message", m::ERROR_NOTHING_WRITTEN.with_text("why", why)),
-        )
-    };
+    let refuse = |why: Text| refusal(rel, why);
     writable(rel, before)?;
     let bytes = after.to_bytes();
     let (record, _) = parse_document(rel.to_path_buf(), &bytes, config).map_err(|u| {
@@ -159,20 +206,7 @@ pub fn verified(
     }
     added.sort_by_key(|d| (d.severity, d.line, d.column));
     if let Some(d) = added.iter().find(|d| !INFORMATIONAL.contains(&d.code)) {
-        let what = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let added = m::E_WOULD_ADD
-            .with("what", format!("{what}[{}]", d.code))
-            .with("line", d.line)
-            .with_text("message", d.message.clone());
-        return Err(refuse(match &d.hint {
-            Some(h) => m::MESSAGE_HINT
-                .with_text("message", added)
-                .with_text("hint", h.clone()),
-            None => added,
-        }));
+        return Err(refuse(would_add(d)));
     }
     let mut notes: Vec<Diagnostic> = Vec::new();
     for d in added {

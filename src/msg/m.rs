@@ -831,7 +831,6 @@ catalogue! {
     IMP_NOTHING_TO_LOG: "nothing to log: the row has a date but no content, feedback or other field" => "没有可记录的内容：这一行只有日期，没有沟通内容、反馈或其他字段";
     IMP_NOT_IN_FOLDER: "customer `{name}` is neither in the folder nor in the profile sheet; add a profile row for it (or create it with followup new)" => "客户 `{name}` 既不在文件夹中，也不在客户档案表中；请在客户档案表中补一行（或用 followup new 新建）";
     IMP_PROFILE_REFUSED: "customer `{name}`'s profile row was refused, so it was not created" => "客户 `{name}` 的档案行未能导入，因此没有创建该客户";
-    IMP_FILE_NOT_READ_BACK: "the new file would not read back" => "新文件写入后无法读回";
     IMP_IN_SEVERAL_FILES: "`{name}` is in {n} files ({files}); merge them into one first (followup check warns duplicate-customer)" => "`{name}` 同时在 {n} 个文件中（{files}）；请先合并成一个文件（followup check 会提示 duplicate-customer）";
     IMP_UNREADABLE_NAMESAKE: "{file} may be this customer but cannot be read; fix it (followup check shows why), then import again" => "{file} 可能就是这个客户，但无法读取；请先修好它（followup check 会说明原因），再重新导入";
     IMP_UNSAFE_NAME: "the customer's name holds a line break or control character, or no letter or digit to name a file after" => "客户名称含有换行或控制字符，或者没有可用作文件名的字母或数字";
