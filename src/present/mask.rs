@@ -80,7 +80,20 @@ impl<'a> Masker<'a> {
 
     /// A log field's value (`- amount: 650000`), masked when the front-matter key it records
     /// is confidential.
+    /// `- set: KEY: VALUE` (a change as older versions logged it) masks VALUE when KEY is
+    /// confidential, as `check`'s excerpts do.
     pub fn field(&self, field_key: &str, value: &str) -> String {
+        if field_key == "set"
+            && let Some((key, set_to)) = value.split_once(':')
+            && (self.hides(key.trim()) || self.touches(key.trim()))
+        {
+            let shown = if self.hides(key.trim()) {
+                mask(set_to.trim())
+            } else {
+                mask("") // a table holding a confidential key: all of it
+            };
+            return format!("{key}: {shown}");
+        }
         match mirrored_key(field_key) {
             Some(key) => self.text(key, value),
             None => value.to_string(),
@@ -403,6 +416,21 @@ mod tests {
         let ranges = m.secret_ranges(inline);
         let line = inline.lines().nth(1).unwrap();
         assert!(!mask_line(line, 4, &ranges).contains('1'));
+    }
+
+    #[test]
+    fn old_set_lines_and_confidential_dates_are_masked_like_the_rest() {
+        let config =
+            Config::parse("confidential = [\"budget\", \"deal.expected_close\"]\n").unwrap();
+        let m = Masker::new(&config, false);
+        assert_eq!(
+            m.field("set", "contact.phone: 13812345678"),
+            "contact.phone: ***5678"
+        );
+        assert_eq!(m.field("set", "budget: 500k"), "budget: ***");
+        assert_eq!(m.field("set", "priority: high"), "priority: high");
+        assert_eq!(m.text("deal.expected_close", "2027-03-04"), "***");
+        assert_eq!(m.text("contact.phone", "+86 138 1234 5678"), "***5678");
     }
 
     #[test]

@@ -242,9 +242,12 @@ pub fn indent(text: &str) -> String {
 /// Masks one confidential text: a phone number keeps its last four digits, anything else is
 /// hidden whole. Every masked value of every output ends here (see `present::mask`).
 pub fn mask(value: &str) -> String {
-    let phone_like = value
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    // A date is all digits and dashes too, but its last four digits are no phone's tail.
+    let date = value.len() == 10 && crate::model::dates::parse_iso(value).is_some();
+    let phone_like = !date
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
     let digits: Vec<char> = value.chars().filter(char::is_ascii_digit).collect();
     if phone_like && digits.len() >= 7 {
         let tail: String = digits[digits.len() - 4..].iter().collect();
