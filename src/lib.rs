@@ -28,8 +28,9 @@ use std::path::PathBuf;
 pub(crate) struct Output {
     pub stdout: String,
     pub code: u8,
-    /// Data for programs (JSON, CSV, a completion script, a man page): printed exactly. Text
-    /// for people is made safe for the terminal before it is printed.
+    /// Data for programs (JSON, CSV, a completion script, a man page): printed exactly into a
+    /// pipe or a file, made safe when stdout is a terminal. Text for people is always made safe
+    /// for the terminal before it is printed.
     pub data: bool,
 }
 
@@ -124,8 +125,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     });
     match result {
         Ok(out) => {
-            let text = if out.data {
+            // Data goes to programs byte for byte; shown on a terminal (`list --csv` typed at
+            // the prompt), it is made safe like text, as its cells come from files.
+            let text = if out.data && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
                 out.stdout
+            } else if out.data {
+                present::render::terminal_safe(&out.stdout, false)
             } else {
                 present::render::terminal_safe(&out.stdout, color)
             };

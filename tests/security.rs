@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Run, TODAY, finish, followup};
+use common::{Run, TODAY, at_terminal, finish, followup};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -805,6 +805,16 @@ fn escape_sequences_from_files_never_reach_the_terminal() {
     // JSON stays exact: the escapes are JSON's own.
     let json = s.run(&["show", "evil", "--json"]).ok().json();
     assert_eq!(json["customer"], evil_name);
+    // CSV into a pipe is exact; typed at a terminal, it is made safe like text.
+    let piped = s.run(&["list", "--csv"]).ok().stdout;
+    assert!(piped.contains(evil_name), "{piped:?}");
+    let shown = at_terminal(&s.path(), "list --csv", "", None);
+    assert!(!shown.stdout.contains('\u{7}'), "{:?}", shown.stdout);
+    assert!(
+        shown.stdout.contains("Evil\\x1b]0;pwned"),
+        "{:?}",
+        shown.stdout
+    );
 }
 
 #[test]
