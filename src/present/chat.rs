@@ -217,16 +217,20 @@ impl Style {
     /// Text from the files, made inert for the platform's markup: Slack wants `& < >` as
     /// entities (so `<!channel>` cannot ping anyone), Feishu reads entities too, WeCom gets
     /// full-width brackets (its `<@id>` would mention).
+    /// Where the markup is Markdown (all but Slack), `[` and `]` become full-width brackets,
+    /// so a name such as `[Log in again](http://…)` or `![x](http://…)` stays text instead of
+    /// a link or an image the team's robot would post.
     fn text(&self, text: &str) -> String {
         let text = one_line(text);
+        let inert_links = |t: String| t.replace('[', "［").replace(']', "］");
         match self.platform {
             Platform::Slack => text
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;"),
-            Platform::Feishu => text.replace('<', "&lt;").replace('>', "&gt;"),
-            Platform::WeCom => text.replace('<', "＜").replace('>', "＞"),
-            Platform::DingTalk | Platform::Markdown => text,
+            Platform::Feishu => inert_links(text.replace('<', "&lt;").replace('>', "&gt;")),
+            Platform::WeCom => inert_links(text.replace('<', "＜").replace('>', "＞")),
+            Platform::DingTalk | Platform::Markdown => inert_links(text),
         }
     }
 
@@ -481,6 +485,24 @@ mod tests {
             "{}",
             wecom.body
         );
+        // Nor post a link or an image where the markup is Markdown.
+        let mut s = summaries(1);
+        s[0].customer.name = "[Log in](http://phish.example) ![x](http://t.example/p.png)".into();
+        let items = crate::engine::agenda::items(&s, &config, today, today, None);
+        for platform in [
+            Platform::DingTalk,
+            Platform::WeCom,
+            Platform::Feishu,
+            Platform::Markdown,
+        ] {
+            let m = message(None, &items, &DigestContext { platform, ..cx });
+            assert!(
+                !m.body.contains("[Log in](") && !m.body.contains("![x]("),
+                "{platform:?}: {}",
+                m.body
+            );
+            assert!(m.body.contains("［Log in］"), "{platform:?}: {}", m.body);
+        }
     }
 
     #[test]
