@@ -578,3 +578,42 @@ fn new_files_from_new_and_import_pass_the_guard() {
     s.run(&["new", "Test Co", "--owner", "amy", "--industry", "x"])
         .ok();
 }
+
+/// Control characters never enter a file: `check` reports one (`control-char`), so the guard
+/// refuses every way in that would add one — flags, the editor's text, an import.
+#[test]
+fn control_characters_are_refused_at_every_door() {
+    let s = Sandbox::new("due");
+    let before = s.snapshot();
+    for (flag, value) in [
+        ("--reason", "x\u{1b}[31m"),
+        ("--by", "ev\u{1b}]2;x\u{7}"),
+        ("--feedback", "a\u{7f}b"),
+    ] {
+        let run = s
+            .run(&["log", "cadence", "-m", "Call.", flag, value])
+            .code(2);
+        assert!(
+            run.stderr.contains("error[control-char]"),
+            "{flag}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.snapshot(), before);
+    s.write(
+        "r.csv",
+        "日期,客户,跟进方式,沟通内容\n2026-11-20,Cadence Co,电话,\"nul\u{0}x\"\n",
+    );
+    let before = s.snapshot();
+    let run = s.run(&["import", "r.csv"]).code(1);
+    assert!(run.stdout.contains("control-char"), "{}", run.stdout);
+    assert_eq!(s.snapshot(), before);
+    // A file that already holds one is reported where it is.
+    let text = s.read("customers/cadence.md");
+    s.write(
+        "customers/cadence.md",
+        format!("{text}\n## 2026-11-25 phone @amy\n\nbell\u{7}\n"),
+    );
+    let run = s.run(&["check"]).code(1);
+    assert!(run.stdout.contains("error[control-char]"), "{}", run.stdout);
+}

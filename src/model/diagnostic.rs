@@ -43,6 +43,8 @@ pub enum Code {
     BadHeading,
     /// `unclosed-block`
     UnclosedBlock,
+    /// `control-char`
+    ControlChar,
     /// `entry-order`
     EntryOrder,
     /// `future-entry`
@@ -77,7 +79,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, errors first, in the order docs/check.md lists them.
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 31] = [
         Code::Unreadable,
         Code::NotUtf8,
         Code::NoFrontMatter,
@@ -93,6 +95,7 @@ impl Code {
         Code::ConflictMarker,
         Code::BadHeading,
         Code::UnclosedBlock,
+        Code::ControlChar,
         Code::EntryOrder,
         Code::FutureEntry,
         Code::UnknownChannel,
@@ -127,6 +130,7 @@ impl Code {
             Code::ConflictMarker => "conflict-marker",
             Code::BadHeading => "bad-heading",
             Code::UnclosedBlock => "unclosed-block",
+            Code::ControlChar => "control-char",
             Code::EntryOrder => "entry-order",
             Code::FutureEntry => "future-entry",
             Code::UnknownChannel => "unknown-channel",
@@ -147,7 +151,7 @@ impl Code {
 
     /// The severity a diagnostic with this code always has.
     pub fn severity(self) -> Severity {
-        if Code::ALL[..15].contains(&self) {
+        if Code::ALL[..16].contains(&self) {
             Severity::Error
         } else {
             Severity::Warning

@@ -102,6 +102,9 @@ fn parse_with(
     causes.sort_by_key(|d| (d.line, d.column));
     let fatal = !causes.is_empty();
     let mut diagnostics = Vec::new();
+    if detail == Detail::Full {
+        diagnostics.extend(control_diagnostics(&doc.text));
+    }
     let table = recovered.toml.as_ref().map(|t| t.as_table());
     let empty = toml_edit::Table::new();
     let table = table.unwrap_or(&empty);
@@ -252,6 +255,43 @@ fn blank_line(text: &mut String, line: usize) -> Option<String> {
 /// Parses a customer file for reading.
 pub fn parse_record(path: PathBuf, bytes: &[u8], config: &Config) -> Result<Record, Unreadable> {
     parse_document(path, bytes, config).map(|(r, _)| r)
+}
+
+/// One `control-char` error per line holding a control character other than a tab and the line
+/// break (`\n`, `\r\n`): the first one, at its column.
+fn control_diagnostics(text: &str) -> Vec<Diagnostic> {
+    let bad = |c: char, next: Option<char>| {
+        matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\x7f' | '\u{80}'..='\u{9f}')
+            || (c == '\r' && next != Some('\n'))
+    };
+    let quick = text
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2);
+    if !quick {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let mut chars = line.chars().enumerate().peekable();
+        while let Some((col, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            // A `\r` that ends the line is the `\r\n` line break.
+            let ends_line = c == '\r' && next.is_none();
+            if !ends_line && bad(c, next.or(Some('\n'))) {
+                out.push(
+                    Diagnostic::error(
+                        i + 1,
+                        col + 1,
+                        Code::ControlChar,
+                        m::D_CONTROL_CHAR.with("char", format!("U+{:04X}", c as u32)),
+                    )
+                    .with_hint(m::H_CONTROL_CHAR),
+                );
+                break;
+            }
+        }
+    }
+    out
 }
 
 fn conflict_diagnostics(text: &str) -> Vec<Diagnostic> {

@@ -177,6 +177,8 @@ catalogue! {
     H_ROLES: "use decision-maker, influencer, key-person or evaluator" => "请用 决策人、影响者、关键人 或 评估者（decision-maker、influencer、key-person、evaluator）";
     D_UNKNOWN_ROLE: "unknown decision-chain role `{value}`" => "未知的决策链角色 `{value}`";
     D_MISSING_FIELD: "required field `{key}` is missing" => "缺少必填字段 `{key}`";
+    D_CONTROL_CHAR: "a control character ({char}) that no editor shows; git now treats the file as binary" => "控制字符（{char}）：编辑器里看不见，git 会把文件当作二进制";
+    H_CONTROL_CHAR: "delete it (it often comes with pasted text)" => "删掉它（常随粘贴的文字带进来）";
     H_MISSING_FIELD: "add `{example}` to the front matter" => "在 front matter 中加上 `{example}`";
     H_MISSING_FIELD_IN: "add `{example}` under `[{table}]` to the front matter" => "在 front matter 的 `[{table}]` 下加上 `{example}`";
 
