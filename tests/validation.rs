@@ -617,3 +617,29 @@ fn control_characters_are_refused_at_every_door() {
     let run = s.run(&["check"]).code(1);
     assert!(run.stdout.contains("error[control-char]"), "{}", run.stdout);
 }
+
+/// `new` without `--owner` takes the git user as `log` writes it on entries, so a rep's
+/// customers and entries carry one spelling (`Li Wei` → `Li.Wei`).
+#[test]
+fn the_git_user_is_one_spelling_for_owner_and_author() {
+    let s = Sandbox::new("due");
+    for args in [
+        &["init", "-q"][..],
+        &["config", "user.name", "Li Wei"],
+        &["config", "user.email", "li@example.com"],
+    ] {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(s.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    s.run(&["new", "Spelt Co", "--industry", "x", "--contact", "Wang"])
+        .ok();
+    s.run(&["log", "spelt-co", "-m", "Called."]).ok();
+    let text = s.read("customers/spelt-co.md");
+    assert!(text.contains("owner = \"Li.Wei\""), "{text}");
+    assert!(text.contains("@Li.Wei"), "{text}");
+}

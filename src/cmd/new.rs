@@ -2,7 +2,7 @@
 //! customer's name, refusing a customer that already exists under an equivalent name.
 
 use crate::cli::NewArgs;
-use crate::cmd::shared::{new_file_checked, split_private};
+use crate::cmd::shared::{author, new_file_checked, split_private};
 use crate::error::{Error, Result};
 use crate::model::config::Config;
 use crate::model::document::Document;
@@ -44,7 +44,9 @@ pub fn run(args: &NewArgs, ctx: &Ctx) -> Result<Output> {
         owner: args
             .owner
             .clone()
-            .or_else(|| crate::io::git::user_name(&store.root)),
+            // The git user as `log` writes it on entries (`Li Wei` → `Li.Wei`), so the owner
+            // and the author of the customer's entries are spelt alike.
+            .or_else(|| author(crate::io::git::user_name(&store.root).as_deref(), None)),
         contact: args.contact.clone(),
     };
     if ctx.interactive {
