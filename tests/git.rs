@@ -493,15 +493,21 @@ fn sync_stops_on_a_real_conflict_naming_file_and_key_and_leaves_the_origin_alone
     assert_eq!(Team::read(&team.alice), Team::read(&team.bob));
 }
 
-#[test]
-fn sync_without_a_remote_or_network_commits_locally_and_says_the_push_is_pending() {
-    // No remote at all.
+/// A clone of the acme fixture with no remote, initialised by `followup init`.
+fn solo_clone() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let clone = dir.path().join("solo");
     copy_dir(&fixture("acme"), &clone);
     git(&clone, &["init", "-q", "-b", "main"]).ok();
     configure(&clone, "amy");
     fu(&clone, &["init"]).ok();
+    (dir, clone)
+}
+
+#[test]
+fn sync_without_a_remote_or_network_commits_locally_and_says_the_push_is_pending() {
+    // No remote at all.
+    let (_dir, clone) = solo_clone();
     let run = fu(&clone, &["sync"]).ok();
     assert!(
         run.stdout
@@ -555,12 +561,7 @@ fn sync_without_a_remote_or_network_commits_locally_and_says_the_push_is_pending
 /// A customer name holding escape sequences reaches neither the terminal nor `git log` raw.
 #[test]
 fn sync_never_replays_escape_sequences_from_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let clone = dir.path().join("solo");
-    copy_dir(&fixture("acme"), &clone);
-    git(&clone, &["init", "-q", "-b", "main"]).ok();
-    configure(&clone, "amy");
-    fu(&clone, &["init"]).ok();
+    let (_dir, clone) = solo_clone();
     fu(&clone, &["sync"]).ok();
     let file = clone.join("customers/acme.md");
     let text = std::fs::read_to_string(&file).unwrap();

@@ -393,20 +393,24 @@ fn hide_toml(value: &Value) -> Value {
 mod tests {
     use super::*;
 
-    #[test]
-    fn excerpts_lose_their_secrets_even_when_the_toml_is_broken() {
-        let config = Config::parse("confidential = [\"deal.amount\"]\n").unwrap();
-        let m = Masker::new(&config, false);
-        let text = "+++\nname = \"A\"\n[contact]\nphone = +86 138 0000 1234\nname = \"Wang\"\n[deal]\namount = 650000\n+++\n\n## 2026-01-01 phone\n\n- amount: 650000\n- set: contact.phone: 13800001234\n";
+    /// Each line of `text` as `check` would show it in an excerpt.
+    fn shown_lines(m: &Masker<'_>, text: &str) -> Vec<String> {
         let ranges = m.secret_ranges(text);
-        let shown: Vec<String> = text
-            .split_inclusive('\n')
+        text.split_inclusive('\n')
             .scan(0, |at, line| {
                 let start = *at;
                 *at += line.len();
                 Some(mask_line(line.trim_end(), start, &ranges))
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn excerpts_lose_their_secrets_even_when_the_toml_is_broken() {
+        let config = Config::parse("confidential = [\"deal.amount\"]\n").unwrap();
+        let m = Masker::new(&config, false);
+        let text = "+++\nname = \"A\"\n[contact]\nphone = +86 138 0000 1234\nname = \"Wang\"\n[deal]\namount = 650000\n+++\n\n## 2026-01-01 phone\n\n- amount: 650000\n- set: contact.phone: 13800001234\n";
+        let shown = shown_lines(&m, text);
         assert_eq!(shown[3], "phone = ***");
         assert_eq!(shown[4], "name = \"Wang\"");
         assert_eq!(shown[6], "amount = ***");
@@ -438,15 +442,7 @@ mod tests {
         let config = Config::parse("").unwrap();
         let m = Masker::new(&config, false);
         let text = "+++\nname = \"A\"\n[contact]\n<<<<<<< ours\nphone = \"1\"\n=======\nphone = \"2\"\n>>>>>>> theirs\n+++\n";
-        let ranges = m.secret_ranges(text);
-        let shown: Vec<String> = text
-            .split_inclusive('\n')
-            .scan(0, |at, line| {
-                let start = *at;
-                *at += line.len();
-                Some(mask_line(line.trim_end(), start, &ranges))
-            })
-            .collect();
+        let shown = shown_lines(&m, text);
         assert_eq!(shown[4], "phone = ***");
         assert_eq!(shown[5], "=======");
         assert_eq!(shown[6], "phone = ***");
