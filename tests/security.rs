@@ -1162,3 +1162,43 @@ fn two_hundred_kills_in_the_write_window_leave_old_or_new_and_no_debris() {
         start.elapsed()
     );
 }
+
+/// Colour codes are the tool's own: a name holding `ESC[8m` (hidden text) is shown escaped even
+/// where the output keeps colour (`--explain`, `log`'s confirmation).
+#[test]
+fn colour_codes_from_files_are_shown_escaped_where_colour_is_on() {
+    let s = common::Sandbox::demo();
+    let file = "customers/acme-manufacturing.md";
+    let text = s.read(file).replacen(
+        "name = \"Acme Manufacturing\"",
+        "name = \"Acme\\u001b[8m HIDDEN\\u001b[0m\"",
+        1,
+    );
+    s.write(file, text);
+    for args in [
+        &["--color", "always", "pipeline", "--explain", "weighted"][..],
+        &[
+            "--color",
+            "always",
+            "log",
+            "acme-manufacturing",
+            "-m",
+            "Hi.",
+            "--channel",
+            "phone",
+        ],
+        &["--color", "always", "show", "acme-manufacturing"],
+    ] {
+        let run = s.run(args).ok();
+        assert!(
+            !run.printed().contains("\u{1b}[8m"),
+            "{args:?}: {:?}",
+            run.printed()
+        );
+        assert!(
+            run.printed().contains("Acme\\x1b[8m HIDDEN"),
+            "{args:?}: {:?}",
+            run.printed()
+        );
+    }
+}

@@ -148,7 +148,7 @@ pub fn run(args: &LogArgs, ctx: &Ctx) -> Result<Output> {
                 "channel",
                 crate::present::i18n::channel(lang, &plan.channel),
             )
-            .with("name", name)
+            .with("name", crate::present::render::clean(name))
             .with("file", rel.display())
             .with("line", line)
             .render(lang);

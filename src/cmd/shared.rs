@@ -14,6 +14,7 @@ use crate::model::document::Document;
 use crate::model::edit::Change;
 use crate::model::record::{Record, Unreadable, parse_document};
 use crate::msg::{Text, m};
+use crate::present::render::clean;
 use chrono::NaiveDate;
 use std::path::Path;
 use toml_edit::{InlineTable, Value};
@@ -475,9 +476,15 @@ pub fn explain_text(
             (Some(g), true) => format!("[{g}] "),
             _ => String::new(),
         };
+        // Names and details come from files: escaped here, as the output keeps the tool's
+        // own colour codes.
         out.push_str(&format!(
-            "{}:{}: {mark}{group}{} — {}\n",
-            t.file, t.line, t.customer, t.detail
+            "{}:{}: {mark}{}{} — {}\n",
+            clean(&t.file),
+            t.line,
+            clean(&group),
+            clean(&t.customer),
+            clean(&t.detail)
         ));
     }
     out
