@@ -260,38 +260,29 @@ pub fn parse_record(path: PathBuf, bytes: &[u8], config: &Config) -> Result<Reco
 /// One `control-char` error per line holding a control character other than a tab and the line
 /// break (`\n`, `\r\n`): the first one, at its column.
 fn control_diagnostics(text: &str) -> Vec<Diagnostic> {
-    let bad = |c: char, next: Option<char>| {
-        matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\x7f' | '\u{80}'..='\u{9f}')
-            || (c == '\r' && next != Some('\n'))
-    };
     let quick = text
         .bytes()
         .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2);
     if !quick {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        let mut chars = line.chars().enumerate().peekable();
-        while let Some((col, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            // A `\r` that ends the line is the `\r\n` line break.
-            let ends_line = c == '\r' && next.is_none();
-            if !ends_line && bad(c, next.or(Some('\n'))) {
-                out.push(
-                    Diagnostic::error(
-                        i + 1,
-                        col + 1,
-                        Code::ControlChar,
-                        m::D_CONTROL_CHAR.with("char", format!("U+{:04X}", c as u32)),
-                    )
-                    .with_hint(m::H_CONTROL_CHAR),
-                );
-                break;
-            }
-        }
-    }
-    out
+    let bad = |c: char| c != '\t' && (c.is_ascii_control() || ('\u{80}'..='\u{9f}').contains(&c));
+    text.split('\n')
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let line = line.strip_suffix('\r').unwrap_or(line); // the `\r\n` line break
+            let (col, c) = line.chars().enumerate().find(|&(_, c)| bad(c))?;
+            Some(
+                Diagnostic::error(
+                    i + 1,
+                    col + 1,
+                    Code::ControlChar,
+                    m::D_CONTROL_CHAR.with("char", format!("U+{:04X}", c as u32)),
+                )
+                .with_hint(m::H_CONTROL_CHAR),
+            )
+        })
+        .collect()
 }
 
 fn conflict_diagnostics(text: &str) -> Vec<Diagnostic> {
