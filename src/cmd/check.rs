@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// One file's findings (its text is read again only to print them).
+#[derive(Serialize, serde::Deserialize)]
 struct FileReport {
     path: PathBuf,
     diagnostics: Vec<Diagnostic>,
@@ -38,19 +39,28 @@ struct DiagJson<'a> {
 
 pub fn run(args: &CheckArgs, ctx: &Ctx) -> Result<Output> {
     let store = ctx.store()?;
-    let paths = if args.paths.is_empty() {
-        store.customer_paths()?
-    } else {
-        store.given_paths(&args.paths, &ctx.start)?
-    };
     let private = store
         .load_overlay()?
         .is_some()
         .then(|| store.config.private_file.clone());
-    let checked: Vec<(FileReport, Option<NameAt>)> = paths
-        .par_iter()
-        .map(|rel| check_file(&store, rel, ctx, private.as_deref()))
-        .collect();
+    let checked: Vec<(FileReport, Option<NameAt>)> = if args.paths.is_empty() {
+        // A file's findings depend on its bytes, the settings, today (future-dated entries)
+        // and whether a private overlay exists: the read cache keeps them under that key.
+        let salt = format!("check {} {:?}", ctx.today, private);
+        store
+            .load_all_cached("checks", &salt, |rel| {
+                check_file(&store, rel, ctx, private.as_deref())
+            })?
+            .into_iter()
+            .map(|(_, checked)| checked)
+            .collect()
+    } else {
+        store
+            .given_paths(&args.paths, &ctx.start)?
+            .par_iter()
+            .map(|rel| check_file(&store, rel, ctx, private.as_deref()))
+            .collect()
+    };
     let (mut reports, names): (Vec<FileReport>, Vec<Option<NameAt>>) = checked.into_iter().unzip();
     // Duplicate names are found across every customer file, not only the ones given.
     let names: Vec<NameAt> = if args.paths.is_empty() {

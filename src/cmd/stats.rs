@@ -6,8 +6,8 @@ use crate::cmd::shared::{check_range, date_flag, explain_arg, explain_text, warn
 use crate::engine::explain::Tracer;
 use crate::engine::review::period_review;
 use crate::engine::stats::{
-    EXPLAINABLE, Metrics, Period, Review, Scope, Subject, known_people, metrics_for,
-    metrics_traced, owners, review, same_person, subjects,
+    EXPLAINABLE, Metrics, Period, Review, ReviewFold, Scope, Subject, known_people, metrics_traced,
+    same_person, subjects,
 };
 use crate::error::Result;
 use crate::model::config::{Config, Lang};
@@ -52,66 +52,55 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
     for w in config.role_warnings() {
         store.warn_text(w);
     }
-    let all = store.load_lean()?;
-    warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all), lang);
-    let records: Vec<Record> = all
-        .into_iter()
-        .filter(|r| {
-            args.owner.as_ref().is_none_or(|o| {
-                r.customer
-                    .owner
-                    .as_deref()
-                    .is_some_and(|x| same_person(x, o))
-            })
-        })
-        .collect();
     if args.last.is_some() && args.since.is_some() {
         return Err(m::E_LAST_WITH_SINCE.into());
     }
     let until = date_flag(args.until.as_deref(), "--until", ctx.today)?.unwrap_or(ctx.today);
-    let (since, window) = window(
-        args,
-        period,
-        until,
-        date_flag(args.since.as_deref(), "--since", ctx.today)?,
-        &records,
-    );
-    check_range(since, until)?;
+    let since = date_flag(args.since.as_deref(), "--since", ctx.today)?;
     let format = format_of(args, ctx)?;
     let ctx = &Ctx {
         json: format == StatsFormat::Json,
         ..ctx.clone()
     };
-    let subjects = subjects(&records);
-    let refs: Vec<&Subject<'_>> = subjects.iter().collect();
-    if let Some(text) = &args.explain {
-        if !matches!(format, StatsFormat::Table | StatsFormat::Json) {
-            return Err(m::E_EXPLAIN_FORMAT.into());
+    if args.explain.is_some() || format == StatsFormat::Markdown {
+        return whole(args, ctx, &store, (period, since, until), format);
+    }
+    let counted = |r: &Record| {
+        args.owner.as_ref().is_none_or(|o| {
+            r.customer
+                .owner
+                .as_deref()
+                .is_some_and(|x| same_person(x, o))
+        })
+    };
+    let (since, window) = match since {
+        None if period == Period::All => {
+            // The range starts at the first contact: one pass to find it, folding only dates.
+            let first = store.fold_lean(
+                || None,
+                |first: &mut Option<NaiveDate>, r| {
+                    if counted(&r) {
+                        *first = (*first).into_iter().chain(r.first_contact()).min();
+                    }
+                },
+                |a, b| a.into_iter().chain(b).min(),
+            )?;
+            (period.since_first_contact(until, first), Window::Range)
         }
-        let (metric, group) = explain_arg(text, &EXPLAINABLE)?;
-        return explain(
-            &metric,
-            group.as_deref(),
-            &refs,
-            config,
-            lang,
-            ctx,
-            (since, until),
-        );
-    }
-    if format == StatsFormat::Markdown {
-        return Ok(Output::text(report(
-            &refs, &records, config, lang, ctx, period, since, until,
-        )));
-    }
-    let review = review(&refs, config, period, since, until, ctx.today);
-    let by_owner = args.by.map(|StatsBy::Owner| {
-        owners(&records, since, until)
-            .into_iter()
-            .map(|owner| OwnerMetrics {
-                metrics: metrics_for(&refs, config, since, until, ctx.today, Scope::Rep(&owner)),
-                owner,
-            })
+        since => window(args, period, until, since, &[]),
+    };
+    check_range(since, until)?;
+    let by_owner = args.by.is_some();
+    let fold = store.fold_lean(
+        || ReviewFold::new(config, (period, since, until), ctx.today, by_owner),
+        |fold, r| fold.add(&r, counted(&r)),
+        ReviewFold::merge,
+    )?;
+    warn_unknown_owner(&store, args.owner.as_deref(), fold.people(), lang);
+    let (review, by_owner) = fold.finish();
+    let by_owner = by_owner.map(|reps| {
+        reps.into_iter()
+            .map(|(owner, metrics)| OwnerMetrics { owner, metrics })
             .collect::<Vec<_>>()
     });
     let m = Masker::new(config, ctx.reveal);
@@ -141,6 +130,54 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
         lang,
         ctx.color,
         &m,
+    )))
+}
+
+/// `--explain` and the Markdown report: they read every customer's lean log at once (the
+/// traces and the report's lists point into them).
+fn whole(
+    args: &StatsArgs,
+    ctx: &Ctx,
+    store: &crate::io::store::Store,
+    (period, since, until): (Period, Option<NaiveDate>, NaiveDate),
+    format: StatsFormat,
+) -> Result<Output> {
+    let config = &store.config;
+    let lang = ctx.lang(store);
+    let all = store.load_lean()?;
+    warn_unknown_owner(store, args.owner.as_deref(), known_people(&all), lang);
+    let records: Vec<Record> = all
+        .into_iter()
+        .filter(|r| {
+            args.owner.as_ref().is_none_or(|o| {
+                r.customer
+                    .owner
+                    .as_deref()
+                    .is_some_and(|x| same_person(x, o))
+            })
+        })
+        .collect();
+    let (since, _) = window(args, period, until, since, &records);
+    check_range(since, until)?;
+    let subjects = subjects(&records);
+    let refs: Vec<&Subject<'_>> = subjects.iter().collect();
+    if let Some(text) = &args.explain {
+        if !matches!(format, StatsFormat::Table | StatsFormat::Json) {
+            return Err(m::E_EXPLAIN_FORMAT.into());
+        }
+        let (metric, group) = explain_arg(text, &EXPLAINABLE)?;
+        return explain(
+            &metric,
+            group.as_deref(),
+            &refs,
+            config,
+            lang,
+            ctx,
+            (since, until),
+        );
+    }
+    Ok(Output::text(report(
+        &refs, &records, config, lang, ctx, period, since, until,
     )))
 }
 

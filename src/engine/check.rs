@@ -175,7 +175,7 @@ fn heading_column(time: Option<&str>) -> usize {
 
 /// A customer's name and where it is written: all `check` keeps of a file to find two files of
 /// one customer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NameAt {
     pub name: String,
     pub line: usize,

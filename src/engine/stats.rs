@@ -59,12 +59,25 @@ impl Period {
             Period::Week => add_days(this, -7 * 7),
             Period::Month => this.checked_sub_months(Months::new(5)).unwrap_or(this),
             Period::Quarter => this.checked_sub_months(Months::new(9)).unwrap_or(this),
-            Period::All => records
-                .iter()
-                .filter_map(Record::first_contact)
-                .min()
-                .unwrap_or(today)
-                .min(today),
+            Period::All => self.since_first_contact(
+                today,
+                records.iter().filter_map(Record::first_contact).min(),
+            ),
+        }
+    }
+
+    /// [`Period::default_since`] for `Period::All`, given the earliest first contact.
+    pub fn since_first_contact(self, today: NaiveDate, first: Option<NaiveDate>) -> NaiveDate {
+        first.unwrap_or(today).min(today)
+    }
+
+    /// The period's name in JSON: `week`, `month`, `quarter`, `all`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::All => "all",
         }
     }
 
@@ -311,13 +324,15 @@ pub fn entry_author<'a>(entry: &'a Entry, record: &'a Record) -> Option<&'a str>
 
 /// The same rep: case-insensitive, spaces as in an `@author` (`Li Wei` = `li.wei`).
 pub fn same_person(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(".")
-            .to_lowercase()
-    };
-    norm(a) == norm(b)
+    person_key(a) == person_key(b)
+}
+
+/// A rep's name as [`same_person`] compares it: words joined by dots, lower case.
+fn person_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(".")
+        .to_lowercase()
 }
 
 /// Whose numbers a review counts.
@@ -445,14 +460,7 @@ pub fn metrics_traced(
     scope: Scope<'_>,
     tracer: &mut Tracer,
 ) -> Metrics {
-    let window = Window {
-        config,
-        start,
-        end,
-        today,
-        as_of: end.min(today),
-        scope,
-    };
+    let window = Window::new(config, (start, end), today, scope);
     let mut tally = Tally::default();
     for subject in subjects {
         tally.count(&window, subject, tracer);
@@ -461,6 +469,140 @@ pub fn metrics_traced(
         .traces
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     tally.into_metrics(start, end)
+}
+
+/// The review of [`review`] (and each rep's numbers of `--by owner`) counted one customer at a
+/// time, as the folder is read: each customer is counted into every period's tally and then
+/// dropped, so memory grows with the periods and the customers named in their lists, never with
+/// the entries. Folds of neighbouring runs of customers are merged, the earlier first.
+pub struct ReviewFold<'a> {
+    config: &'a Config,
+    period: Period,
+    since: NaiveDate,
+    until: NaiveDate,
+    today: NaiveDate,
+    /// The periods, then the whole range.
+    windows: Vec<(NaiveDate, NaiveDate)>,
+    tallies: Vec<Tally>,
+    /// With `--by owner`: the reps noted so far, and each one's tally over the whole range,
+    /// by [`person_key`].
+    reps: Option<(BTreeSet<String>, BTreeMap<String, Tally>)>,
+    /// Everyone a `--owner` can name (see [`known_people`]), over every customer read.
+    people: BTreeSet<String>,
+}
+
+impl<'a> ReviewFold<'a> {
+    pub fn new(
+        config: &'a Config,
+        (period, since, until): (Period, NaiveDate, NaiveDate),
+        today: NaiveDate,
+        by_owner: bool,
+    ) -> ReviewFold<'a> {
+        let mut windows = periods(period, since, until);
+        windows.push((since, until));
+        ReviewFold {
+            config,
+            period,
+            since,
+            until,
+            today,
+            tallies: windows.iter().map(|_| Tally::default()).collect(),
+            windows,
+            reps: by_owner.then(Default::default),
+            people: BTreeSet::new(),
+        }
+    }
+
+    /// One customer read: its people noted; counted when `counted` (it passes `--owner`).
+    pub fn add(&mut self, record: &Record, counted: bool) {
+        self.people.extend(
+            known_people(std::slice::from_ref(record))
+                .into_iter()
+                .map(str::to_string),
+        );
+        if !counted {
+            return;
+        }
+        let subject = Subject {
+            record,
+            summary: Summary::of(record),
+        };
+        let mut tracer = Tracer::off();
+        let (config, today) = (self.config, self.today);
+        for (tally, &range) in self.tallies.iter_mut().zip(&self.windows) {
+            let window = Window::new(config, range, today, Scope::All);
+            tally.count(&window, &subject, &mut tracer);
+        }
+        let Some((names, reps)) = &mut self.reps else {
+            return;
+        };
+        note_owners(record, self.since, self.until, names);
+        // A rep counts only their entries and the customers they own: the others' tallies are
+        // untouched by this customer.
+        let mut involved: BTreeSet<String> = record
+            .entries
+            .iter()
+            .map(|e| person_key(entry_author(e, record).unwrap_or("")))
+            .collect();
+        involved.insert(person_key(record.customer.owner.as_deref().unwrap_or("")));
+        for rep in involved {
+            let window = Window::new(config, (self.since, self.until), today, Scope::Rep(&rep));
+            let tally = reps.entry(rep.clone()).or_default();
+            tally.count(&window, &subject, &mut tracer);
+        }
+    }
+
+    /// The fold of two neighbouring runs of customers, `self`'s before `later`'s.
+    pub fn merge(mut self, later: ReviewFold<'a>) -> ReviewFold<'a> {
+        for (tally, other) in self.tallies.iter_mut().zip(later.tallies) {
+            tally.merge(other);
+        }
+        if let (Some((names, reps)), Some((other_names, other_reps))) = (&mut self.reps, later.reps)
+        {
+            names.extend(other_names);
+            for (rep, other) in other_reps {
+                reps.entry(rep).or_default().merge(other);
+            }
+        }
+        self.people.extend(later.people);
+        self
+    }
+
+    /// Everyone a `--owner` can name, over every customer read.
+    pub fn people(&self) -> impl Iterator<Item = &str> {
+        self.people.iter().map(String::as_str)
+    }
+
+    /// The review, and with `--by owner` each rep's numbers over the range, in name order.
+    pub fn finish(self) -> (Review, Option<Vec<(String, Metrics)>>) {
+        let mut metrics: Vec<Metrics> = self
+            .tallies
+            .into_iter()
+            .zip(&self.windows)
+            .map(|(tally, &(start, end))| tally.into_metrics(start, end))
+            .collect();
+        let total = metrics
+            .pop()
+            .unwrap_or_else(|| Tally::default().into_metrics(self.since, self.until));
+        let by_owner = self.reps.map(|(names, mut reps)| {
+            owners_of(names)
+                .into_iter()
+                .map(|owner| {
+                    let tally = reps.remove(&person_key(&owner)).unwrap_or_default();
+                    let metrics = tally.into_metrics(self.since, self.until);
+                    (owner, metrics)
+                })
+                .collect()
+        });
+        let review = Review {
+            since: self.since.to_string(),
+            until: self.until.to_string(),
+            period: self.period.key(),
+            periods: metrics,
+            total,
+        };
+        (review, by_owner)
+    }
 }
 
 /// The range a review counts over, and whose numbers it counts.
@@ -474,7 +616,24 @@ struct Window<'a> {
     scope: Scope<'a>,
 }
 
-impl Window<'_> {
+impl<'a> Window<'a> {
+    /// The window of [start, end]; states are taken as of its end, or today if earlier.
+    fn new(
+        config: &'a Config,
+        (start, end): (NaiveDate, NaiveDate),
+        today: NaiveDate,
+        scope: Scope<'a>,
+    ) -> Window<'a> {
+        Window {
+            config,
+            start,
+            end,
+            today,
+            as_of: end.min(today),
+            scope,
+        }
+    }
+
     fn contains(&self, date: NaiveDate) -> bool {
         date >= self.start && date <= self.end
     }
@@ -494,7 +653,9 @@ struct Tally {
     channels: BTreeMap<String, (usize, usize)>,
     won_customers: Vec<String>,
     lost_customers: Vec<String>,
-    won_amount: f64,
+    /// The deal amounts of the customers won, in reading order (summed in that order, so a fold
+    /// merged from parallel runs gives the very same total).
+    won_amounts: Vec<f64>,
     cycles: Vec<f64>,
     unanswered: Vec<Named>,
     stale: Vec<Named>,
@@ -760,7 +921,7 @@ impl Tally {
         };
         self.won_customers.push(name.to_string());
         let amount = r.customer.deal_amount.unwrap_or(0.0);
-        self.won_amount += amount;
+        self.won_amounts.push(amount);
         let first = r.first_contact();
         if let Some(first) = first {
             self.cycles.push((won.date - first).num_days() as f64);
@@ -910,6 +1071,66 @@ impl Tally {
     }
 
     /// The counts as the review's numbers: rates, shares, and each list in its order.
+    /// Adds the counts of `later` (customers read after this tally's): sums, joined lists, and
+    /// for each lost reason the spelling seen first.
+    fn merge(&mut self, later: Tally) {
+        let Tally {
+            entries,
+            reached,
+            no_answer,
+            touched,
+            converted,
+            converted_touched,
+            objections,
+            channels,
+            won_customers,
+            lost_customers,
+            won_amounts,
+            cycles,
+            unanswered,
+            stale,
+            overdue,
+            new_customers,
+            promises_due,
+            promises_kept,
+            broken_promises,
+            overdue_promises,
+            overdue_assists,
+            reasons,
+        } = later;
+        self.entries += entries;
+        self.reached += reached;
+        self.no_answer += no_answer;
+        self.touched += touched;
+        self.converted += converted;
+        self.converted_touched += converted_touched;
+        for (category, n) in objections {
+            *self.objections.entry(category).or_default() += n;
+        }
+        for (channel, (n, ok)) in channels {
+            let slot = self.channels.entry(channel).or_default();
+            slot.0 += n;
+            slot.1 += ok;
+        }
+        self.won_customers.extend(won_customers);
+        self.lost_customers.extend(lost_customers);
+        self.won_amounts.extend(won_amounts);
+        self.cycles.extend(cycles);
+        self.unanswered.extend(unanswered);
+        self.stale.extend(stale);
+        self.overdue.extend(overdue);
+        self.new_customers.extend(new_customers);
+        self.promises_due += promises_due;
+        self.promises_kept += promises_kept;
+        self.broken_promises.extend(broken_promises);
+        self.overdue_promises += overdue_promises;
+        self.overdue_assists += overdue_assists;
+        for (key, (n, spelling)) in reasons {
+            let slot = self.reasons.entry(key).or_insert((0, spelling));
+            slot.0 += n;
+        }
+    }
+
     fn into_metrics(self, start: NaiveDate, end: NaiveDate) -> Metrics {
         let Tally {
             entries,
@@ -922,7 +1143,7 @@ impl Tally {
             channels,
             mut won_customers,
             mut lost_customers,
-            won_amount,
+            won_amounts,
             mut cycles,
             mut unanswered,
             mut stale,
@@ -1005,7 +1226,7 @@ impl Tally {
             reach_rate: rate(reached, entries),
             conversion_rate: rate(converted, converted_touched),
             won,
-            won_amount,
+            won_amount: won_amounts.iter().fold(0.0, |sum, a| sum + a),
             avg_cycle_days: (!cycles.is_empty())
                 .then(|| cycles.iter().sum::<f64>() / cycles.len() as f64),
             median_cycle_days: median(&mut cycles),
@@ -1107,12 +1328,7 @@ pub fn review(
     Review {
         since: since.to_string(),
         until: until.to_string(),
-        period: match period {
-            Period::Week => "week",
-            Period::Month => "month",
-            Period::Quarter => "quarter",
-            Period::All => "all",
-        },
+        period: period.key(),
         periods,
         total: metrics(subjects, config, since, until, today),
     }
@@ -1121,15 +1337,26 @@ pub fn review(
 /// The reps of `--by owner`, in name order: every customer's owner (customers without one
 /// under "") and every author of a contact in [since, until]; one spelling per rep.
 pub fn owners(records: &[Record], since: NaiveDate, until: NaiveDate) -> Vec<String> {
-    let set: BTreeSet<String> = records
-        .iter()
-        .map(|r| r.customer.owner.clone().unwrap_or_default())
-        .chain(records.iter().flat_map(|r| {
-            r.contacts()
-                .filter(|e| e.date >= since && e.date <= until)
-                .filter_map(|e| entry_author(e, r).map(str::to_string))
-        }))
-        .collect();
+    let mut set = BTreeSet::new();
+    for r in records {
+        note_owners(r, since, until, &mut set);
+    }
+    owners_of(set)
+}
+
+/// Adds to `set` the reps a record brings to `--by owner`: its owner ("" for none) and the
+/// author of each of its contacts in [since, until].
+fn note_owners(r: &Record, since: NaiveDate, until: NaiveDate, set: &mut BTreeSet<String>) {
+    set.insert(r.customer.owner.clone().unwrap_or_default());
+    set.extend(
+        r.contacts()
+            .filter(|e| e.date >= since && e.date <= until)
+            .filter_map(|e| entry_author(e, r).map(str::to_string)),
+    );
+}
+
+/// The reps of [`owners`] from the names noted: one spelling per rep, in name order.
+fn owners_of(set: BTreeSet<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for name in set {
         if !out.iter().any(|o| same_person(o, &name)) {

@@ -18,9 +18,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub const DIR: &str = ".followup";
 
 /// Bumped whenever what is cached changes shape; a cache of another format is rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 16] = b"followup-cache\0\x01";
+
+/// The largest cache read (a 50,000-customer folder's records take ~100 MB); a larger one is
+/// rebuilt as if damaged.
+const MAX_CACHE: u64 = 4 << 30;
+
+/// The magic, the format number and the payload's CRC-32.
+const HEADER: usize = 16 + 4 + 4;
 
 /// A file modified this close to (or after) the cache's making may have changed again within
 /// its timestamp's resolution, unseen: it is read again.
@@ -69,26 +76,41 @@ pub fn now_ns() -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
+/// One file's slot: its path (the platform's bytes), stamp, and what reading it gave, encoded
+/// on its own so that a reader decodes only the values it uses, each when it needs it, and a
+/// writer copies the unchanged ones as they are.
 #[derive(Serialize, serde::Deserialize)]
-struct Entry<T> {
-    path: PathBuf,
+struct Slot<'a> {
+    #[serde(borrow)]
+    path: &'a [u8],
     stamp: Stamp,
-    value: T,
+    #[serde(borrow)]
+    value: &'a [u8],
 }
 
 #[derive(Serialize, serde::Deserialize)]
-struct Contents<T> {
+struct Contents<'a> {
     /// The tool's version and the digest of followup.toml the values were read with.
-    key: String,
+    #[serde(borrow)]
+    key: &'a str,
     /// When the run that wrote the cache started.
     made_ns: i128,
-    entries: Vec<Entry<T>>,
+    #[serde(borrow)]
+    slots: Vec<Slot<'a>>,
 }
 
-/// A cache read from disk: the values of the files whose stamp still matches.
-pub struct Cache<T> {
+/// A cache file whose magic, format and checksum are right: its bytes and where its payload
+/// (not yet decoded) starts.
+pub struct Raw {
+    bytes: Vec<u8>,
+    payload: usize,
+}
+
+/// A cache read from disk, borrowing its bytes: each file's stamp and encoded value.
+#[derive(Default)]
+pub struct Cache<'a> {
     made_ns: i128,
-    entries: HashMap<PathBuf, (Stamp, T)>,
+    slots: HashMap<&'a [u8], (Stamp, &'a [u8])>,
 }
 
 /// The cache's file for one kind of value (`summaries`, `records`).
@@ -104,81 +126,99 @@ pub fn key(config_text: &str) -> String {
     format!("{} {FORMAT} {hex}", env!("CARGO_PKG_VERSION"))
 }
 
-impl<T: DeserializeOwned> Cache<T> {
-    /// The cache `name` of the folder at `root`, or an empty one when there is none or it
-    /// cannot be trusted (damaged, foreign, made by another version or with other settings).
-    pub fn load(root: &Path, name: &str, key: &str) -> Cache<T> {
-        let empty = Cache {
-            made_ns: 0,
-            entries: HashMap::new(),
+/// The bytes of the cache `name` of the folder at `root`, when there is one whose magic,
+/// format and checksum are right.
+pub fn read(root: &Path, name: &str) -> Option<Raw> {
+    if !is_real_dir(&root.join(DIR)) {
+        return None;
+    }
+    let bytes = files::read_regular_up_to(&file(root, name), MAX_CACHE).ok()?;
+    let payload = bytes.len() - unwrap_checked(&bytes)?.len();
+    Some(Raw { bytes, payload })
+}
+
+/// The path's bytes as the cache keys them.
+fn path_key(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
+}
+
+impl<'a> Cache<'a> {
+    /// The cache in `raw`, or an empty one when there is none or it cannot be trusted
+    /// (damaged, foreign, made by another version or with other settings).
+    pub fn open(raw: Option<&'a Raw>, key: &str) -> Cache<'a> {
+        let Some(raw) = raw else {
+            return Cache::default();
         };
-        if !is_real_dir(&root.join(DIR)) {
-            return empty;
-        }
-        let Ok(bytes) = files::read_regular(&file(root, name)) else {
-            return empty;
-        };
-        let Some(payload) = unwrap_checked(&bytes) else {
-            return empty;
-        };
-        match postcard::from_bytes::<Contents<T>>(payload) {
+        match postcard::from_bytes::<Contents<'a>>(&raw.bytes[raw.payload..]) {
             Ok(contents) if contents.key == key => Cache {
                 made_ns: contents.made_ns,
-                entries: contents
-                    .entries
+                slots: contents
+                    .slots
                     .into_iter()
-                    .map(|e| (e.path, (e.stamp, e.value)))
+                    .map(|s| (s.path, (s.stamp, s.value)))
                     .collect(),
             },
-            _ => empty,
+            _ => Cache::default(),
         }
+    }
+
+    /// How many files the cache holds.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// The encoded value of a file whose stamp is `stamp`; `None` when the file is new,
+    /// changed, or changed too close to the cache's making to be sure.
+    pub fn hit(&self, path: &Path, stamp: &Stamp) -> Option<&'a [u8]> {
+        let (cached, value) = self.slots.get(path_key(path))?;
+        let settled =
+            stamp.modified_ns + RACY_NS < self.made_ns && stamp.changed_ns + RACY_NS < self.made_ns;
+        (cached == stamp && settled).then_some(*value)
     }
 }
 
-impl<T> Cache<T> {
-    /// No cached value left (every one was taken, or there were none).
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
+/// A value as a cache slot holds it.
+pub fn encode<T: Serialize>(value: &T) -> Option<Vec<u8>> {
+    postcard::to_stdvec(value).ok()
+}
 
-    /// The cached value of a file whose stamp is `stamp`, taken out of the cache; `None` when
-    /// the file is new, changed, or changed too close to the cache's making to be sure.
-    pub fn take(&mut self, path: &Path, stamp: &Stamp) -> Option<T> {
-        let (cached, _) = self.entries.get(path)?;
-        let settled =
-            stamp.modified_ns + RACY_NS < self.made_ns && stamp.changed_ns + RACY_NS < self.made_ns;
-        if cached != stamp || !settled {
-            return None;
-        }
-        self.entries.remove(path).map(|(_, value)| value)
-    }
+/// A slot's value; `None` when it does not decode (then the file is read again).
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    postcard::from_bytes(bytes).ok()
 }
 
 /// Writes the cache `name` atomically, creating `.followup/` (with a `.gitignore` of its own,
 /// so it stays out of git even in a folder that `followup init` never saw). A cache that
 /// cannot be written is simply not written: it is an optimisation, never a requirement.
-pub fn save<T: Serialize>(
+pub fn save<'v>(
     root: &Path,
     name: &str,
     key: &str,
     made_ns: i128,
-    entries: Vec<(&Path, Stamp, &T)>,
+    slots: impl IntoIterator<Item = (&'v Path, Stamp, &'v [u8])>,
 ) {
     let contents = Contents {
-        key: key.to_string(),
+        key,
         made_ns,
-        entries: entries
+        slots: slots
             .into_iter()
-            .map(|(path, stamp, value)| Entry {
-                path: path.to_path_buf(),
+            .map(|(path, stamp, value)| Slot {
+                path: path_key(path),
                 stamp,
                 value,
             })
             .collect(),
     };
-    let Ok(payload) = postcard::to_stdvec(&contents) else {
+    // The header's checksum is filled in once the payload is written after it.
+    let mut header = Vec::with_capacity(HEADER + 64 * contents.slots.len());
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&FORMAT.to_le_bytes());
+    header.extend_from_slice(&[0; 4]);
+    let Ok(mut bytes) = postcard::to_extend(&contents, header) else {
         return;
     };
+    let crc = crc32fast::hash(&bytes[HEADER..]);
+    bytes[HEADER - 4..HEADER].copy_from_slice(&crc.to_le_bytes());
     let dir = root.join(DIR);
     if !files::exists_no_follow(&dir) && std::fs::create_dir(&dir).is_err() {
         return;
@@ -194,11 +234,6 @@ pub fn save<T: Serialize>(
             0o644,
         );
     }
-    let mut bytes = Vec::with_capacity(payload.len() + 24);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT.to_le_bytes());
-    bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    bytes.extend_from_slice(&payload);
     write_replacing(&file(root, name), &bytes);
 }
 
@@ -276,33 +311,37 @@ mod tests {
         }
     }
 
+    /// The value a test cache finds for `a.md` at `stamp`, decoded.
+    fn found(root: &Path, key: &str, stamp: &Stamp) -> Option<String> {
+        let raw = read(root, "t");
+        let cache = Cache::open(raw.as_ref(), key);
+        cache.hit(Path::new("a.md"), stamp).and_then(decode)
+    }
+
     #[test]
     fn a_cache_round_trips_and_refuses_what_it_cannot_trust() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let made = 100 * RACY_NS;
-        let value = String::from("parsed");
+        let value = encode(&String::from("parsed")).unwrap();
         save(
             root,
             "t",
             "k1",
             made,
-            vec![(Path::new("a.md"), stamp(1), &value)],
+            [(Path::new("a.md"), stamp(1), &value[..])],
         );
-        let mut cache: Cache<String> = Cache::load(root, "t", "k1");
-        assert_eq!(cache.take(Path::new("a.md"), &stamp(2)), None, "changed");
-        assert_eq!(cache.take(Path::new("a.md"), &stamp(1)), Some(value));
+        assert_eq!(found(root, "k1", &stamp(2)), None, "changed");
+        assert_eq!(found(root, "k1", &stamp(1)).as_deref(), Some("parsed"));
         // Another key (version or settings): nothing is trusted.
-        let mut other: Cache<String> = Cache::load(root, "t", "k2");
-        assert_eq!(other.take(Path::new("a.md"), &stamp(1)), None);
+        assert_eq!(found(root, "k2", &stamp(1)), None);
         // A damaged file: nothing is trusted.
         let path = file(root, "t");
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;
         std::fs::write(&path, bytes).unwrap();
-        let mut damaged: Cache<String> = Cache::load(root, "t", "k1");
-        assert_eq!(damaged.take(Path::new("a.md"), &stamp(1)), None);
+        assert_eq!(found(root, "k1", &stamp(1)), None);
         assert!(root.join(DIR).join(".gitignore").exists());
     }
 
@@ -317,7 +356,7 @@ mod tests {
             "t",
             "k",
             1,
-            vec![(Path::new("a.md"), stamp(0), &1u8)],
+            [(Path::new("a.md"), stamp(0), &[1u8][..])],
         );
         assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
     }
@@ -326,14 +365,14 @@ mod tests {
     fn a_file_changed_close_to_the_cache_making_is_read_again() {
         let dir = tempfile::tempdir().unwrap();
         let made = 100 * RACY_NS;
+        let value = encode(&String::from("racy")).unwrap();
         save(
             dir.path(),
             "t",
             "k",
             made,
-            vec![(Path::new("a.md"), stamp(made - 1), &1u8)],
+            [(Path::new("a.md"), stamp(made - 1), &value[..])],
         );
-        let mut cache: Cache<u8> = Cache::load(dir.path(), "t", "k");
-        assert_eq!(cache.take(Path::new("a.md"), &stamp(made - 1)), None);
+        assert_eq!(found(dir.path(), "k", &stamp(made - 1)), None);
     }
 }

@@ -88,20 +88,25 @@ fn kind_of(ft: std::fs::FileType) -> &'static str {
 /// Reads a regular file of at most [`MAX_INPUT`] bytes; never follows a symlink in the last
 /// component, never blocks on a FIFO or device, never reads past the limit.
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_regular_up_to(path, MAX_INPUT)
+}
+
+/// [`read_regular`] with another size limit (the read cache of a large folder passes 64 MB).
+pub fn read_regular_up_to(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = open_regular(path)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));
     }
-    if meta.len() > MAX_INPUT {
+    if meta.len() > limit {
         return Err(ReadError::TooLarge(meta.len()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // A file that grows while it is read still stops at the limit.
-    file.take(MAX_INPUT + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_INPUT {
+    if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
+use std::fs::DirEntry;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "followup.toml";
@@ -244,6 +245,16 @@ impl Store {
     /// are skipped and symlinks are not followed. Stale temporary files of the tool met on the
     /// way (a killed writer's) are removed.
     pub fn customer_paths(&self) -> Result<Vec<PathBuf>> {
+        Ok(self
+            .customer_files(false)?
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect())
+    }
+
+    /// [`Store::customer_paths`], each with its stamp for the read cache when `stamped` (`None`
+    /// for a file that vanished meanwhile).
+    fn customer_files(&self, stamped: bool) -> Result<Vec<StampedPath>> {
         let dir = self.customers_dir();
         self.sweep_root();
         if !dir.is_dir() {
@@ -260,26 +271,25 @@ impl Store {
                     .push(name.to_os_string());
             }
         };
-        let below = markdown_below(&dir, Some(&mut sweep), |e| {
-            let path = e.path().unwrap_or(&dir).to_path_buf();
-            Error::Io {
-                path,
-                message: Text::raw(e.to_string()),
-            }
+        let below = markdown_below(&dir, Some(&mut sweep), stamped, |path, e| Error::Io {
+            path,
+            message: Text::raw(e.to_string()),
         })?;
-        let mut paths: Vec<PathBuf> = below
+        let mut files: Vec<StampedPath> = below
             .into_iter()
-            .map(|b| {
-                let abs = dir.join(b);
-                abs.strip_prefix(&self.root)
-                    .map_or_else(|_| abs.clone(), Path::to_path_buf)
+            .map(|(below, stamp)| {
+                let abs = dir.join(below);
+                let rel = abs
+                    .strip_prefix(&self.root)
+                    .map_or_else(|_| abs.clone(), Path::to_path_buf);
+                (rel, stamp)
             })
             .collect();
         for (folder, names) in &temporaries {
             files::sweep_temporaries(folder, names);
         }
-        paths.sort();
-        Ok(paths)
+        files.sort_by(|a, b| a.0.cmp(&b.0)); // already in order: one linear pass
+        Ok(files)
     }
 
     /// Files and folders named on the command line (`check FILE…`), as paths relative to the
@@ -318,11 +328,11 @@ impl Store {
             };
             let rel_base = Path::new(&self.config.customers_dir).join(&inside);
             if meta.is_dir() {
-                let below = markdown_below(&real, None, |e| Error::Io {
+                let below = markdown_below(&real, None, false, |_, e| Error::Io {
                     path: g.clone(),
                     message: Text::raw(e.to_string()),
                 })?;
-                out.extend(below.into_iter().map(|b| rel_base.join(b)));
+                out.extend(below.into_iter().map(|(b, _)| rel_base.join(b)));
             } else if meta.is_file() {
                 out.push(rel_base);
             } else {
@@ -411,42 +421,168 @@ impl Store {
         if cache::disabled() || self.full_parse {
             return self.parse_all(parse);
         }
+        let load = |rel: &Path| Ok(parse(rel.to_path_buf(), &self.read(rel)?));
+        let raw = cache::read(&self.root, name);
+        let old = Cache::open(raw.as_ref(), &self.cache_key);
+        let (files, slots) = self.read_cached(name, &self.cache_key, &old, &load)?;
+        files
+            .par_iter()
+            .zip(slots.into_par_iter())
+            .map(|((rel, _), slot)| self.open_slot(rel, slot, &load))
+            .collect()
+    }
+
+    /// Every customer file (as a path relative to the root) and what `load` gives for it, in
+    /// path order, through the read cache `name` keyed by the settings and `salt` (what else
+    /// the value depends on, such as today's date): an unchanged file is not loaded again.
+    pub fn load_all_cached<T>(
+        &self,
+        name: &str,
+        salt: &str,
+        load: impl Fn(&Path) -> T + Sync,
+    ) -> Result<Vec<(PathBuf, T)>>
+    where
+        T: Send + Serialize + DeserializeOwned,
+    {
+        if cache::disabled() || self.full_parse {
+            let paths = self.customer_paths()?;
+            let values: Vec<T> = paths.par_iter().map(|rel| load(rel)).collect();
+            return Ok(paths.into_iter().zip(values).collect());
+        }
+        let key = format!("{} {salt}", self.cache_key);
+        let load = |rel: &Path| Ok(load(rel));
+        let raw = cache::read(&self.root, name);
+        let old = Cache::open(raw.as_ref(), &key);
+        let (files, slots) = self.read_cached(name, &key, &old, &load)?;
+        let values: Vec<T> = files
+            .par_iter()
+            .zip(slots.into_par_iter())
+            .map(|((rel, _), slot)| self.open_slot(rel, slot, &load))
+            .collect::<Result<_>>()?;
+        Ok(files.into_iter().map(|(rel, _)| rel).zip(values).collect())
+    }
+
+    /// Every customer file through the read cache `name` (`old`, as loaded): an unchanged
+    /// file's slot borrows its encoded value from the cache; a changed or new file is read,
+    /// parsed and encoded. The cache is written back when anything differs.
+    fn read_cached<'c, T>(
+        &self,
+        name: &str,
+        key: &str,
+        old: &Cache<'c>,
+        load: &(impl Fn(&Path) -> Result<T> + Sync),
+    ) -> Result<(Vec<StampedPath>, Vec<Slot<'c, T>>)>
+    where
+        T: Send + Serialize,
+    {
         let made_ns = cache::now_ns();
-        let mut old: Cache<std::result::Result<T, Unreadable>> =
-            Cache::load(&self.root, name, &self.cache_key);
-        let paths = self.customer_paths()?;
-        let stamps: Vec<Option<Stamp>> = paths
+        let files = self.customer_files(true)?;
+        let slots: Vec<Slot<'c, T>> = files
             .par_iter()
-            .map(|rel| {
-                std::fs::symlink_metadata(self.root.join(rel))
-                    .ok()
-                    .map(|m| Stamp::of(&m))
-            })
-            .collect();
-        let cached: Vec<Option<std::result::Result<T, Unreadable>>> = paths
-            .iter()
-            .zip(&stamps)
-            .map(|(rel, stamp)| stamp.as_ref().and_then(|s| old.take(rel, s)))
-            .collect();
-        let hits = cached.iter().filter(|c| c.is_some()).count();
-        let loaded: Vec<std::result::Result<T, Unreadable>> = paths
-            .par_iter()
-            .zip(cached.into_par_iter())
-            .map(|(rel, hit)| match hit {
-                Some(value) => Ok(value),
-                None => Ok(parse(rel.clone(), &self.read(rel)?)),
+            .map(|(rel, stamp)| {
+                if let Some(bytes) = stamp.as_ref().and_then(|s| old.hit(rel, s)) {
+                    return Ok(Slot::Cached(bytes));
+                }
+                let value = load(rel)?;
+                Ok(match cache::encode(&value) {
+                    Some(bytes) => Slot::Fresh(bytes),
+                    None => Slot::Value(value),
+                })
             })
             .collect::<Result<_>>()?;
-        if hits < paths.len() || !old.is_empty() {
-            let entries = paths
-                .iter()
-                .zip(&stamps)
-                .zip(&loaded)
-                .filter_map(|((rel, stamp), value)| stamp.map(|s| (rel.as_path(), s, value)))
-                .collect();
-            cache::save(&self.root, name, &self.cache_key, made_ns, entries);
+        let hits = slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Cached(_)))
+            .count();
+        if hits < files.len() || old.len() != files.len() {
+            let encoded = files.iter().zip(&slots).filter_map(|((rel, stamp), slot)| {
+                let bytes = match slot {
+                    Slot::Cached(bytes) => bytes,
+                    Slot::Fresh(bytes) => bytes.as_slice(),
+                    Slot::Value(_) => return None,
+                };
+                Some((rel.as_path(), (*stamp)?, bytes))
+            });
+            cache::save(&self.root, name, key, made_ns, encoded);
         }
-        Ok(loaded)
+        Ok((files, slots))
+    }
+
+    /// The value in a slot; one that does not decode is read from its file again.
+    fn open_slot<T: DeserializeOwned>(
+        &self,
+        rel: &Path,
+        slot: Slot<'_, T>,
+        load: &(impl Fn(&Path) -> Result<T> + Sync),
+    ) -> Result<T> {
+        let decoded = match &slot {
+            Slot::Cached(bytes) => cache::decode(bytes),
+            Slot::Fresh(bytes) => cache::decode(bytes),
+            Slot::Value(_) => None,
+        };
+        match (decoded, slot) {
+            (Some(value), _) | (None, Slot::Value(value)) => Ok(value),
+            (None, _) => load(rel),
+        }
+    }
+
+    /// Folds every readable customer's lean record (in full with FOLLOWUP_FULL_PARSE=1) into
+    /// accumulators, one record at a time, through the read cache `records`: no record is kept
+    /// once folded, so memory grows with what the accumulators keep, not with the folder's
+    /// history. Files are folded in parallel runs; `merge` joins the accumulators of two
+    /// neighbouring runs, the earlier paths' first. Unreadable files are reported on stderr,
+    /// in path order, and skipped.
+    pub fn fold_lean<A: Send>(
+        &self,
+        start: impl Fn() -> A + Sync + Send,
+        add: impl Fn(&mut A, Record) + Sync + Send,
+        merge: impl Fn(A, A) -> A + Sync + Send,
+    ) -> Result<A> {
+        let parse = |rel: PathBuf, bytes: &[u8]| {
+            if self.full_parse {
+                parse_record(rel, bytes, &self.config)
+            } else {
+                parse_lean(rel, bytes, &self.config)
+            }
+        };
+        let begin = || (start(), Vec::new());
+        type Folded<A> = Result<(A, Vec<Unreadable>)>;
+        let fold = |(mut acc, mut unreadable): (A, Vec<Unreadable>),
+                    read: Result<std::result::Result<Record, Unreadable>>|
+         -> Folded<A> {
+            match read? {
+                Ok(record) => add(&mut acc, record),
+                Err(u) => unreadable.push(u),
+            }
+            Ok((acc, unreadable))
+        };
+        let join =
+            |(a, mut bad_a): (A, Vec<Unreadable>), (b, bad_b): (A, Vec<Unreadable>)| -> Folded<A> {
+                bad_a.extend(bad_b);
+                Ok((merge(a, b), bad_a))
+            };
+        let (acc, unreadable) = if cache::disabled() || self.full_parse {
+            self.customer_paths()?
+                .par_iter()
+                .map(|rel| Ok(parse(rel.clone(), &self.read(rel)?)))
+                .try_fold(begin, fold)
+                .try_reduce(begin, join)?
+        } else {
+            let load = |rel: &Path| Ok(parse(rel.to_path_buf(), &self.read(rel)?));
+            let raw = cache::read(&self.root, "records");
+            let old = Cache::open(raw.as_ref(), &self.cache_key);
+            let (files, slots) = self.read_cached("records", &self.cache_key, &old, &load)?;
+            files
+                .par_iter()
+                .zip(slots.into_par_iter())
+                .map(|((rel, _), slot)| self.open_slot(rel, slot, &load))
+                .try_fold(begin, fold)
+                .try_reduce(begin, join)?
+        };
+        for u in &unreadable {
+            self.warn_skipped(u);
+        }
+        Ok(acc)
     }
 
     /// Every customer file, parsed in full, or why it cannot be read.
@@ -623,46 +759,70 @@ impl Store {
     }
 }
 
-/// The `.md` files below `dir`, as paths below it, in walk order: hidden files and folders are
-/// skipped and symlinks are not followed. With `temporary`, the tool's temporary files met on
-/// the way (hidden, but a killed writer's must be swept) are handed to it.
+/// A customer file's path relative to the root, and its stamp (`None`: it vanished meanwhile).
+type StampedPath = (PathBuf, Option<Stamp>);
+
+/// One customer file as the read cache gives it.
+enum Slot<'c, T> {
+    /// Unchanged since the cache was made: its encoded value, borrowed from the cache.
+    Cached(&'c [u8]),
+    /// Read now, and encoded for the cache to be written.
+    Fresh(Vec<u8>),
+    /// Read now, but it could not be encoded (so it is not cached).
+    Value(T),
+}
+
+/// The `.md` files below `dir`, relative to it, in path order, each with its stamp when
+/// `stamped` (taken from the open folder, so the file's path is not resolved again). Hidden
+/// names are skipped, symlinks are not followed; the tool's stale temporaries met on the way
+/// go to `temporary`. The walk is depth-first over each folder's names in byte order, which
+/// is the order of `Path`'s comparison (component by component).
 fn markdown_below(
     dir: &Path,
     mut temporary: Option<&mut dyn FnMut(&Path)>,
-    error: impl Fn(walkdir::Error) -> Error,
-) -> Result<Vec<PathBuf>> {
-    let sweeping = temporary.is_some();
-    let mut paths = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !e.file_name().to_string_lossy().starts_with('.')
-                || (sweeping && files::is_temporary_name(e.file_name()))
-        });
-    for entry in walker {
-        let entry = entry.map_err(&error)?;
-        if let Some(temporary) = temporary.as_mut()
-            && files::is_temporary_name(entry.file_name())
-        {
-            if entry.file_type().is_file() {
-                temporary(entry.path());
+    stamped: bool,
+    error: impl Fn(PathBuf, std::io::Error) -> Error,
+) -> Result<Vec<StampedPath>> {
+    let listing = |folder: &Path, rel: &Path| -> Result<std::vec::IntoIter<(PathBuf, DirEntry)>> {
+        let mut entries = std::fs::read_dir(folder)
+            .and_then(|read| {
+                read.map(|e| e.map(|e| (rel.join(e.file_name()), e)))
+                    .collect::<std::io::Result<Vec<(PathBuf, DirEntry)>>>()
+            })
+            .map_err(|e| error(folder.to_path_buf(), e))?;
+        entries.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+        Ok(entries.into_iter())
+    };
+    let mut found = Vec::new();
+    let mut stack = vec![listing(dir, Path::new(""))?];
+    while let Some(top) = stack.last_mut() {
+        let Some((rel, entry)) = top.next() else {
+            stack.pop();
+            continue;
+        };
+        let kind = entry.file_type().map_err(|e| error(entry.path(), e))?;
+        let name = entry.file_name();
+        if files::is_temporary_name(&name) {
+            if let Some(temporary) = temporary.as_mut()
+                && kind.is_file()
+            {
+                temporary(&entry.path());
             }
             continue;
         }
-        let is_md = entry.path().extension().is_some_and(|x| x == "md");
-        if entry.file_type().is_file() && is_md {
-            paths.push(
-                entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(entry.path())
-                    .to_path_buf(),
-            );
+        if name.as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        if kind.is_dir() {
+            stack.push(listing(&entry.path(), &rel)?);
+        } else if kind.is_file() && rel.extension().is_some_and(|x| x == "md") {
+            let stamp = stamped
+                .then(|| entry.metadata().ok().map(|m| Stamp::of(&m)))
+                .flatten();
+            found.push((rel, stamp));
         }
     }
-    Ok(paths)
+    Ok(found)
 }
 
 /// Does `path`, with the symlinks of its existing part resolved, stay inside `base` (canonical)?

@@ -57,6 +57,9 @@ pub struct Table {
 
 /// Display width of text in terminal columns (CJK characters are two wide).
 pub fn width(text: &str) -> usize {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len(); // printable ASCII: one column a byte
+    }
     UnicodeWidthStr::width(text)
 }
 
@@ -76,7 +79,13 @@ impl Table {
     pub fn row(&mut self, cells: Vec<String>, tone: Tone) {
         let cells = cells
             .into_iter()
-            .map(|c| c.split('\n').map(clean).collect::<Vec<_>>().join("\n"))
+            .map(|c| {
+                if may_be_unsafe(&c) {
+                    c.split('\n').map(clean).collect::<Vec<_>>().join("\n")
+                } else {
+                    c
+                }
+            })
             .collect();
         self.rows.push((cells, tone));
     }
