@@ -3,6 +3,7 @@
 # Usage: bench/run.sh                          (1k and 10k customers x 30 entries)
 #        SIZES="1000 10000 50000" bench/run.sh
 #        BEFORE=/path/to/old/followup bench/run.sh   (adds the old binary's figures beside)
+#        BIG_ENTRIES="" bench/run.sh                 (skips the one-customer table)
 # Prints a markdown table. Times are hyperfine's mean wall time and the mean CPU time
 # (user + system; the machine may be shared, CPU time is the steadier figure); "x cat" is the
 # CPU-time ratio to cat. Peak memory is the maximum resident set (GNU time).
@@ -17,10 +18,11 @@ WORK=${WORK:-/tmp/followup-bench}
 mkdir -p "$WORK"
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-cargo build --release -q --example gen
+cargo build --release -q --example gen --example parse_floor
 cargo build --release -q
 BIN=$PWD/target/release/followup
 GEN=$PWD/target/release/examples/gen
+FLOOR=$PWD/target/release/examples/parse_floor
 BEFORE=${BEFORE:-}
 
 folder() { # customers -> a generated folder, made once
@@ -79,19 +81,21 @@ for n in $SIZES; do
   find "$dir/customers" -name '*.md' -print0 | xargs -0 cat >/dev/null # warm the page cache
   read -r cat_wall cat_cpu < <(measure "$PWD/bench/cat-all.sh $dir")
   echo "| $n | cat (floor) | $cat_wall / $cat_cpu | 1.00 | - |$([ -n "$BEFORE" ] && echo " | | | |")"
-  for cmd in "due" "list" "stats" "pipeline"; do
+  read -r md_wall md_cpu < <(measure "$FLOOR $dir")
+  echo "| $n | pulldown-cmark alone (floor of the reader) | $md_wall / $md_cpu | $(ratio "$md_cpu" "$cat_cpu") | $(peak_mb "$FLOOR" "$dir") |$([ -n "$BEFORE" ] && echo " | | | |")"
+  for cmd in "due" "list" "stats" "pipeline" "check"; do
     [ -n "$BEFORE" ] && [ "$cmd" = pipeline ] && continue # the old binary has no pipeline
     "$BIN" -C "$dir" --today $TODAY $cmd >/dev/null # fill the cache
     row "$n" "$cmd (warm)" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY $cmd
     PREPARE="$WORK/pull100.sh $dir" row "$n" "$cmd (pull of 100 files)" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY $cmd
     FOLLOWUP_NO_CACHE=1 row "$n" "$cmd (none)" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY $cmd
   done
-  row "$n" "check" "$cat_cpu" "$BIN" -C "$dir" --today $TODAY check
   stem=$(basename "$(find "$dir/customers" -name '*.md' | sort | head -1)" .md)
   read -r log_wall log_cpu < <(measure "$BIN -C $dir --today $TODAY log $stem -m bench --by bench")
   echo "| $n | log (10 customers: $small_log_wall / $small_log_cpu ms) | $log_wall / $log_cpu | $(ratio "$log_cpu" "$small_log_cpu") x small | - |"
 done
 
+[ -n "${BIG_ENTRIES-x}" ] || exit 0 # BIG_ENTRIES="" skips the one-customer table
 echo
 echo "One customer with many entries (cost per entry must stay flat):"
 echo

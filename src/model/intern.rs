@@ -3,21 +3,34 @@
 //! per word instead of a `String` each saves a small allocation per word and keeps `stats`'
 //! memory near what the distinct words need.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
+use std::cell::RefCell;
 use std::sync::{LazyLock, PoisonError, RwLock};
 
-/// An interned word. (A name of its own also keeps serde's derive from taking a `&'static str`
-/// field for one borrowed from the input.)
 pub type Word = &'static str;
 
-static WORDS: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
+static WORDS: LazyLock<RwLock<FxHashSet<&'static str>>> = LazyLock::new(Default::default);
 
-/// The one copy of `word` for this process (made on first sight, never freed: a folder has
-/// few distinct channels, authors and keys, and a distinct one costs what its `String` did).
+thread_local! {
+    /// The words this thread has met: most lookups end here, without touching the shared lock
+    /// (whose every read is an atomic write other cores must see).
+    static SEEN: RefCell<FxHashSet<&'static str>> = RefCell::default();
+}
+
 pub fn intern(word: &str) -> &'static str {
     if word.is_empty() {
         return "";
     }
+    if let Some(known) = SEEN.with_borrow(|seen| seen.get(word).copied()) {
+        return known;
+    }
+    let known = shared(word);
+    SEEN.with_borrow_mut(|seen| seen.insert(known));
+    known
+}
+
+/// The one copy of `word` kept for the process, made on first use.
+fn shared(word: &str) -> &'static str {
     if let Some(&known) = WORDS
         .read()
         .unwrap_or_else(PoisonError::into_inner)
@@ -34,31 +47,59 @@ pub fn intern(word: &str) -> &'static str {
     kept
 }
 
-/// Serde for an interned word (the read cache stores it as a string).
+/// A word read back (from the read cache) straight into its kept copy: no `String` is made
+/// for it when the input can lend its bytes.
+struct WordVisitor;
+
+impl serde::de::Visitor<'_> for WordVisitor {
+    type Value = &'static str;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a word")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<&'static str, E> {
+        Ok(intern(text))
+    }
+}
+
 pub mod word {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(word: &&'static str, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(word)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(super::intern(&text))
+        d.deserialize_str(super::WordVisitor)
     }
 }
 
-/// [`word`] for an optional word.
 pub mod word_opt {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde::{Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(word: &Option<&'static str>, s: S) -> Result<S::Ok, S::Error> {
         word.serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'static str>, D::Error> {
-        let text = Option::<std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(text.map(|t| super::intern(&t)))
+        struct Maybe;
+        impl<'de> serde::de::Visitor<'de> for Maybe {
+            type Value = Option<&'static str>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a word or nothing")
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                super::word::deserialize(d).map(Some)
+            }
+        }
+        d.deserialize_option(Maybe)
     }
 }
 
