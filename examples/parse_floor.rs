@@ -26,9 +26,8 @@ fn main() {
                 return 0;
             };
             let body = text
-                .match_indices("\n+++")
-                .nth(0)
-                .map_or(text.as_str(), |(at, _)| &text[at + 4..]);
+                .find("\n+++")
+                .map_or(text.as_str(), |at| &text[at + 4..]);
             Parser::new_ext(body, options).into_offset_iter().count()
         })
         .sum();
