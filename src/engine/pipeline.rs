@@ -245,10 +245,11 @@ pub fn snapshot(
     } = forecast;
     let by_month = month_rows(months, config);
     for bucket in [&mut past_due, &mut no_close] {
-        bucket.deals.sort_by(|a, b| {
-            a.expected_close
-                .cmp(&b.expected_close)
-                .then_with(|| crate::model::collate::cmp(&a.customer, &b.customer))
+        bucket.deals.sort_by_cached_key(|d| {
+            (
+                d.expected_close.clone(),
+                crate::model::collate::key(&d.customer),
+            )
         });
     }
     sort_traces(tracer, config);

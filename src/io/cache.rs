@@ -81,11 +81,17 @@ pub fn now_ns() -> i128 {
 /// writer copies the unchanged ones as they are.
 #[derive(Serialize, serde::Deserialize)]
 struct Slot<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, serialize_with = "as_bytes")]
     path: &'a [u8],
     stamp: Stamp,
-    #[serde(borrow)]
+    #[serde(borrow, serialize_with = "as_bytes")]
     value: &'a [u8],
+}
+
+/// Bytes written as one run (serde would write a `&[u8]` byte by byte, the same encoding
+/// made a hundred times slower for a large cache).
+fn as_bytes<S: serde::Serializer>(bytes: &&[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bytes(bytes)
 }
 
 #[derive(Serialize, serde::Deserialize)]
@@ -209,16 +215,6 @@ pub fn save<'v>(
             })
             .collect(),
     };
-    // The header's checksum is filled in once the payload is written after it.
-    let mut header = Vec::with_capacity(HEADER + 64 * contents.slots.len());
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&FORMAT.to_le_bytes());
-    header.extend_from_slice(&[0; 4]);
-    let Ok(mut bytes) = postcard::to_extend(&contents, header) else {
-        return;
-    };
-    let crc = crc32fast::hash(&bytes[HEADER..]);
-    bytes[HEADER - 4..HEADER].copy_from_slice(&crc.to_le_bytes());
     let dir = root.join(DIR);
     if !files::exists_no_follow(&dir) && std::fs::create_dir(&dir).is_err() {
         return;
@@ -234,17 +230,51 @@ pub fn save<'v>(
             0o644,
         );
     }
-    write_replacing(&file(root, name), &bytes);
+    // Streamed to the file (a large folder's cache is never a second copy in memory); the
+    // header's checksum is filled in once the payload behind it is written.
+    write_replacing(&file(root, name), |file| {
+        use std::io::{Seek, SeekFrom, Write};
+        file.write_all(MAGIC)?;
+        file.write_all(&FORMAT.to_le_bytes())?;
+        file.write_all(&[0; 4])?;
+        let summing = Summing {
+            inner: file,
+            crc: crc32fast::Hasher::new(),
+        };
+        let out = std::io::BufWriter::with_capacity(1 << 16, summing);
+        let out = postcard::to_io(&contents, out).map_err(std::io::Error::other)?;
+        let summing = out.into_inner().map_err(|e| e.into_error())?;
+        let (file, crc) = (summing.inner, summing.crc.finalize());
+        file.seek(SeekFrom::Start((HEADER - 4) as u64))?;
+        file.write_all(&crc.to_le_bytes())
+    });
 }
 
-/// Writes a temporary and renames it over `path`: readers see the old cache or the new one,
-/// never half of one. The temporary has a random name and is created exclusively, so it is
-/// never written through a symlink a teammate committed under `.followup/` (a predictable name
-/// was: that wrote the cache over any file the user could write). No fsync: a cache lost in a
-/// crash is rebuilt (and a damaged one fails its checksum), so the write need not wait for the
-/// disk. The rename replaces a symlink at `path` itself, never its target.
-fn write_replacing(path: &Path, bytes: &[u8]) {
-    use std::io::Write;
+/// A writer that passes bytes on and sums them (CRC-32) as they go.
+struct Summing<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+}
+
+impl<W: std::io::Write> std::io::Write for Summing<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.crc.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes a temporary with `write` and renames it over `path`: readers see the old cache or
+/// the new one, never half of one. The temporary has a random name and is created exclusively,
+/// so it is never written through a symlink a teammate committed under `.followup/` (a
+/// predictable name was: that wrote the cache over any file the user could write). No fsync: a
+/// cache lost in a crash is rebuilt (and a damaged one fails its checksum), so the write need
+/// not wait for the disk. The rename replaces a symlink at `path` itself, never its target.
+fn write_replacing(path: &Path, write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) {
     let Some(dir) = path.parent() else {
         return;
     };
@@ -255,7 +285,7 @@ fn write_replacing(path: &Path, bytes: &[u8]) {
     else {
         return;
     };
-    if tmp.write_all(bytes).is_ok() {
+    if write(tmp.as_file_mut()).is_ok() {
         let _ = tmp.persist(path); // on failure the temporary is removed when dropped
     }
 }
@@ -294,7 +324,7 @@ mod tests {
         std::fs::create_dir(&cache).unwrap();
         let target = cache.join("summaries.cache");
         std::os::unix::fs::symlink(&outside, &target).unwrap();
-        write_replacing(&target, b"new cache");
+        write_replacing(&target, |f| std::io::Write::write_all(f, b"new cache"));
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me\n");
         assert!(std::fs::symlink_metadata(&target).unwrap().is_file());
         assert_eq!(std::fs::read(&target).unwrap(), b"new cache");

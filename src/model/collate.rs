@@ -10,6 +10,11 @@ use unicode_normalization::UnicodeNormalization;
 /// The sort key of a name: (letters, letters with tone numbers, the text).
 pub fn key(text: &str) -> (String, String, String) {
     use pinyin::ToPinyin;
+    if text.is_ascii() {
+        // NFKC leaves ASCII as it is, and no ASCII character has a pinyin.
+        let letters = text.to_ascii_lowercase();
+        return (letters.clone(), letters, text.to_string());
+    }
     let mut plain = String::with_capacity(text.len());
     let mut toned = String::with_capacity(text.len());
     for c in text.nfkc() {
