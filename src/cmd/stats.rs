@@ -596,7 +596,7 @@ fn details(m: &Metrics, lang: Lang, color: bool, masker: &Masker<'_>) -> String 
                 vec![
                     clean(&masker.text("name", &n.customer)).into_owned(),
                     unit.with("n", n.days_or_count).render(lang),
-                    n.file.clone(),
+                    n.file.to_string(),
                 ],
                 Tone::Plain,
             );

@@ -20,6 +20,7 @@ use crate::msg::m;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -149,11 +150,13 @@ pub struct BrokenPromise {
     pub done: Option<String>,
 }
 
+/// A customer in a metric's list. Its texts are shared by every list that names the customer
+/// (one copy per customer, however many periods count it stale).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Named {
-    pub customer: String,
-    pub file: String,
-    pub owner: Option<String>,
+    pub customer: Arc<str>,
+    pub file: Arc<str>,
+    pub owner: Option<Arc<str>>,
     /// Streak length, days since the last contact, or days overdue.
     pub days_or_count: i64,
 }
@@ -363,30 +366,45 @@ impl Scope<'_> {
     }
 }
 
-fn named(r: &Record, n: i64) -> Named {
-    Named {
-        customer: r.customer.name.clone(),
-        file: r.path.display().to_string(),
-        owner: r.customer.owner.clone(),
-        days_or_count: n,
-    }
-}
-
 /// A customer as the review reads it: its record and, summarised once, its open items.
 pub struct Subject<'a> {
     pub record: &'a Record,
     pub summary: Summary,
+    /// Name, file and owner as the lists show them, made on first use and then shared.
+    shown: std::sync::OnceLock<(Arc<str>, Arc<str>, Option<Arc<str>>)>,
+}
+
+impl<'a> Subject<'a> {
+    pub fn of(record: &'a Record) -> Subject<'a> {
+        Subject {
+            record,
+            summary: Summary::of(record),
+            shown: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The customer in a list, with its streak, days or count `n`.
+    fn named(&self, n: i64) -> Named {
+        let (customer, file, owner) = self.shown.get_or_init(|| {
+            let c = &self.record.customer;
+            (
+                Arc::from(c.name.as_str()),
+                Arc::from(self.record.path.display().to_string()),
+                c.owner.as_deref().map(Arc::from),
+            )
+        });
+        Named {
+            customer: customer.clone(),
+            file: file.clone(),
+            owner: owner.clone(),
+            days_or_count: n,
+        }
+    }
 }
 
 /// The review's view of each record, as of `today`.
 pub fn subjects(records: &[Record]) -> Vec<Subject<'_>> {
-    records
-        .iter()
-        .map(|record| Subject {
-            record,
-            summary: Summary::of(record),
-        })
-        .collect()
+    records.iter().map(Subject::of).collect()
 }
 
 /// Computes the metrics over the entries dated in [start, end]; states (streaks, stale,
@@ -523,10 +541,7 @@ impl<'a> ReviewFold<'a> {
         if !counted {
             return;
         }
-        let subject = Subject {
-            record,
-            summary: Summary::of(record),
-        };
+        let subject = Subject::of(record);
         let mut tracer = Tracer::off();
         let (config, today) = (self.config, self.today);
         for (tally, &range) in self.tallies.iter_mut().zip(&self.windows) {
@@ -1016,7 +1031,7 @@ impl Tally {
         let (file, name, as_of) = (r.path.as_path(), r.customer.name.as_str(), w.as_of);
         let streak = r.unanswered_streak_by(as_of);
         if streak >= w.config.rules.unanswered_streak as usize {
-            self.unanswered.push(named(r, streak as i64));
+            self.unanswered.push(subject.named(streak as i64));
             tracer.add("unanswered", |t| {
                 let mut contacts: Vec<&Entry> = r.contacts().filter(|e| e.date <= as_of).collect();
                 contacts.sort_by_key(|e| e.date);
@@ -1033,7 +1048,7 @@ impl Tally {
             });
         }
         if let Some(n) = stale_days(r, w.config.rules.stale_after, as_of) {
-            self.stale.push(named(r, n));
+            self.stale.push(subject.named(n));
             tracer.add("stale", |t| {
                 let last = r.last_contact_by(as_of);
                 let line = last
@@ -1057,7 +1072,7 @@ impl Tally {
             && first.date() < as_of
         {
             self.overdue
-                .push(named(r, (as_of - first.date()).num_days()));
+                .push(subject.named((as_of - first.date()).num_days()));
             tracer.add("overdue", |t| {
                 trace(
                     file,
