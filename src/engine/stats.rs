@@ -370,8 +370,8 @@ impl Scope<'_> {
 pub struct Subject<'a> {
     pub record: &'a Record,
     pub summary: Summary,
-    /// Name, file and owner as the lists show them, made on first use and then shared.
-    shown: std::sync::OnceLock<(Arc<str>, Arc<str>, Option<Arc<str>>)>,
+    /// The customer as the lists show it, made on first use; each list's copy shares its texts.
+    shown: std::sync::OnceLock<Named>,
 }
 
 impl<'a> Subject<'a> {
@@ -385,19 +385,18 @@ impl<'a> Subject<'a> {
 
     /// The customer in a list, with its streak, days or count `n`.
     fn named(&self, n: i64) -> Named {
-        let (customer, file, owner) = self.shown.get_or_init(|| {
+        let shown = self.shown.get_or_init(|| {
             let c = &self.record.customer;
-            (
-                Arc::from(c.name.as_str()),
-                Arc::from(self.record.path.display().to_string()),
-                c.owner.as_deref().map(Arc::from),
-            )
+            Named {
+                customer: Arc::from(c.name.as_str()),
+                file: Arc::from(self.record.path.display().to_string()),
+                owner: c.owner.as_deref().map(Arc::from),
+                days_or_count: 0,
+            }
         });
         Named {
-            customer: customer.clone(),
-            file: file.clone(),
-            owner: owner.clone(),
             days_or_count: n,
+            ..shown.clone()
         }
     }
 }
