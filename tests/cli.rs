@@ -2074,3 +2074,38 @@ fn tables_wrap_long_cells_to_the_terminal_width_and_lose_no_word() {
         narrow.stdout
     );
 }
+
+/// `stats` counts customers one at a time as they are read; `--explain` counts the same range
+/// over every record held at once. The two ways must give every number alike, for the team and
+/// for one rep's customers.
+#[test]
+fn stats_numbers_equal_their_explanations_counted_the_other_way() {
+    let s = Sandbox::demo();
+    let range = ["--since", "2026-01-01", "--until", TODAY];
+    for owner in [None, Some("li.wei")] {
+        let mut args = vec!["stats", "--json"];
+        args.extend(range);
+        if let Some(o) = owner {
+            args.extend(["--owner", o]);
+        }
+        let total = s.run(&args).ok().json()["total"].clone();
+        let mut compared = 0;
+        for (metric, value) in total.as_object().unwrap() {
+            if !value.is_number() {
+                continue;
+            }
+            let mut explain = args.clone();
+            explain.extend(["--explain", metric.as_str()]);
+            let explained = s.run(&explain).ok().json();
+            assert_eq!(
+                explained["value"], *value,
+                "{metric} (owner {owner:?}): stats says {value}, --explain {}",
+                explained["value"]
+            );
+            compared += 1;
+        }
+        assert!(compared >= 15, "only {compared} numbers compared");
+    }
+    // `--by owner` rows are held against the report's, counted over all records at once, in
+    // tests/report.rs.
+}
