@@ -161,15 +161,21 @@ impl Text {
     }
 
     fn arg(&self, name: &str, lang: Lang) -> Option<String> {
-        self.0
-            .args
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, a)| match a {
-                Arg::Plain(s) => s.clone(),
-                Arg::Text(t) => t.render(lang),
-                Arg::List(items) => list(lang, items),
-            })
+        let mut value = String::new();
+        self.push_arg(name, lang, &mut value).then_some(value)
+    }
+
+    /// Appends the argument `name` rendered in `lang` to `out`; false when there is none.
+    fn push_arg(&self, name: &str, lang: Lang, out: &mut String) -> bool {
+        let Some((_, arg)) = self.0.args.iter().find(|(n, _)| *n == name) else {
+            return false;
+        };
+        match arg {
+            Arg::Plain(s) => out.push_str(s),
+            Arg::Text(t) => t.render_into(lang, out),
+            Arg::List(items) => out.push_str(&list(lang, items)),
+        }
+        true
     }
 
     /// Does the English text hold `part`? (for tests)
@@ -180,39 +186,64 @@ impl Text {
 
     /// The message in `lang` with its arguments in place.
     pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        self.render_into(lang, &mut out);
+        out
+    }
+
+    /// [`Text::render`], appended to `out` (what it hides is hidden in its own part only).
+    fn render_into(&self, lang: Lang, out: &mut String) {
+        if self.0.hide.is_empty() {
+            self.fill(lang, out);
+        } else {
+            let mut own = String::new();
+            self.fill(lang, &mut own);
+            for secret in &self.0.hide {
+                own = own.replace(secret.as_str(), "***");
+            }
+            out.push_str(&own);
+        }
+    }
+
+    /// The template in `lang` with each `{name}` (or `{name|one|other}`) filled in, appended.
+    fn fill(&self, lang: Lang, out: &mut String) {
         let template = self.0.msg.template(lang);
-        let mut out = String::with_capacity(template.len() + 16);
+        out.reserve(template.len() + 16);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let Some(close) = rest[open..].find('}') else {
                 out.push_str(&rest[open..]);
-                return out;
+                return;
             };
             let inner = &rest[open + 1..open + close];
             let mut parts = inner.split('|');
             let name = parts.next().unwrap_or_default();
-            let value = self.arg(name, lang);
-            debug_assert!(
-                value.is_some(),
-                "message {} has no argument `{name}`",
-                self.0.msg.key
-            );
-            let value = value.unwrap_or_else(|| format!("{{{name}}}"));
-            match (parts.next(), parts.next()) {
+            let found = match (parts.next(), parts.next()) {
                 (Some(one), Some(other)) => {
-                    let n: f64 = value.trim().replace(',', "").parse().unwrap_or(0.0);
+                    let value = self.arg(name, lang);
+                    let n: f64 = value
+                        .as_deref()
+                        .map_or(0.0, |v| v.trim().replace(',', "").parse().unwrap_or(0.0));
                     out.push_str(if n.abs() == 1.0 { one } else { other });
+                    debug_assert!(
+                        value.is_some(),
+                        "message {} has no `{name}`",
+                        self.0.msg.key
+                    );
+                    true // a plural form is always shown, even without its number
                 }
-                _ => out.push_str(&value),
+                _ => self.push_arg(name, lang, out),
+            };
+            debug_assert!(found, "message {} has no argument `{name}`", self.0.msg.key);
+            if !found {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
             }
             rest = &rest[open + close + 1..];
         }
         out.push_str(rest);
-        for secret in &self.0.hide {
-            out = out.replace(secret.as_str(), "***");
-        }
-        out
     }
 }
 
