@@ -554,7 +554,7 @@ pub struct StatsArgs {
     #[arg(long, value_enum, default_value_t = Period::Month)]
     pub period: Period,
     /// How many periods to show, the current one last (default 2: this one and the one before), e.g. --last 8
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
     pub last: Option<u32>,
     /// First day of an explicit range, one column per period in it, e.g. --since 2026-09-01 or --since -4w
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
