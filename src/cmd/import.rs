@@ -212,13 +212,7 @@ fn read_folder(store: &Store) -> Result<Folder> {
                 });
             }
             Err(u) => {
-                let d = u.first();
-                store.warn_text(
-                    m::IMP_UNREADABLE_FILE
-                        .with("file", u.path.display())
-                        .with("line", d.line)
-                        .with_text("message", d.message.clone()),
-                );
+                store.warn_unreadable(&u, m::IMP_UNREADABLE_FILE);
                 unreadable.push(rel);
             }
         }

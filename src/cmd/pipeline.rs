@@ -3,12 +3,14 @@
 //! date apart), the funnel over a window, per owner on demand, and `--explain` for any number.
 
 use crate::cli::{PipelineArgs, PipelineBy};
-use crate::cmd::shared::{check_range, date_flag, explain_arg, explain_text, warn_unknown_owner};
+use crate::cmd::shared::{
+    check_range, date_flag, explain_arg, explain_text, owned_by, warn_unknown_owner,
+};
 use crate::engine::explain::{Trace, Tracer};
 use crate::engine::pipeline::{
     Bucket, EXPLAINABLE, FunnelRow, Snapshot, Sum, by_owner, funnel, snapshot,
 };
-use crate::engine::stats::{Period, known_people, same_person};
+use crate::engine::stats::{Period, known_people};
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Lang};
 use crate::model::record::Record;
@@ -57,14 +59,7 @@ pub fn run(args: &PipelineArgs, ctx: &Ctx) -> Result<Output> {
     warn_unknown_owner(&store, args.owner.as_deref(), known_people(&all), lang);
     let records: Vec<&Record> = all
         .iter()
-        .filter(|r| {
-            args.owner.as_ref().is_none_or(|o| {
-                r.customer
-                    .owner
-                    .as_deref()
-                    .is_some_and(|x| same_person(x, o))
-            })
-        })
+        .filter(|r| owned_by(r, args.owner.as_deref()))
         .collect();
     let until = date_flag(args.until.as_deref(), "--until", ctx.today)?.unwrap_or(ctx.today);
     let since = date_flag(args.since.as_deref(), "--since", ctx.today)?

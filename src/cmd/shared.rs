@@ -242,6 +242,16 @@ pub fn report_notes(store: &Store, rel: &Path, notes: &[Diagnostic], lang: Lang)
     }
 }
 
+/// Does the customer pass `--owner`? (any customer when none is given)
+pub fn owned_by(r: &Record, owner: Option<&str>) -> bool {
+    owner.is_none_or(|o| {
+        r.customer
+            .owner
+            .as_deref()
+            .is_some_and(|x| same_person(x, o))
+    })
+}
+
 /// A warning when an `--owner` matches no customer's owner and no entry's author: the known
 /// ones, and the closest. Owners match case-insensitively.
 pub fn warn_unknown_owner<'a>(

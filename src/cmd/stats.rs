@@ -2,12 +2,14 @@
 //! with ranked objections, channels, and the customers behind the streak, stale and overdue counts.
 
 use crate::cli::{Period as CliPeriod, StatsArgs, StatsBy, StatsFormat};
-use crate::cmd::shared::{check_range, date_flag, explain_arg, explain_text, warn_unknown_owner};
+use crate::cmd::shared::{
+    check_range, date_flag, explain_arg, explain_text, owned_by, warn_unknown_owner,
+};
 use crate::engine::explain::Tracer;
 use crate::engine::review::period_review;
 use crate::engine::stats::{
     EXPLAINABLE, Metrics, Period, Review, ReviewFold, Scope, Subject, known_people, metrics_traced,
-    same_person, subjects,
+    subjects,
 };
 use crate::error::Result;
 use crate::model::config::{Config, Lang};
@@ -65,14 +67,7 @@ pub fn run(args: &StatsArgs, ctx: &Ctx) -> Result<Output> {
     if args.explain.is_some() || format == StatsFormat::Markdown {
         return whole(args, ctx, &store, (period, since, until), format);
     }
-    let counted = |r: &Record| {
-        args.owner.as_ref().is_none_or(|o| {
-            r.customer
-                .owner
-                .as_deref()
-                .is_some_and(|x| same_person(x, o))
-        })
-    };
+    let counted = |r: &Record| owned_by(r, args.owner.as_deref());
     let (since, window) = match since {
         None if period == Period::All => {
             // The range starts at the first contact: one pass to find it, folding only dates.
@@ -148,14 +143,7 @@ fn whole(
     warn_unknown_owner(store, args.owner.as_deref(), known_people(&all), lang);
     let records: Vec<Record> = all
         .into_iter()
-        .filter(|r| {
-            args.owner.as_ref().is_none_or(|o| {
-                r.customer
-                    .owner
-                    .as_deref()
-                    .is_some_and(|x| same_person(x, o))
-            })
-        })
+        .filter(|r| owned_by(r, args.owner.as_deref()))
         .collect();
     let (since, _) = window(args, period, until, since, &records);
     check_range(since, until)?;

@@ -532,11 +532,7 @@ impl<'a> ReviewFold<'a> {
 
     /// One customer read: its people noted; counted when `counted` (it passes `--owner`).
     pub fn add(&mut self, record: &Record, counted: bool) {
-        self.people.extend(
-            known_people(std::slice::from_ref(record))
-                .into_iter()
-                .map(str::to_string),
-        );
+        note(&mut self.people, known_people(std::slice::from_ref(record)));
         if !counted {
             return;
         }
@@ -553,12 +549,15 @@ impl<'a> ReviewFold<'a> {
         note_owners(record, self.since, self.until, names);
         // A rep counts only their entries and the customers they own: the others' tallies are
         // untouched by this customer.
-        let mut involved: BTreeSet<String> = record
+        let names: BTreeSet<&str> = record
             .entries
             .iter()
-            .map(|e| person_key(entry_author(e, record).unwrap_or("")))
+            .map(|e| entry_author(e, record).unwrap_or(""))
+            .chain(std::iter::once(
+                record.customer.owner.as_deref().unwrap_or(""),
+            ))
             .collect();
-        involved.insert(person_key(record.customer.owner.as_deref().unwrap_or("")));
+        let involved: BTreeSet<String> = names.into_iter().map(person_key).collect();
         for rep in involved {
             let window = Window::new(config, (self.since, self.until), today, Scope::Rep(&rep));
             let tally = reps.entry(rep.clone()).or_default();
@@ -1084,7 +1083,6 @@ impl Tally {
         }
     }
 
-    /// The counts as the review's numbers: rates, shares, and each list in its order.
     /// Adds the counts of `later` (customers read after this tally's): sums, joined lists, and
     /// for each lost reason the spelling seen first.
     fn merge(&mut self, later: Tally) {
@@ -1145,6 +1143,7 @@ impl Tally {
         }
     }
 
+    /// The counts as the review's numbers: rates, shares, and each list in its order.
     fn into_metrics(self, start: NaiveDate, end: NaiveDate) -> Metrics {
         let Tally {
             entries,
@@ -1359,12 +1358,24 @@ pub fn owners(records: &[Record], since: NaiveDate, until: NaiveDate) -> Vec<Str
 /// Adds to `set` the reps a record brings to `--by owner`: its owner ("" for none) and the
 /// author of each of its contacts in [since, until].
 fn note_owners(r: &Record, since: NaiveDate, until: NaiveDate, set: &mut BTreeSet<String>) {
-    set.insert(r.customer.owner.clone().unwrap_or_default());
-    set.extend(
-        r.contacts()
-            .filter(|e| e.date >= since && e.date <= until)
-            .filter_map(|e| entry_author(e, r).map(str::to_string)),
+    let authors = r
+        .contacts()
+        .filter(|e| e.date >= since && e.date <= until)
+        .filter_map(|e| entry_author(e, r));
+    note(
+        set,
+        std::iter::once(r.customer.owner.as_deref().unwrap_or("")).chain(authors),
     );
+}
+
+/// Adds each name to `set`, making a `String` only for a name not in it yet (a folder's
+/// entries name a handful of people hundreds of thousands of times).
+fn note<'n>(set: &mut BTreeSet<String>, names: impl IntoIterator<Item = &'n str>) {
+    for name in names {
+        if !set.contains(name) {
+            set.insert(name.to_string());
+        }
+    }
 }
 
 /// The reps of [`owners`] from the names noted: one spelling per rep, in name order.

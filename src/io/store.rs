@@ -213,9 +213,15 @@ impl Store {
 
     /// Warns that an unreadable file was skipped, with its first problem.
     pub fn warn_skipped(&self, u: &Unreadable) {
+        self.warn_unreadable(u, m::W_SKIPPED);
+    }
+
+    /// Warns with `message` (which takes `file`, `line` and `message`) about an unreadable
+    /// file's first problem.
+    pub fn warn_unreadable(&self, u: &Unreadable, message: crate::msg::Msg) {
         let d = u.first();
         self.warn_text(
-            m::W_SKIPPED
+            message
                 .with("file", u.path.display())
                 .with("line", d.line)
                 .with_text("message", d.message.clone()),
@@ -538,13 +544,7 @@ impl Store {
         add: impl Fn(&mut A, Record) + Sync + Send,
         merge: impl Fn(A, A) -> A + Sync + Send,
     ) -> Result<A> {
-        let parse = |rel: PathBuf, bytes: &[u8]| {
-            if self.full_parse {
-                parse_record(rel, bytes, &self.config)
-            } else {
-                parse_lean(rel, bytes, &self.config)
-            }
-        };
+        let parse = |rel: PathBuf, bytes: &[u8]| self.parse_lean(rel, bytes);
         let begin = || (start(), Vec::new());
         type Folded<A> = Result<(A, Vec<Unreadable>)>;
         let fold = |(mut acc, mut unreadable): (A, Vec<Unreadable>),
@@ -585,6 +585,16 @@ impl Store {
         Ok(acc)
     }
 
+    /// A file's lean record (what `stats` and `pipeline` read), or its full record with
+    /// FOLLOWUP_FULL_PARSE=1.
+    fn parse_lean(&self, rel: PathBuf, bytes: &[u8]) -> std::result::Result<Record, Unreadable> {
+        if self.full_parse {
+            parse_record(rel, bytes, &self.config)
+        } else {
+            parse_lean(rel, bytes, &self.config)
+        }
+    }
+
     /// Every customer file, parsed in full, or why it cannot be read.
     pub fn load_all(&self) -> Result<Vec<std::result::Result<Record, Unreadable>>> {
         self.parse_all(|rel, bytes| parse_record(rel, bytes, &self.config))
@@ -593,13 +603,7 @@ impl Store {
     /// Every readable customer, its log read leanly (what `stats` needs); with
     /// FOLLOWUP_FULL_PARSE=1 in full. Unreadable files are reported on stderr and skipped.
     pub fn load_lean(&self) -> Result<Vec<Record>> {
-        let loaded = self.parse_all_cached("records", |rel, bytes| {
-            if self.full_parse {
-                parse_record(rel, bytes, &self.config)
-            } else {
-                parse_lean(rel, bytes, &self.config)
-            }
-        })?;
+        let loaded = self.parse_all_cached("records", |rel, bytes| self.parse_lean(rel, bytes))?;
         Ok(self.readable(loaded))
     }
 
